@@ -1,0 +1,4 @@
+//! Page components.
+
+pub mod cluster_map;
+pub mod terminal;

@@ -1,0 +1,126 @@
+//! `ApiError`: the apiserver's StatusError as a value, rendered the way kubectl prints it.
+
+use std::fmt;
+
+/// One field-level cause of an `Invalid` error (`field.Error`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldError {
+    /// `spec.ports[0].nodePort`
+    pub field: String,
+    /// `Invalid value: 80: provided port is not in the valid range…`, everything after `field: `.
+    pub detail: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, detail: impl Into<String>) -> FieldError {
+        FieldError {
+            field: field.into(),
+            detail: detail.into(),
+        }
+    }
+}
+
+impl fmt::Display for FieldError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.field, self.detail)
+    }
+}
+
+/// Errors the simulated apiserver returns. `Display` gives kubectl's stderr text, without the
+/// trailing newline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ApiError {
+    /// `resource` is the qualified plural (`deployments.apps`).
+    NotFound {
+        resource: String,
+        name: String,
+    },
+    AlreadyExists {
+        resource: String,
+        name: String,
+    },
+    /// `kind` is the Kind (`Service`); causes render in kubectl's bulleted form when >1.
+    Invalid {
+        kind: String,
+        name: String,
+        causes: Vec<FieldError>,
+    },
+    Conflict {
+        resource: String,
+        name: String,
+        detail: String,
+    },
+    BadRequest {
+        message: String,
+    },
+    Forbidden {
+        message: String,
+    },
+    /// A message kubectl prints verbatim after `error: `.
+    Client {
+        message: String,
+    },
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::NotFound { resource, name } => {
+                write!(f, "Error from server (NotFound): {resource} \"{name}\" not found")
+            }
+            ApiError::AlreadyExists { resource, name } => {
+                write!(f, "Error from server (AlreadyExists): {resource} \"{name}\" already exists")
+            }
+            ApiError::Invalid { kind, name, causes } => {
+                if causes.len() == 1 {
+                    write!(f, "The {kind} \"{name}\" is invalid: {}", causes[0])
+                } else {
+                    write!(f, "The {kind} \"{name}\" is invalid: ")?;
+                    for c in causes {
+                        write!(f, "\n* {c}")?;
+                    }
+                    Ok(())
+                }
+            }
+            ApiError::Conflict { resource, name, detail } => write!(
+                f,
+                "Error from server (Conflict): Operation cannot be fulfilled on {resource} \"{name}\": {detail}"
+            ),
+            ApiError::BadRequest { message } => write!(f, "Error from server (BadRequest): {message}"),
+            ApiError::Forbidden { message } => write!(f, "Error from server (Forbidden): {message}"),
+            ApiError::Client { message } => write!(f, "error: {message}"),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_kubectl() {
+        let one = ApiError::Invalid {
+            kind: "Service".into(),
+            name: "x".into(),
+            causes: vec![FieldError::new("spec.ports", "Required value")],
+        };
+        assert_eq!(
+            one.to_string(),
+            "The Service \"x\" is invalid: spec.ports: Required value"
+        );
+        let two = ApiError::Invalid {
+            kind: "Service".into(),
+            name: "x".into(),
+            causes: vec![
+                FieldError::new("spec.ports[0].name", "Required value"),
+                FieldError::new("spec.ports[1].name", "Required value"),
+            ],
+        };
+        assert_eq!(
+            two.to_string(),
+            "The Service \"x\" is invalid: \n* spec.ports[0].name: Required value\n* spec.ports[1].name: Required value"
+        );
+    }
+}

@@ -1,0 +1,30 @@
+//! Kubeplay core: a deterministic, in-memory model of a small Kubernetes cluster, its Service
+//! networking, `kubectl` and the shells a learner types into.
+//!
+//! Inputs are command lines ([`Session::exec`]) and simulated time ([`Session::advance`]); all
+//! state lives in the object [`store`]; output is terminal text. The crate does no I/O, reads no
+//! clock and no entropy, and iterates only ordered collections, so one seed and one script give
+//! byte-identical output natively and in wasm.
+//!
+//! Module map:
+//! - [`sim`]: simulated clock and the portable PRNG.
+//! - [`api`]: the API object types and the kind registry.
+//! - [`store`]: objects keyed by kind, namespace and name.
+//! - [`cluster`]: the store plus clock and PRNG; the starting cluster.
+//! - [`kubectl`]: kubectl verbs and their exact output.
+//! - [`vfs`]: terminals' virtual files.
+//! - [`session`]: the façade the browser, the widget and the CLI all drive.
+
+pub mod api;
+pub mod cluster;
+pub mod error;
+pub mod kubectl;
+pub mod output;
+pub mod session;
+pub mod sim;
+pub mod store;
+pub mod vfs;
+
+pub use error::{ApiError, FieldError};
+pub use output::{CommandOutput, Stream};
+pub use session::Session;
