@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 
 use crate::api::*;
+use crate::network::NetState;
 use crate::sim::{Duration, Pcg32, Time};
 use crate::store::Store;
 
@@ -36,6 +37,7 @@ pub struct Cluster {
     pub store: Store,
     pub now: Time,
     pub rng: Pcg32,
+    pub net: NetState,
 }
 
 impl Cluster {
@@ -55,10 +57,15 @@ impl Cluster {
         cluster
     }
 
-    /// Moves simulated time forward by `d`.
+    /// Moves simulated time forward by `d`, letting controllers and kubelets act within it.
     pub fn advance(&mut self, d: Duration) {
         self.now = self.now.plus(d);
+        self.reconcile();
     }
+
+    /// Runs the controllers until nothing more changes at the current instant. Called after every
+    /// write (apply, delete, scale…) so derived objects appear as they would in a real cluster.
+    pub fn reconcile(&mut self) {}
 
     /// A fresh object uid in the apiserver's UUID shape, drawn from the cluster PRNG.
     pub fn new_uid(&mut self) -> String {

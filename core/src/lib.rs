@@ -11,6 +11,8 @@
 //! - [`api`]: the API object types and the kind registry.
 //! - [`store`]: objects keyed by kind, namespace and name.
 //! - [`cluster`]: the store plus clock and PRNG; the starting cluster.
+//! - [`network`]: DNS, kube-proxy, NetworkPolicy and request traces.
+//! - [`tools`]: curl, nslookup and friends; the images' servers.
 //! - [`kubectl`]: kubectl verbs and their exact output.
 //! - [`vfs`]: terminals' virtual files.
 //! - [`session`]: the façade the browser, the widget and the CLI all drive.
@@ -19,10 +21,12 @@ pub mod api;
 pub mod cluster;
 pub mod error;
 pub mod kubectl;
+pub mod network;
 pub mod output;
 pub mod session;
 pub mod sim;
 pub mod store;
+pub mod tools;
 pub mod vfs;
 
 pub use error::{ApiError, FieldError};
