@@ -47,6 +47,7 @@ impl Cluster {
             store: Store::default(),
             now: Time::ZERO,
             rng: Pcg32::new(seed, 0x6b75_6265),
+            net: NetState::default(),
         };
         for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
             cluster.create_namespace(ns);
