@@ -15,6 +15,7 @@
 //! - [`tools`]: curl, nslookup and friends; the images' servers.
 //! - [`kubectl`]: kubectl verbs and their exact output.
 //! - [`vfs`]: terminals' virtual files.
+//! - [`transcript`]: terminal sessions as test data.
 //! - [`session`]: the façade the browser, the widget and the CLI all drive.
 
 pub mod api;
@@ -27,6 +28,7 @@ pub mod session;
 pub mod sim;
 pub mod store;
 pub mod tools;
+pub mod transcript;
 pub mod vfs;
 
 pub use error::{ApiError, FieldError};

@@ -1,0 +1,41 @@
+# The two commands (see README): `make serve` and `make test`. Both install whatever is missing
+# first (scripts/bootstrap.sh) and are safe to run again.
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
+export CHROMEDRIVER := /usr/bin/chromedriver
+
+.PHONY: serve test bootstrap bootstrap-serve lint test-native test-wasm build budget test-e2e
+
+serve: bootstrap-serve
+	trunk serve --release
+
+test: bootstrap lint test-native test-wasm build budget test-e2e
+	@echo "make test: all checks passed"
+
+bootstrap:
+	scripts/bootstrap.sh test
+
+bootstrap-serve:
+	scripts/bootstrap.sh serve
+
+lint:
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy -p kubeplay-app --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+test-native:
+	cargo test -p kubeplay-core -p kubeplay-cli
+
+# The app's wasm-bindgen-test suite in headless Chromium (Debian's chromium + chromedriver).
+test-wasm:
+	wasm-pack test --headless --chrome app
+
+build:
+	trunk build --release
+
+budget: build
+	node scripts/bundle-budget.mjs dist 350
+
+test-e2e: build
+	node --test tests/e2e/

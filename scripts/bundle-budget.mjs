@@ -1,0 +1,36 @@
+// Sums the gzip-compressed bytes of everything the built page loads (every file Trunk put in
+// dist/: wasm, JS glue, CSS, HTML, assets) and fails above the budget.
+// Usage: node scripts/bundle-budget.mjs [DIST] [BUDGET_KIB]
+import { readdir, readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+const dist = process.argv[2] ?? 'dist';
+const budgetKiB = Number(process.argv[3] ?? 350);
+
+async function* files(dir) {
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) yield* files(path);
+    else yield path;
+  }
+}
+
+let total = 0;
+const rows = [];
+for await (const path of files(dist)) {
+  const raw = await readFile(path);
+  const gz = gzipSync(raw, { level: 9 }).length;
+  total += gz;
+  rows.push([relative(dist, path), raw.length, gz]);
+}
+rows.sort((a, b) => b[2] - a[2]);
+for (const [name, raw, gz] of rows) {
+  console.log(`${String(gz).padStart(9)} B gzip  ${String(raw).padStart(9)} B raw  ${name}`);
+}
+const kib = (total / 1024).toFixed(1);
+console.log(`bundle: ${total} B gzip (${kib} KiB) of ${budgetKiB} KiB budget`);
+if (total > budgetKiB * 1024) {
+  console.error(`bundle budget exceeded: ${kib} KiB > ${budgetKiB} KiB`);
+  process.exit(1);
+}
