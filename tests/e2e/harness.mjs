@@ -20,12 +20,20 @@ const TYPES = {
   '.json': 'application/json',
 };
 
-/** Serves `dir` on 127.0.0.1; resolves to { url, close, requests } (requests: every path asked for). */
-export async function serve(dir = DIST) {
+/**
+ * Serves `dir` on 127.0.0.1 under `prefix` (a sub-path like `/docs/play/`, default `/`);
+ * resolves to { url, close, requests } (requests: every path asked for).
+ */
+export async function serve(dir = DIST, prefix = '/') {
   const requests = [];
   const server = createServer(async (req, res) => {
-    const path = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    requests.push(path);
+    const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
+    requests.push(full);
+    if (!full.startsWith(prefix)) {
+      res.writeHead(404).end('not found');
+      return;
+    }
+    const path = '/' + full.slice(prefix.length);
     let file = normalize(join(dir, path));
     if (!file.startsWith(dir)) {
       res.writeHead(403).end();
@@ -43,7 +51,7 @@ export async function serve(dir = DIST) {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   const { port } = server.address();
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url: `http://127.0.0.1:${port}${prefix}`,
     requests,
     close: () => new Promise((ok) => server.close(ok)),
   };

@@ -19,8 +19,9 @@ after(async () => {
   await server?.close();
 });
 
-test('kubectl get nodes answers in the terminal', async () => {
+test('kubectl get nodes answers in the terminal', async (t) => {
   const page = await browser.newPage();
+  t.after(() => page.close());
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(server.url);
@@ -34,25 +35,24 @@ test('kubectl get nodes answers in the terminal', async () => {
   assert.match(text, /worker-2\s+Ready\s+<none>/);
   await page.screenshot({ path: join(SHOTS, 'smoke-get-nodes.png') });
   assert.deepEqual(errors, []);
-  await page.close();
 });
 
-test('the map draws every node, each focusable with its name', async () => {
+test('the map draws every node, each focusable with its name', async (t) => {
   const page = await browser.newPage();
+  t.after(() => page.close());
   await page.goto(server.url);
   const map = page.getByRole('region', { name: 'Cluster map' });
   for (const node of ['control-plane', 'worker-1', 'worker-2']) {
     await map.getByRole('img', { name: new RegExp(`^Node ${node}\\b`) }).waitFor();
   }
-  await page.close();
 });
 
-test('an unknown command gets bash\'s message', async () => {
+test('an unknown command gets bash\'s message', async (t) => {
   const page = await browser.newPage();
+  t.after(() => page.close());
   await page.goto(server.url);
   await run(page, 'kubectll get pods');
   const log = page.getByRole('log', { name: 'Terminal output' });
   await log.getByText('command not found').waitFor();
   assert.match(await log.innerText(), /bash: kubectll: command not found/);
-  await page.close();
 });
