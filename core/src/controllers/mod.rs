@@ -14,6 +14,7 @@ pub mod deployment;
 pub mod endpoints;
 pub mod endpointslice;
 pub mod events;
+pub mod fixtures;
 pub mod gc;
 pub mod images;
 pub mod index;
