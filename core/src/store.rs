@@ -4,7 +4,8 @@
 //! Every write is also recorded in a change log (the key plus the object it replaced), which
 //! [`crate::cluster::Cluster::reconcile`] drains to feed the controllers' work queues and caches,
 //! the way informers feed real controllers. That is what keeps reconciling incremental: a
-//! controller looks only at the objects that changed, never re-lists the whole store.
+//! controller looks only at the objects that changed, never re-lists the whole store. Events are
+//! not logged: no controller watches them, and they are the most frequent writes.
 
 use std::collections::BTreeMap;
 
@@ -121,19 +122,23 @@ impl Store {
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
         let key = ObjectKey::of(&obj);
         let old = self.objects.insert(key.clone(), obj);
-        self.changes.push(Change {
-            key: key.clone(),
-            old,
-        });
+        if key.kind != Kind::Event {
+            self.changes.push(Change {
+                key: key.clone(),
+                old,
+            });
+        }
         &self.objects[&key]
     }
 
     pub fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
         let old = self.objects.remove(key)?;
-        self.changes.push(Change {
-            key: key.clone(),
-            old: Some(old.clone()),
-        });
+        if key.kind != Kind::Event {
+            self.changes.push(Change {
+                key: key.clone(),
+                old: Some(old.clone()),
+            });
+        }
         Some(old)
     }
 

@@ -28,6 +28,11 @@ pub struct Index {
 impl Index {
     /// Applies one store change: forget what `old` contributed, then add what `new` does.
     pub fn update(&mut self, key: &ObjectKey, old: Option<&Object>, new: Option<&Object>) {
+        if let (Some(o), Some(n)) = (old, new) {
+            if same_facts(o, n) {
+                return;
+            }
+        }
         if let Some(o) = old {
             self.apply(key, o, false);
         }
@@ -134,6 +139,30 @@ impl Index {
 
     pub fn ip_in_use(&self, ip: &str) -> bool {
         self.pod_ips.contains(ip)
+    }
+}
+
+/// Whether two versions of an object contribute the same entries (most updates are status-only).
+fn same_facts(a: &Object, b: &Object) -> bool {
+    let (ma, mb) = (a.meta(), b.meta());
+    if ma.uid != mb.uid || ma.owner_references != mb.owner_references || ma.labels != mb.labels {
+        return false;
+    }
+    match (a, b) {
+        (Object::Pod(pa), Object::Pod(pb)) => {
+            let phase = |p: &crate::api::Pod| {
+                p.status
+                    .as_ref()
+                    .and_then(|s| s.phase.as_deref())
+                    .is_some_and(|ph| ph == "Succeeded" || ph == "Failed")
+            };
+            pa.spec.node_name == pb.spec.node_name
+                && pa.spec.host_network == pb.spec.host_network
+                && pa.ip() == pb.ip()
+                && phase(pa) == phase(pb)
+        }
+        (Object::Service(sa), Object::Service(sb)) => sa.spec.selector == sb.spec.selector,
+        _ => true,
     }
 }
 

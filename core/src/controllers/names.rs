@@ -30,16 +30,36 @@ pub fn safe_encode(s: &str) -> String {
 /// safe-encoded (`6f66576498`). Kubernetes hashes a spew dump of the Go struct; we hash the
 /// template's canonical JSON, which has the same property: equal templates, equal hash.
 pub fn pod_template_hash(template: &PodTemplateSpec, collision_count: Option<i32>) -> String {
-    let json = serde_json::to_string(template).unwrap_or_default();
-    let mut h = fnv32a(json.as_bytes());
+    let mut h = Fnv32a(0x811c_9dc5);
+    // Writing into the hasher cannot fail; an error would only mean a non-serializable value.
+    let _ = serde_json::to_writer(&mut h, template);
     if let Some(n) = collision_count {
         // Go appends the count's little-endian bytes to the hasher state.
-        for b in (n as u32).to_le_bytes() {
-            h ^= u32::from(b);
-            h = h.wrapping_mul(0x0100_0193);
+        h.add(&(n as u32).to_le_bytes());
+    }
+    safe_encode(&h.0.to_string())
+}
+
+/// FNV-1a as an `io::Write` sink, so templates hash without building their JSON string.
+struct Fnv32a(u32);
+
+impl Fnv32a {
+    fn add(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u32::from(*b);
+            self.0 = self.0.wrapping_mul(0x0100_0193);
         }
     }
-    safe_encode(&h.to_string())
+}
+
+impl std::io::Write for Fnv32a {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.add(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 /// `rand.String(n)`: `n` characters drawn uniformly from [`ALPHANUMS`].
