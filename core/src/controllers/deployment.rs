@@ -6,6 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::events::{object_ref, EventRecord};
+use super::index::Index;
 use super::names::pod_template_hash;
 use super::replicaset::nonzero;
 use super::{controller_of, controller_ref, Action, Ctx};
@@ -35,6 +36,7 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
 /// One sync of one Deployment: its ReplicaSets and the scale changes decided so far.
 struct Sync<'s> {
     store: &'s Store,
+    index: &'s Index,
     now: Time,
     d: &'s Deployment,
     hash: String,
@@ -68,6 +70,7 @@ impl<'s> Sync<'s> {
         let (surge, unavailable) = rolling_params(d, replicas);
         Sync {
             store,
+            index: ctx.index,
             now: ctx.now,
             d,
             hash,
@@ -213,7 +216,9 @@ impl<'s> Sync<'s> {
                 self.scale.insert(rs.metadata.name.clone(), 0);
                 waiting = true;
             }
-            waiting |= rs.status.as_ref().is_some_and(|s| s.replicas > 0);
+            // Recreate waits until the old pods are gone, not merely terminating.
+            let uid = rs.metadata.uid.as_deref().unwrap_or("");
+            waiting |= self.index.dependents_of(uid).any(|k| k.kind == Kind::Pod);
         }
         if waiting {
             return None;

@@ -30,6 +30,8 @@ type AggregateKey = (String, String, String, &'static str);
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Recorder {
+    /// Last name timestamp handed out, so names sort in recording order.
+    last_nanos: u64,
     aggregate: BTreeMap<AggregateKey, ObjectKey>,
     order: VecDeque<(ObjectKey, AggregateKey)>,
 }
@@ -73,8 +75,10 @@ impl Recorder {
             .unwrap_or_else(|| "default".to_string());
         let involved_name = rec.involved.name.clone().unwrap_or_default();
         // client-go names events `<object>.<unix nanos in hex>`; the sub-millisecond part is
-        // drawn so two events in the same simulated millisecond still differ.
-        let nanos = (EPOCH_UNIX_SECS * 1000 + now.0) * 1_000_000 + u64::from(rng.below(1_000_000));
+        // drawn, increasing, so events recorded in one simulated millisecond keep their order.
+        let base = (EPOCH_UNIX_SECS * 1000 + now.0) * 1_000_000;
+        let nanos = base.max(self.last_nanos) + 1 + u64::from(rng.below(50_000));
+        self.last_nanos = nanos;
         let name = format!("{involved_name}.{nanos:x}");
         let uid = crate::cluster::uid_from(rng);
         let event = Event {

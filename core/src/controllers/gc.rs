@@ -64,10 +64,11 @@ pub fn plan_namespaces(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Act
 }
 
 fn empty_namespace(ctx: &Ctx<'_>, ns: &str, actions: &mut Vec<Action>) {
-    let mut remaining = 0;
+    // Pods wait out their grace period; everything else goes now.
+    let mut pods_left = 0;
     for kind in Kind::ALL.iter().filter(|k| k.info().namespaced) {
         for obj in ctx.store.list(*kind, Some(ns)) {
-            remaining += 1;
+            pods_left += usize::from(obj.kind() == Kind::Pod);
             let key = ObjectKey::of(obj);
             match obj {
                 Object::Pod(p) if p.metadata.deletion_timestamp.is_some() => {}
@@ -76,7 +77,7 @@ fn empty_namespace(ctx: &Ctx<'_>, ns: &str, actions: &mut Vec<Action>) {
             }
         }
     }
-    if remaining == 0 {
+    if pods_left == 0 {
         actions.push(Action::Remove(ObjectKey::new(Kind::Namespace, "", ns)));
     }
 }

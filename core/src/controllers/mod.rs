@@ -328,7 +328,12 @@ fn dispatch(
             }
         }
         Kind::Node => q.scheduling.extend(index.pending_pods.iter().cloned()),
-        Kind::Pod => dispatch_pod(store, index, q, key, old, new),
+        Kind::Pod => {
+            if new.is_none() {
+                requeue_deployment_of(store, q, old);
+            }
+            dispatch_pod(store, index, q, key, old, new)
+        }
         _ => {}
     }
 }
@@ -365,6 +370,22 @@ fn dispatch_pod(
                     .insert(ObjectKey::new(Kind::Service, &key.namespace, &name));
             }
         }
+    }
+}
+
+/// A pod's removal matters to its ReplicaSet's Deployment too (Recreate waits for it).
+fn requeue_deployment_of(store: &Store, q: &mut Queues, pod: Option<&Object>) {
+    let Some(pod) = pod else {
+        return;
+    };
+    let Some(owner) = controller_of(pod.meta()).filter(|o| o.kind == "ReplicaSet") else {
+        return;
+    };
+    let ns = pod.meta().namespace.as_deref().unwrap_or("");
+    let rs = store.get(Kind::ReplicaSet, ns, &owner.name);
+    if let Some(d) = rs.and_then(|rs| controller_of(rs.meta())) {
+        q.deployments
+            .insert(ObjectKey::new(Kind::Deployment, ns, &d.name));
     }
 }
 
@@ -434,3 +455,6 @@ impl Controllers {
         self.recorder = Recorder::default();
     }
 }
+
+#[cfg(test)]
+mod tests;

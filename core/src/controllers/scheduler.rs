@@ -84,7 +84,9 @@ fn unschedulable(
     rejections: &BTreeMap<String, usize>,
     actions: &mut Vec<Action>,
 ) {
-    let reasons: Vec<String> = rejections.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    // kube-scheduler sorts the "<count> <reason>" strings themselves.
+    let mut reasons: Vec<String> = rejections.iter().map(|(r, n)| format!("{n} {r}")).collect();
+    reasons.sort();
     let msg = format!(
         "0/{n_nodes} nodes are available: {}. preemption: 0/{n_nodes} nodes are available: {n_nodes} Preemption is not helpful for scheduling.",
         reasons.join(", ")
