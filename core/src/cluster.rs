@@ -1,12 +1,18 @@
 //! The simulated cluster: the object store plus the simulated clock and PRNG that every
-//! controller and allocator draws from.
+//! controller and allocator draws from, and the controllers' own memory (caches, timers).
+//!
+//! A new cluster looks like a kubeadm lab cluster that has been up for a couple of days: it is
+//! built by running the controllers from simulated time zero (nodes joining, system pods
+//! starting), then the clock jumps [`BOOT_AGE`] ahead and the bootstrap's Events are dropped, as
+//! their one-hour TTL would have done.
 
 use std::collections::BTreeMap;
 
 use crate::api::*;
+use crate::controllers::{self, Controllers};
 use crate::network::NetState;
 use crate::sim::{Duration, Pcg32, Time};
-use crate::store::Store;
+use crate::store::{ObjectKey, Store};
 
 /// Kubernetes version the simulation reports (`kubectl version`, node VERSION column).
 pub const KUBERNETES_VERSION: &str = "v1.33.4";
@@ -32,12 +38,16 @@ pub const NODES: [(&str, &str, &str, bool); 3] = [
     ("worker-2", "10.10.98.12", "192.168.2.0/24", false),
 ];
 
+/// How long the cluster has been up when the session starts (AGE `2d` on system objects).
+pub const BOOT_AGE: Duration = Duration::from_secs(2 * 86_400 + 180);
+
 #[derive(Clone, Debug)]
 pub struct Cluster {
     pub store: Store,
     pub now: Time,
     pub rng: Pcg32,
     pub net: NetState,
+    pub controllers: Controllers,
 }
 
 impl Cluster {
@@ -48,41 +58,52 @@ impl Cluster {
             now: Time::ZERO,
             rng: Pcg32::new(seed, 0x6b75_6265),
             net: NetState::default(),
+            controllers: Controllers::default(),
         };
-        for ns in ["default", "kube-node-lease", "kube-public", "kube-system"] {
-            cluster.create_namespace(ns);
-        }
-        for (name, ip, cidr, control_plane) in NODES {
-            cluster.create_node(name, ip, cidr, control_plane);
-        }
+        controllers::bootstrap::install(&mut cluster);
         cluster
     }
 
     /// Moves simulated time forward by `d`, letting controllers and kubelets act within it.
     pub fn advance(&mut self, d: Duration) {
-        self.now = self.now.plus(d);
+        let until = self.now.plus(d);
+        self.reconcile();
+        controllers::fire_timers(self, until);
+        self.now = until;
         self.reconcile();
     }
 
     /// Runs the controllers until nothing more changes at the current instant. Called after every
     /// write (apply, delete, scale…) so derived objects appear as they would in a real cluster.
-    pub fn reconcile(&mut self) {}
+    pub fn reconcile(&mut self) {
+        controllers::reconcile(self);
+    }
+
+    /// Deletes like the apiserver: a pod on a node turns Terminating for its grace period
+    /// (`grace` overrides `terminationGracePeriodSeconds`; 0 removes at once), a namespace turns
+    /// Terminating until emptied, anything else is removed and its dependents garbage-collected.
+    /// Reconciles afterwards.
+    pub fn delete(&mut self, key: &ObjectKey, grace: Option<i64>) {
+        controllers::delete(self, key, grace);
+        self.reconcile();
+    }
+
+    /// Adds a worker node `worker-<n>` (IP 10.10.98.(10+n), pod CIDR 192.168.n.0/24), for
+    /// experiments and benchmarks that need more room than the standard lab's two workers.
+    pub fn add_worker(&mut self, n: u8) {
+        let name = format!("worker-{n}");
+        let ip = format!("10.10.98.{}", 10u16 + u16::from(n));
+        let cidr = format!("192.168.{n}.0/24");
+        self.create_node(&name, &ip, &cidr, false);
+        self.reconcile();
+    }
 
     /// A fresh object uid in the apiserver's UUID shape, drawn from the cluster PRNG.
     pub fn new_uid(&mut self) -> String {
-        let a = self.rng.next_u64();
-        let b = self.rng.next_u64();
-        format!(
-            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-            a >> 32,
-            (a >> 16) & 0xffff,
-            a & 0xfff,
-            0x8000 | ((b >> 48) & 0x3fff),
-            b & 0xffff_ffff_ffff
-        )
+        uid_from(&mut self.rng)
     }
 
-    fn new_meta(&mut self, name: &str, namespace: Option<&str>) -> ObjectMeta {
+    pub(crate) fn new_meta(&mut self, name: &str, namespace: Option<&str>) -> ObjectMeta {
         ObjectMeta {
             name: name.to_string(),
             namespace: namespace.map(str::to_string),
@@ -92,7 +113,7 @@ impl Cluster {
         }
     }
 
-    fn create_namespace(&mut self, name: &str) {
+    pub(crate) fn create_namespace(&mut self, name: &str) {
         let mut metadata = self.new_meta(name, None);
         metadata
             .labels
@@ -109,7 +130,7 @@ impl Cluster {
         }));
     }
 
-    fn create_node(&mut self, name: &str, ip: &str, cidr: &str, control_plane: bool) {
+    pub(crate) fn create_node(&mut self, name: &str, ip: &str, cidr: &str, control_plane: bool) {
         let mut metadata = self.new_meta(name, None);
         let labels = &mut metadata.labels;
         for (k, v) in [
@@ -187,4 +208,18 @@ impl Cluster {
             ..Node::default()
         }));
     }
+}
+
+/// A UUIDv4-shaped uid from `rng`.
+pub fn uid_from(rng: &mut Pcg32) -> String {
+    let a = rng.next_u64();
+    let b = rng.next_u64();
+    format!(
+        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+        a >> 32,
+        (a >> 16) & 0xffff,
+        a & 0xfff,
+        0x8000 | ((b >> 48) & 0x3fff),
+        b & 0xffff_ffff_ffff
+    )
 }

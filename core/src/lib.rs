@@ -20,6 +20,7 @@
 
 pub mod api;
 pub mod cluster;
+pub mod controllers;
 pub mod error;
 pub mod kubectl;
 pub mod network;

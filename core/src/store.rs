@@ -1,5 +1,11 @@
 //! The object store: every API object keyed by (kind, namespace, name) in a `BTreeMap`, so
 //! iteration order is defined and identical on every target.
+//!
+//! Every write is also recorded in a change log (the key plus the object it replaced), which
+//! [`crate::cluster::Cluster::reconcile`] drains to feed the controllers' work queues and caches,
+//! the way informers feed real controllers. That is what keeps reconciling incremental: a
+//! controller looks only at the objects that changed, never re-lists the whole store. Events are
+//! not logged: no controller watches them, and they are the most frequent writes.
 
 use std::collections::BTreeMap;
 
@@ -41,6 +47,14 @@ impl ObjectKey {
 pub struct Store {
     objects: BTreeMap<ObjectKey, Object>,
     resource_version: u64,
+    changes: Vec<Change>,
+}
+
+/// One write: which object, and what it was before (`None` when it was created).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    pub key: ObjectKey,
+    pub old: Option<Object>,
 }
 
 impl Store {
@@ -48,8 +62,16 @@ impl Store {
         self.objects.get(&ObjectKey::new(kind, namespace, name))
     }
 
+    /// Mutable access, recorded as a change (the caller may alter anything, labels included).
+    /// Does not stamp a new resourceVersion; prefer [`Store::put`] for real updates.
     pub fn get_mut(&mut self, kind: Kind, namespace: &str, name: &str) -> Option<&mut Object> {
-        self.objects.get_mut(&ObjectKey::new(kind, namespace, name))
+        let key = ObjectKey::new(kind, namespace, name);
+        let old = self.objects.get(&key)?.clone();
+        self.changes.push(Change {
+            key: key.clone(),
+            old: Some(old),
+        });
+        self.objects.get_mut(&key)
     }
 
     pub fn get_typed<T: TypedObject>(&self, namespace: &str, name: &str) -> Option<&T> {
@@ -62,9 +84,16 @@ impl Store {
         kind: Kind,
         namespace: Option<&'a str>,
     ) -> impl Iterator<Item = &'a Object> + 'a {
+        let start = ObjectKey {
+            kind,
+            namespace: namespace.unwrap_or("").to_string(),
+            name: String::new(),
+        };
         self.objects
-            .iter()
-            .filter(move |(k, _)| k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns))
+            .range(start..)
+            .take_while(move |(k, _)| {
+                k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns)
+            })
             .map(|(_, o)| o)
     }
 
@@ -92,12 +121,34 @@ impl Store {
         self.resource_version += 1;
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
         let key = ObjectKey::of(&obj);
-        self.objects.insert(key.clone(), obj);
+        let old = self.objects.insert(key.clone(), obj);
+        if key.kind != Kind::Event {
+            self.changes.push(Change {
+                key: key.clone(),
+                old,
+            });
+        }
         &self.objects[&key]
     }
 
     pub fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
-        self.objects.remove(key)
+        let old = self.objects.remove(key)?;
+        if key.kind != Kind::Event {
+            self.changes.push(Change {
+                key: key.clone(),
+                old: Some(old.clone()),
+            });
+        }
+        Some(old)
+    }
+
+    /// The writes since the last call, oldest first.
+    pub fn take_changes(&mut self) -> Vec<Change> {
+        std::mem::take(&mut self.changes)
+    }
+
+    pub fn get_key(&self, key: &ObjectKey) -> Option<&Object> {
+        self.objects.get(key)
     }
 
     pub fn resource_version(&self) -> u64 {

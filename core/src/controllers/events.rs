@@ -1,0 +1,121 @@
+//! The event recorder: Events as the apiserver stores them (`<object>.<16 hex>` names, count,
+//! firstTimestamp/lastTimestamp). Repeats of the same reason and message about the same object
+//! from the same component are folded into one Event whose count grows, like client-go's
+//! EventCorrelator; the oldest Events are dropped past [`MAX_EVENTS`] (real clusters expire
+//! them after an hour; a cap keeps long sessions bounded).
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference};
+use crate::sim::{Pcg32, Time, EPOCH_UNIX_SECS};
+use crate::store::{ObjectKey, Store};
+
+pub const MAX_EVENTS: usize = 4000;
+
+/// One event to record, before aggregation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRecord {
+    pub involved: ObjectReference,
+    /// `Normal` or `Warning`.
+    pub type_: &'static str,
+    pub reason: String,
+    pub message: String,
+    /// The reporting component (`kubelet`, `default-scheduler`, `deployment-controller`…).
+    pub component: &'static str,
+    /// The node, for kubelet events.
+    pub host: Option<String>,
+}
+
+type AggregateKey = (String, String, String, &'static str);
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Recorder {
+    /// Last name timestamp handed out, so names sort in recording order.
+    last_nanos: u64,
+    aggregate: BTreeMap<AggregateKey, ObjectKey>,
+    order: VecDeque<(ObjectKey, AggregateKey)>,
+}
+
+/// A reference to `meta` as Events and EndpointSlices carry it.
+pub fn object_ref(kind: Kind, meta: &ObjectMeta) -> ObjectReference {
+    let info = kind.info();
+    ObjectReference {
+        api_version: Some(info.api_version()),
+        kind: Some(info.kind.to_string()),
+        name: Some(meta.name.clone()),
+        namespace: meta.namespace.clone(),
+        uid: meta.uid.clone(),
+        resource_version: meta.resource_version.clone(),
+        field_path: None,
+    }
+}
+
+impl Recorder {
+    pub fn record(&mut self, store: &mut Store, rng: &mut Pcg32, now: Time, rec: EventRecord) {
+        let agg: AggregateKey = (
+            rec.involved.uid.clone().unwrap_or_default(),
+            rec.reason.clone(),
+            rec.message.clone(),
+            rec.component,
+        );
+        if let Some(key) = self.aggregate.get(&agg) {
+            if let Some(Object::Event(ev)) = store.get_key(key) {
+                let mut ev = ev.clone();
+                ev.count = Some(ev.count.unwrap_or(1) + 1);
+                ev.last_timestamp = Some(now);
+                ev.involved_object = rec.involved;
+                store.put(Object::Event(ev));
+                return;
+            }
+        }
+        let namespace = rec
+            .involved
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".to_string());
+        let involved_name = rec.involved.name.clone().unwrap_or_default();
+        // client-go names events `<object>.<unix nanos in hex>`; the sub-millisecond part is
+        // drawn, increasing, so events recorded in one simulated millisecond keep their order.
+        let base = (EPOCH_UNIX_SECS * 1000 + now.0) * 1_000_000;
+        let nanos = base.max(self.last_nanos) + 1 + u64::from(rng.below(50_000));
+        self.last_nanos = nanos;
+        let name = format!("{involved_name}.{nanos:x}");
+        let uid = crate::cluster::uid_from(rng);
+        let event = Event {
+            metadata: ObjectMeta {
+                name,
+                namespace: Some(namespace),
+                uid: Some(uid),
+                creation_timestamp: Some(now),
+                ..ObjectMeta::default()
+            },
+            involved_object: rec.involved,
+            reason: Some(rec.reason),
+            message: Some(rec.message),
+            type_: Some(rec.type_.to_string()),
+            count: Some(1),
+            first_timestamp: Some(now),
+            last_timestamp: Some(now),
+            source: Some(EventSource {
+                component: Some(rec.component.to_string()),
+                host: rec.host.clone(),
+            }),
+            reporting_component: Some(rec.component.to_string()),
+            reporting_instance: rec.host,
+            ..Event::default()
+        };
+        let key = ObjectKey::of(&Object::Event(event.clone()));
+        store.put(Object::Event(event));
+        self.aggregate.insert(agg.clone(), key.clone());
+        self.order.push_back((key, agg));
+        while self.order.len() > MAX_EVENTS {
+            let Some((old_key, old_agg)) = self.order.pop_front() else {
+                break;
+            };
+            if self.aggregate.get(&old_agg) == Some(&old_key) {
+                self.aggregate.remove(&old_agg);
+            }
+            store.remove(&old_key);
+        }
+    }
+}

@@ -1,0 +1,782 @@
+//! The kubelet of every node: admits pods bound to its node (sandbox, pod IP), pulls images,
+//! starts containers, restarts exited ones with back-off, and stops pods being deleted.
+//!
+//! Progress takes simulated time: each step schedules the next as a timer ([`Work`]) that
+//! [`super::fire_timers`] delivers. Due times are rounded up to [`TICK`] so that many pods
+//! starting together progress in a few batches (one reconcile each) rather than one per pod.
+//!
+//! Timeline of a known server image (`nginx`): bound → ContainerCreating with a pod IP →
+//! Pulling → 1-3 s later Pulled, Created, Started → Running and Ready. Image errors, exiting
+//! commands and deletion follow the kubelet's real states and events (see `images.rs` for which
+//! images exist and which processes exit).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::events::{object_ref, EventRecord};
+use super::images::{self, ImageRef, Lifetime, PullError};
+use super::{names, Action, Ctx};
+use crate::api::*;
+use crate::sim::Time;
+use crate::store::ObjectKey;
+
+/// Granularity of kubelet timers, in milliseconds.
+pub const TICK: u64 = 100;
+/// CrashLoopBackOff and ImagePullBackOff: 10 s doubling up to 5 min.
+const BACKOFF_START: u64 = 10_000;
+const BACKOFF_MAX: u64 = 300_000;
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct KubeletState {
+    /// Last pod-CIDR host offset handed out per node (host-local style round robin).
+    ip_cursor: BTreeMap<String, u32>,
+    /// Images present on each node: (node, full reference).
+    images: BTreeSet<(String, String)>,
+    /// Pods whose containers are being stopped (by uid).
+    killing: BTreeSet<String>,
+    /// Failed pulls per (pod uid, container index).
+    pull_failures: BTreeMap<(String, usize), u32>,
+}
+
+/// A step due at a time for one pod (identified by key and uid, so a recreated pod with the same
+/// name never receives its predecessor's timers).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Work {
+    pub pod: ObjectKey,
+    pub uid: String,
+    pub step: Step,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Step {
+    Pulled { container: usize, took_ms: u64 },
+    PullBackOff { container: usize },
+    PullRetry { container: usize },
+    Exited { container: usize, code: i32 },
+    CrashBackOff { container: usize },
+    Restart { container: usize },
+    Stopped,
+}
+
+/// Pods being changed in one batch, and the events/timers produced on the way.
+struct Batch<'c, 'a> {
+    ctx: &'c mut Ctx<'a>,
+    st: &'c mut KubeletState,
+    actions: Vec<Action>,
+    new_ips: BTreeSet<String>,
+}
+
+/// Reacts to changed pods: admits newly bound ones, starts stopping deleted ones.
+pub fn plan(ctx: &mut Ctx<'_>, st: &mut KubeletState, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
+    let mut b = Batch {
+        ctx,
+        st,
+        actions: Vec::new(),
+        new_ips: BTreeSet::new(),
+    };
+    for key in keys {
+        let Some(pod) = b.ctx.store.get_typed::<Pod>(&key.namespace, &key.name) else {
+            continue;
+        };
+        if pod.spec.node_name.is_none() {
+            continue;
+        }
+        let mut pod = pod.clone();
+        let admitted = pod.status.as_ref().is_some_and(|s| s.host_ip.is_some());
+        if pod.metadata.deletion_timestamp.is_some() {
+            if admitted {
+                b.stop(&pod);
+            } else {
+                b.actions.push(Action::Remove(key.clone()));
+            }
+        } else if !admitted && b.admit(&mut pod) {
+            b.actions.push(Action::Update(Object::Pod(pod)));
+        }
+    }
+    b.actions
+}
+
+/// Delivers due timers.
+pub fn on_timers(ctx: &mut Ctx<'_>, st: &mut KubeletState, due: Vec<Work>) -> Vec<Action> {
+    let mut b = Batch {
+        ctx,
+        st,
+        actions: Vec::new(),
+        new_ips: BTreeSet::new(),
+    };
+    let mut pods: BTreeMap<ObjectKey, Pod> = BTreeMap::new();
+    let mut removed: BTreeSet<ObjectKey> = BTreeSet::new();
+    for work in due {
+        if removed.contains(&work.pod) {
+            continue;
+        }
+        if !pods.contains_key(&work.pod) {
+            let current = b
+                .ctx
+                .store
+                .get_typed::<Pod>(&work.pod.namespace, &work.pod.name);
+            match current {
+                Some(p) if p.metadata.uid.as_deref() == Some(&work.uid) => {
+                    pods.insert(work.pod.clone(), p.clone());
+                }
+                _ => continue,
+            }
+        }
+        let Some(pod) = pods.get_mut(&work.pod) else {
+            continue;
+        };
+        if work.step == Step::Stopped {
+            b.st.killing.remove(&work.uid);
+            b.st.pull_failures.retain(|(uid, _), _| *uid != work.uid);
+            pods.remove(&work.pod);
+            removed.insert(work.pod.clone());
+            b.actions.push(Action::Remove(work.pod));
+            continue;
+        }
+        if pod.metadata.deletion_timestamp.is_some() {
+            continue;
+        }
+        b.step(&work, pod);
+    }
+    for pod in pods.into_values() {
+        b.actions.push(Action::Update(Object::Pod(pod)));
+    }
+    b.actions
+}
+
+impl Batch<'_, '_> {
+    fn now(&self) -> Time {
+        self.ctx.now
+    }
+
+    fn timer(&mut self, pod: &Pod, after_ms: u64, step: Step) {
+        let at = self.now().0 + after_ms.max(1);
+        let at = Time(at.div_ceil(TICK) * TICK);
+        self.actions.push(Action::Timer(
+            at,
+            Work {
+                pod: ObjectKey::new(
+                    Kind::Pod,
+                    pod.metadata.namespace.as_deref().unwrap_or(""),
+                    &pod.metadata.name,
+                ),
+                uid: pod.metadata.uid.clone().unwrap_or_default(),
+                step,
+            },
+        ));
+    }
+
+    fn event(
+        &mut self,
+        pod: &Pod,
+        container: Option<usize>,
+        type_: &'static str,
+        reason: &str,
+        message: String,
+    ) {
+        let mut involved = object_ref(Kind::Pod, &pod.metadata);
+        if let Some(c) = container.and_then(|i| pod.spec.containers.get(i)) {
+            involved.field_path = Some(format!("spec.containers{{{}}}", c.name));
+        }
+        self.actions.push(Action::Event(EventRecord {
+            involved,
+            type_,
+            reason: reason.to_string(),
+            message,
+            component: "kubelet",
+            host: pod.spec.node_name.clone(),
+        }));
+    }
+
+    fn draw_ms(&mut self, lo: u32, hi: u32) -> u64 {
+        u64::from(lo + self.ctx.rng.below(hi - lo))
+    }
+
+    /// Sandbox creation: host and pod IPs, waiting containers, then the first image pull.
+    fn admit(&mut self, pod: &mut Pod) -> bool {
+        let node_name = pod.spec.node_name.clone().unwrap_or_default();
+        let Some(node) = self.ctx.store.get_typed::<Node>("", &node_name) else {
+            return false;
+        };
+        let node_ip = node
+            .status
+            .as_ref()
+            .and_then(|s| s.addresses.iter().find(|a| a.type_ == "InternalIP"))
+            .map(|a| a.address.clone())
+            .unwrap_or_default();
+        let pod_ip = if pod.spec.host_network == Some(true) {
+            Some(node_ip.clone())
+        } else {
+            self.allocate_ip(&node_name, node.spec.pod_cidr.as_deref().unwrap_or(""))
+        };
+        let Some(pod_ip) = pod_ip else {
+            let msg = "Failed to create pod sandbox: plugin type=\"calico\" failed (add): failed to request IPv4 addresses: no free addresses in the node's block".to_string();
+            self.event(pod, None, "Warning", "FailedCreatePodSandBox", msg);
+            return false;
+        };
+        let now = self.now();
+        let status = pod.status.get_or_insert_with(PodStatus::default);
+        status.phase = Some("Pending".into());
+        status.host_ip = Some(node_ip);
+        status.pod_ip = Some(pod_ip.clone());
+        status.pod_ips = vec![PodIp { ip: pod_ip }];
+        status.start_time = Some(now);
+        status.qos_class = Some(qos_class(&pod.spec).into());
+        status.container_statuses = pod
+            .spec
+            .containers
+            .iter()
+            .map(|c| ContainerStatus {
+                name: c.name.clone(),
+                image: c.image.clone().unwrap_or_default(),
+                started: Some(false),
+                state: waiting("ContainerCreating", None),
+                ..ContainerStatus::default()
+            })
+            .collect();
+        refresh(pod, now);
+        self.start_container(pod, 0);
+        true
+    }
+
+    fn allocate_ip(&mut self, node: &str, cidr: &str) -> Option<String> {
+        let (base, prefix) = parse_cidr(cidr)?;
+        let size = 1u32.checked_shl(32 - prefix).unwrap_or(0);
+        if size < 4 {
+            return None;
+        }
+        // .0 is the network, .1 the node's gateway, the last address broadcast.
+        let hosts = size - 3;
+        let cursor = *self.st.ip_cursor.get(node).unwrap_or(&1);
+        for step in 1..=hosts {
+            let offset = 2 + (cursor - 1 + step - 1) % hosts;
+            let ip = ipv4_to_string(base + offset);
+            if !self.ctx.index.ip_in_use(&ip) && !self.new_ips.contains(&ip) {
+                self.st.ip_cursor.insert(node.to_string(), offset);
+                self.new_ips.insert(ip.clone());
+                return Some(ip);
+            }
+        }
+        None
+    }
+
+    /// Pulls (or finds) container `i`'s image; runs it when available.
+    fn start_container(&mut self, pod: &mut Pod, i: usize) {
+        let Some(c) = pod.spec.containers.get(i).cloned() else {
+            refresh(pod, self.now());
+            return;
+        };
+        let image = c.image.clone().unwrap_or_default();
+        let r = match images::parse(&image) {
+            Ok(r) => r,
+            Err(PullError::InvalidName(msg)) | Err(PullError::Failed(msg)) => {
+                self.event(pod, Some(i), "Warning", "InspectFailed", msg.clone());
+                self.event(
+                    pod,
+                    Some(i),
+                    "Warning",
+                    "Failed",
+                    "Error: InvalidImageName".into(),
+                );
+                set_state(pod, i, waiting("InvalidImageName", Some(msg)));
+                return;
+            }
+        };
+        let node = pod.spec.node_name.clone().unwrap_or_default();
+        let present = self.st.images.contains(&(node, r.full.clone()));
+        let always = match c.image_pull_policy.as_deref() {
+            Some("Always") => true,
+            Some("Never") => false,
+            _ => r.default_pulls_always(),
+        };
+        if present && !always || c.image_pull_policy.as_deref() == Some("Never") {
+            let msg = format!("Container image \"{image}\" already present on machine");
+            self.event(pod, Some(i), "Normal", "Pulled", msg);
+            self.run_container(pod, i, &r);
+            return;
+        }
+        self.event(
+            pod,
+            Some(i),
+            "Normal",
+            "Pulling",
+            format!("Pulling image \"{image}\""),
+        );
+        let took_ms = match (r.check_exists().is_ok(), present) {
+            (true, false) => self.draw_ms(1000, 3000),
+            (true, true) => self.draw_ms(300, 900),
+            (false, _) => self.draw_ms(500, 1500),
+        };
+        self.timer(
+            pod,
+            took_ms,
+            Step::Pulled {
+                container: i,
+                took_ms,
+            },
+        );
+    }
+
+    fn run_container(&mut self, pod: &mut Pod, i: usize, r: &ImageRef) {
+        let Some(c) = pod.spec.containers.get(i).cloned() else {
+            return;
+        };
+        let now = self.now();
+        let id = format!("containerd://{}", names::random_hex(self.ctx.rng, 64));
+        self.event(
+            pod,
+            Some(i),
+            "Normal",
+            "Created",
+            format!("Created container: {}", c.name),
+        );
+        self.event(
+            pod,
+            Some(i),
+            "Normal",
+            "Started",
+            format!("Started container {}", c.name),
+        );
+        if let Some(cs) = container_status(pod, i) {
+            cs.image = r.full.clone();
+            cs.image_id = r.image_id();
+            cs.container_id = Some(id);
+            cs.ready = true;
+            cs.started = Some(true);
+            cs.state = ContainerState {
+                running: Some(StateDetail {
+                    started_at: Some(now),
+                    ..StateDetail::default()
+                }),
+                ..ContainerState::default()
+            };
+        }
+        if let Lifetime::Exits { after_ms, code } = images::lifetime(r, &c) {
+            self.timer(pod, after_ms.max(TICK), Step::Exited { container: i, code });
+        }
+        let next_waiting = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.get(i + 1))
+            .is_some_and(|cs| cs.container_id.is_none());
+        if next_waiting {
+            self.start_container(pod, i + 1);
+        }
+        refresh(pod, now);
+    }
+
+    fn step(&mut self, work: &Work, pod: &mut Pod) {
+        let now = self.now();
+        match work.step {
+            Step::Pulled { container, took_ms } => self.pulled(pod, container, took_ms),
+            Step::PullBackOff { container } => {
+                let image = image_of(pod, container);
+                let err = waiting_message(pod, container).unwrap_or_default();
+                let msg = format!("Back-off pulling image \"{image}\": ErrImagePull: {err}");
+                set_state(pod, container, waiting("ImagePullBackOff", Some(msg)));
+                self.event(
+                    pod,
+                    Some(container),
+                    "Normal",
+                    "BackOff",
+                    format!("Back-off pulling image \"{image}\""),
+                );
+                self.event(
+                    pod,
+                    Some(container),
+                    "Warning",
+                    "Failed",
+                    "Error: ImagePullBackOff".into(),
+                );
+                let n = self
+                    .st
+                    .pull_failures
+                    .entry((work.uid.clone(), container))
+                    .or_insert(0);
+                *n += 1;
+                let delay = backoff(*n);
+                self.timer(pod, delay, Step::PullRetry { container });
+            }
+            Step::PullRetry { container } => self.start_container(pod, container),
+            Step::Exited { container, code } => self.exited(pod, container, code),
+            Step::CrashBackOff { container } => {
+                let restarts = restart_count(pod, container);
+                let delay = backoff(restarts.max(1) as u32);
+                let name = pod
+                    .spec
+                    .containers
+                    .get(container)
+                    .map(|c| c.name.clone())
+                    .unwrap_or_default();
+                let pod_id = format!(
+                    "{}_{}({})",
+                    pod.metadata.name,
+                    pod.metadata.namespace.as_deref().unwrap_or(""),
+                    pod.metadata.uid.as_deref().unwrap_or("")
+                );
+                let msg = format!(
+                    "back-off {} restarting failed container={name} pod={pod_id}",
+                    go_duration(delay)
+                );
+                if let Some(cs) = container_status(pod, container) {
+                    if cs.state.terminated.is_some() {
+                        cs.last_state = Some(std::mem::take(&mut cs.state));
+                    }
+                    cs.state = waiting("CrashLoopBackOff", Some(msg));
+                }
+                let ev = format!("Back-off restarting failed container {name} in pod {pod_id}");
+                self.event(pod, Some(container), "Warning", "BackOff", ev);
+                self.timer(pod, delay.saturating_sub(1000), Step::Restart { container });
+            }
+            Step::Restart { container } => {
+                if let Some(cs) = container_status(pod, container) {
+                    if cs.state.terminated.is_some() {
+                        cs.last_state = Some(std::mem::take(&mut cs.state));
+                    }
+                    cs.restart_count += 1;
+                }
+                self.start_container(pod, container);
+            }
+            Step::Stopped => {}
+        }
+        refresh(pod, now);
+    }
+
+    fn pulled(&mut self, pod: &mut Pod, i: usize, took_ms: u64) {
+        let image = image_of(pod, i);
+        let Ok(r) = images::parse(&image) else {
+            return;
+        };
+        if let Err(PullError::Failed(msg)) | Err(PullError::InvalidName(msg)) = r.check_exists() {
+            let ev = format!("Failed to pull image \"{image}\": {msg}");
+            self.event(pod, Some(i), "Warning", "Failed", ev);
+            self.event(
+                pod,
+                Some(i),
+                "Warning",
+                "Failed",
+                "Error: ErrImagePull".into(),
+            );
+            set_state(pod, i, waiting("ErrImagePull", Some(msg)));
+            let after = self.draw_ms(1000, 2000);
+            self.timer(pod, after, Step::PullBackOff { container: i });
+            return;
+        }
+        let node = pod.spec.node_name.clone().unwrap_or_default();
+        self.st.images.insert((node, r.full.clone()));
+        let took = go_duration(took_ms);
+        let msg = format!(
+            "Successfully pulled image \"{image}\" in {took} ({took} including waiting). Image size: {} bytes.",
+            r.size_bytes()
+        );
+        self.event(pod, Some(i), "Normal", "Pulled", msg);
+        self.run_container(pod, i, &r);
+    }
+
+    fn exited(&mut self, pod: &mut Pod, i: usize, code: i32) {
+        let now = self.now();
+        let Some(cs) = container_status(pod, i) else {
+            return;
+        };
+        let Some(running) = cs.state.running.take() else {
+            return;
+        };
+        cs.ready = false;
+        cs.started = Some(false);
+        cs.state = ContainerState {
+            terminated: Some(StateDetail {
+                reason: Some(if code == 0 { "Completed" } else { "Error" }.into()),
+                exit_code: Some(code),
+                started_at: running.started_at,
+                finished_at: Some(now),
+                ..StateDetail::default()
+            }),
+            ..ContainerState::default()
+        };
+        let restarts = cs.restart_count;
+        let restart = match pod.spec.restart_policy.as_deref() {
+            Some("Never") => false,
+            Some("OnFailure") => code != 0,
+            _ => true,
+        };
+        if !restart {
+            return;
+        }
+        // The first restart is immediate; later ones wait out a doubling back-off.
+        if restarts == 0 {
+            self.timer(pod, 1000, Step::Restart { container: i });
+        } else {
+            self.timer(pod, 1000, Step::CrashBackOff { container: i });
+        }
+    }
+
+    /// Starts stopping a deleted pod: Killing events, removal when its processes are gone.
+    fn stop(&mut self, pod: &Pod) {
+        let uid = pod.metadata.uid.clone().unwrap_or_default();
+        if !self.st.killing.insert(uid) {
+            return;
+        }
+        let mut prompt = true;
+        for (i, c) in pod.spec.containers.iter().enumerate() {
+            let running = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.container_statuses.get(i))
+                .is_some_and(|cs| cs.state.running.is_some());
+            if !running {
+                continue;
+            }
+            let r = images::parse(c.image.as_deref().unwrap_or(""));
+            prompt &= r.is_ok_and(|r| images::stops_on_sigterm(&r, c));
+            self.event(
+                pod,
+                Some(i),
+                "Normal",
+                "Killing",
+                format!("Stopping container {}", c.name),
+            );
+        }
+        let deadline = pod.metadata.deletion_timestamp.unwrap_or(self.now());
+        let grace_ms = deadline.since(self.now()).as_millis();
+        let after = if prompt {
+            self.draw_ms(400, 1500).min(grace_ms)
+        } else {
+            grace_ms
+        };
+        self.timer(pod, after, Step::Stopped);
+    }
+}
+
+fn backoff(n: u32) -> u64 {
+    let shift = n.saturating_sub(1).min(10);
+    (BACKOFF_START << shift).min(BACKOFF_MAX)
+}
+
+fn waiting(reason: &str, message: Option<String>) -> ContainerState {
+    ContainerState {
+        waiting: Some(StateDetail {
+            reason: Some(reason.into()),
+            message,
+            ..StateDetail::default()
+        }),
+        ..ContainerState::default()
+    }
+}
+
+fn container_status(pod: &mut Pod, i: usize) -> Option<&mut ContainerStatus> {
+    pod.status.as_mut()?.container_statuses.get_mut(i)
+}
+
+fn set_state(pod: &mut Pod, i: usize, state: ContainerState) {
+    if let Some(cs) = container_status(pod, i) {
+        cs.state = state;
+        cs.ready = false;
+    }
+}
+
+fn image_of(pod: &Pod, i: usize) -> String {
+    pod.spec
+        .containers
+        .get(i)
+        .and_then(|c| c.image.clone())
+        .unwrap_or_default()
+}
+
+fn waiting_message(pod: &Pod, i: usize) -> Option<String> {
+    let cs = pod.status.as_ref()?.container_statuses.get(i)?;
+    cs.state.waiting.as_ref()?.message.clone()
+}
+
+fn restart_count(pod: &Pod, i: usize) -> i32 {
+    pod.status
+        .as_ref()
+        .and_then(|s| s.container_statuses.get(i))
+        .map_or(0, |cs| cs.restart_count)
+}
+
+/// Recomputes phase and conditions from the container statuses, in the kubelet's order:
+/// PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled.
+fn refresh(pod: &mut Pod, now: Time) {
+    let restart_never = pod.spec.restart_policy.as_deref() == Some("Never");
+    let restart_on_failure = pod.spec.restart_policy.as_deref() == Some("OnFailure");
+    let Some(status) = pod.status.as_mut() else {
+        return;
+    };
+    let cs = &status.container_statuses;
+    let all_ready = !cs.is_empty() && cs.iter().all(|c| c.ready);
+    let exit_codes: Vec<Option<i32>> = cs
+        .iter()
+        .map(|c| c.state.terminated.as_ref().and_then(|t| t.exit_code))
+        .collect();
+    let all_exited = !cs.is_empty() && exit_codes.iter().all(Option::is_some);
+    let all_zero = exit_codes.iter().all(|c| *c == Some(0));
+    let ever_started = cs
+        .iter()
+        .all(|c| c.container_id.is_some() || c.last_state.is_some());
+    let phase = if all_exited && (restart_never || (restart_on_failure && all_zero)) {
+        if all_zero {
+            "Succeeded"
+        } else {
+            "Failed"
+        }
+    } else if ever_started && !cs.is_empty() {
+        "Running"
+    } else {
+        "Pending"
+    };
+    status.phase = Some(phase.into());
+    let unready: Vec<&str> = cs
+        .iter()
+        .filter(|c| !c.ready)
+        .map(|c| c.name.as_str())
+        .collect();
+    let (ready, reason, message) = if phase == "Succeeded" || phase == "Failed" {
+        ("False", Some("PodCompleted"), None)
+    } else if all_ready {
+        ("True", None, None)
+    } else {
+        (
+            "False",
+            Some("ContainersNotReady"),
+            Some(format!(
+                "containers with unready status: [{}]",
+                unready.join(" ")
+            )),
+        )
+    };
+    let sandbox = if phase == "Succeeded" || phase == "Failed" {
+        "False"
+    } else {
+        "True"
+    };
+    let wanted = [
+        ("PodReadyToStartContainers", sandbox, None, None),
+        ("Initialized", "True", None, None),
+        ("Ready", ready, reason, message.clone()),
+        ("ContainersReady", ready, reason, message),
+        ("PodScheduled", "True", None, None),
+    ];
+    let old = std::mem::take(&mut status.conditions);
+    for (type_, st, reason, message) in wanted {
+        let prev = old.iter().find(|c| c.type_ == type_);
+        let since = match prev {
+            Some(p) if p.status == st => p.last_transition_time,
+            _ => Some(now),
+        };
+        status.conditions.push(Condition {
+            type_: type_.into(),
+            status: st.into(),
+            last_probe_time: None,
+            last_transition_time: since,
+            reason: reason.map(str::to_string),
+            message,
+            ..Condition::default()
+        });
+    }
+}
+
+fn qos_class(spec: &PodSpec) -> &'static str {
+    let resources: Vec<&serde_json::Value> = spec
+        .containers
+        .iter()
+        .filter_map(|c| c.resources.as_ref())
+        .collect();
+    let set = |v: &serde_json::Value, k: &str| {
+        v.get(k)
+            .and_then(|m| m.as_object())
+            .is_some_and(|m| !m.is_empty())
+    };
+    if !resources
+        .iter()
+        .any(|r| set(r, "requests") || set(r, "limits"))
+    {
+        return "BestEffort";
+    }
+    let guaranteed = resources.len() == spec.containers.len()
+        && resources.iter().all(|r| {
+            let limits = r.get("limits");
+            let requests = r.get("requests");
+            ["cpu", "memory"].iter().all(|k| {
+                let l = limits.and_then(|l| l.get(*k));
+                l.is_some()
+                    && requests
+                        .and_then(|q| q.get(*k))
+                        .is_none_or(|q| Some(q) == l)
+            })
+        });
+    if guaranteed {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+/// Go's `time.Duration` string for whole milliseconds: `535ms`, `1.2s`, `10s`, `5m0s`.
+pub fn go_duration(ms: u64) -> String {
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let secs = ms / 1000;
+    let frac = ms % 1000;
+    let (m, s) = (secs / 60, secs % 60);
+    let s_part = if frac == 0 {
+        format!("{s}s")
+    } else {
+        let f = format!("{frac:03}");
+        format!("{s}.{}s", f.trim_end_matches('0'))
+    };
+    if m > 0 {
+        format!("{m}m{s_part}")
+    } else {
+        s_part
+    }
+}
+
+pub fn parse_cidr(cidr: &str) -> Option<(u32, u32)> {
+    let (ip, prefix) = cidr.split_once('/')?;
+    let prefix: u32 = prefix.parse().ok().filter(|p| *p <= 32)?;
+    Some((parse_ipv4(ip)?, prefix))
+}
+
+pub fn parse_ipv4(ip: &str) -> Option<u32> {
+    let octets: Vec<u8> = ip
+        .split('.')
+        .map(|o| o.parse().ok())
+        .collect::<Option<_>>()?;
+    let [a, b, c, d] = octets.as_slice() else {
+        return None;
+    };
+    Some(u32::from_be_bytes([*a, *b, *c, *d]))
+}
+
+pub fn ipv4_to_string(ip: u32) -> String {
+    let [a, b, c, d] = ip.to_be_bytes();
+    format!("{a}.{b}.{c}.{d}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn go_duration_strings() {
+        for (ms, want) in [
+            (535, "535ms"),
+            (1200, "1.2s"),
+            (1234, "1.234s"),
+            (10_000, "10s"),
+            (300_000, "5m0s"),
+            (80_000, "1m20s"),
+        ] {
+            assert_eq!(go_duration(ms), want);
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_to_five_minutes() {
+        let got: Vec<u64> = (1..=7).map(backoff).collect();
+        assert_eq!(
+            got,
+            [10_000, 20_000, 40_000, 80_000, 160_000, 300_000, 300_000]
+        );
+    }
+}
