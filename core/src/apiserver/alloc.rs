@@ -67,12 +67,9 @@ pub fn allocate(cluster: &mut Cluster, svc: &mut Service) -> Result<(), Vec<Fiel
     let name = svc.metadata.name.clone();
     let mut used = in_use(cluster, &ns, &name);
     let ty = svc.type_().to_string();
-    if ty == "ExternalName" {
-        svc.spec.cluster_ip = None;
-        svc.spec.cluster_ips.clear();
-        svc.spec.ip_families.clear();
-        svc.spec.ip_family_policy = None;
-    } else {
+    // ExternalName services get no addresses; a clusterIP left on one is a validation error
+    // (an update to ExternalName has already dropped the unchanged one).
+    if ty != "ExternalName" {
         allocate_cluster_ip(&mut cluster.rng, svc, &used)?;
         if svc.spec.ip_families.is_empty() {
             svc.spec.ip_families = vec!["IPv4".into()];
@@ -98,8 +95,6 @@ pub fn allocate(cluster: &mut Cluster, svc: &mut Service) -> Result<(), Vec<Fiel
                 svc.spec.health_check_node_port = Some(p);
             }
         }
-    } else if ty != "LoadBalancer" {
-        svc.spec.health_check_node_port = None;
     }
     assign_lb_ip(svc, &used);
     Ok(())

@@ -122,8 +122,9 @@ pub fn apply(
         .and_then(|s| serde_json::from_str::<Value>(s).ok());
     let warning = previous.is_none().then(|| {
         format!(
-            "Warning: resource {} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.",
-            manifest.kind.info().plural_qualified()
+            "Warning: resource {}/{} is missing the {LAST_APPLIED} annotation which is required by kubectl apply. kubectl apply should only be used on resources created declaratively by either kubectl create --save-config or kubectl apply. The missing annotation will be patched automatically.",
+            manifest.kind.info().plural_qualified(),
+            manifest.name()
         )
     });
     let mut modified = value.clone();
@@ -167,7 +168,7 @@ pub fn create_object(cluster: &mut Cluster, mut obj: Object) -> Result<Object, A
         });
     }
     if let Object::Service(svc) = &mut obj {
-        prepare_service(cluster, svc)?;
+        prepare_service(cluster, svc, None)?;
     }
     invalid(kind, &name, validate::validate_create(&obj))?;
     let uid = cluster.new_uid();
@@ -205,8 +206,9 @@ fn update_object(
         meta.namespace = old.namespace.clone();
     }
     if let (Object::Service(svc), Object::Service(old)) = (&mut new, live) {
+        normalize_cluster_ips(old, svc);
         drop_type_dependent_fields(old, svc);
-        prepare_service(cluster, svc)?;
+        prepare_service(cluster, svc, Some(old))?;
     }
     invalid(kind, &name, validate::validate_update(live, &new))?;
     if new == *live {
@@ -283,19 +285,35 @@ fn check_namespace(
     }
 }
 
-/// Pre-validation of cluster IPs, then allocation (the allocator runs before full validation).
-fn prepare_service(cluster: &mut Cluster, svc: &mut Service) -> Result<(), ApiError> {
+/// Pre-validation of cluster IPs (and their immutability on update), then allocation: the
+/// apiserver allocates before it runs full validation.
+fn prepare_service(
+    cluster: &mut Cluster,
+    svc: &mut Service,
+    old: Option<&Service>,
+) -> Result<(), ApiError> {
     let name = svc.metadata.name.clone();
-    invalid(
-        Kind::Service,
-        &name,
-        validate::validate_service_cluster_ips(svc),
-    )?;
+    let mut causes = validate::validate_service_cluster_ips(svc);
+    if let Some(old) = old {
+        causes.extend(validate::validate_service_update(old, svc));
+    }
+    invalid(Kind::Service, &name, causes)?;
     alloc::allocate(cluster, svc).map_err(|causes| ApiError::Invalid {
         kind: "Service".into(),
         name,
         causes,
     })
+}
+
+/// `normalizeClusterIPs`: a changed `clusterIP` with untouched `clusterIPs` replaces them, so
+/// the change is seen (and refused) instead of silently ignored.
+fn normalize_cluster_ips(old: &Service, new: &mut Service) {
+    if new.spec.cluster_ip != old.spec.cluster_ip && new.spec.cluster_ips == old.spec.cluster_ips {
+        match new.spec.cluster_ip.as_deref() {
+            Some(ip) if !ip.is_empty() => new.spec.cluster_ips = vec![ip.to_string()],
+            _ => new.spec.cluster_ip = old.spec.cluster_ips.first().cloned(),
+        }
+    }
 }
 
 /// `dropTypeDependentFields`: leaving NodePort/LoadBalancer releases unchanged nodePorts,

@@ -44,7 +44,6 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
 pub fn validate_update(old: &Object, new: &Object) -> Vec<FieldError> {
     let mut errs = validate_create(new);
     match (old, new) {
-        (Object::Service(o), Object::Service(n)) => errs.extend(validate_service_update(o, n)),
         (Object::Pod(o), Object::Pod(n)) => errs.extend(validate_pod_update(o, n)),
         _ => errs.extend(validate_workload_update(old, new)),
     }
