@@ -4,8 +4,10 @@
 
 use super::args::Args;
 use super::files::read_manifests;
+use super::get::ENDPOINTS_WARNING;
 use super::print::Format;
 use super::Context;
+use crate::api::Kind;
 use crate::apiserver::{self, Manifest};
 use crate::error::ApiError;
 use crate::CommandOutput;
@@ -42,15 +44,21 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args, mode: Mode) -> CommandOutput 
     };
     let explicit_ns = args.value("namespace").map(str::to_string);
     let default_ns = ctx.namespace(args);
+    // Reading errors come first in kubectl's aggregate, ahead of the per-object write errors.
     let mut errors: Vec<ApiError> = Vec::new();
+    let mut readable = Vec::new();
     for m in manifests {
-        let m = match m {
-            Ok(m) => m,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
+        match m {
+            Ok(m) => readable.push(m),
+            Err(e) => errors.push(e),
+        }
+    }
+    let mut warned_endpoints = false;
+    for m in readable {
+        if m.kind == Kind::Endpoints && !warned_endpoints {
+            warned_endpoints = true;
+            out.err(ENDPOINTS_WARNING);
+        }
         let ns = match target_namespace(&m, explicit_ns.as_deref(), &default_ns) {
             Ok(ns) => ns,
             Err(e) => {
