@@ -11,6 +11,7 @@ pub mod config;
 pub mod create;
 pub mod delete;
 pub mod duration;
+pub mod expose;
 pub mod files;
 pub mod get;
 pub mod print;
@@ -73,6 +74,7 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "apply" => apply::run(&mut ctx, &parsed, apply::Mode::Apply),
         "create" => create::run(&mut ctx, &parsed),
         "delete" => delete::run(&mut ctx, &parsed),
+        "expose" => expose::run(&mut ctx, &parsed),
         "config" => config::config(&mut ctx, &parsed),
         "version" => config::version(&parsed),
         "cluster-info" => config::cluster_info(),
