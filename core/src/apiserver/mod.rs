@@ -93,6 +93,18 @@ pub fn apply(
     manifest: &Manifest,
     namespace: &str,
 ) -> Result<Applied, ApiError> {
+    if manifest.name().is_empty() {
+        let generate = manifest
+            .value
+            .pointer("/metadata/generateName")
+            .and_then(Value::as_str);
+        return Err(ApiError::Client {
+            message: match generate {
+                Some(g) => format!("from {g}: cannot use generate name with apply"),
+                None => "resource name may not be empty".into(),
+            },
+        });
+    }
     let value = with_namespace(manifest, namespace);
     let annotation = last_applied(&value);
     let key = ObjectKey::new(manifest.kind, namespace, manifest.name());
@@ -154,6 +166,12 @@ pub fn create_object(cluster: &mut Cluster, mut obj: Object) -> Result<Object, A
     let kind = obj.kind();
     let info = kind.info();
     defaults::apply_defaults(&mut obj);
+    if obj.meta().name.is_empty() {
+        if let Some(prefix) = obj.meta().generate_name.clone() {
+            let name = format!("{prefix}{}", random_suffix(cluster, 5));
+            obj.meta_mut().name = name;
+        }
+    }
     let name = obj.meta().name.clone();
     let namespace = obj.meta().namespace.clone().unwrap_or_default();
     if info.namespaced {
@@ -238,6 +256,14 @@ pub fn replace_object(cluster: &mut Cluster, new: Object) -> Result<ApplyOutcome
         });
     };
     update_object(cluster, &live, new)
+}
+
+/// apimachinery `rand.String`: lower-case consonants and digits that cannot spell words.
+pub fn random_suffix(cluster: &mut Cluster, n: usize) -> String {
+    const ALPHABET: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    (0..n)
+        .map(|_| ALPHABET[cluster.rng.index(ALPHABET.len())] as char)
+        .collect()
 }
 
 fn spec_of(obj: &Object) -> Value {
@@ -356,12 +382,13 @@ fn drop_type_dependent_fields(old: &Service, new: &mut Service) {
 }
 
 /// `kubectl create -f`: like apply's create, without the annotation unless `save_config`.
+/// Returns the stored name (generated when the manifest has only `generateName`).
 pub fn create(
     cluster: &mut Cluster,
     manifest: &Manifest,
     namespace: &str,
     save_config: bool,
-) -> Result<(), ApiError> {
+) -> Result<String, ApiError> {
     let value = with_namespace(manifest, namespace);
     let ctx = format!("error when creating \"{}\"", manifest.source);
     let mut obj = strict_decode(manifest.kind, &value, &ctx)?;
@@ -370,8 +397,8 @@ pub fn create(
             .annotations
             .insert(LAST_APPLIED.into(), last_applied(&value));
     }
-    create_object(cluster, obj).map_err(|e| e.with_context(&ctx))?;
-    Ok(())
+    let stored = create_object(cluster, obj).map_err(|e| e.with_context(&ctx))?;
+    Ok(stored.meta().name.clone())
 }
 
 /// Deletes one object. Namespaces and scheduled pods enter graceful termination (their

@@ -71,14 +71,14 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args, mode: Mode) -> CommandOutput 
                 if let Some(w) = a.warning {
                     out.err(format!("{w}\n"));
                 }
-                a.outcome.verb()
+                (m.name().to_string(), a.outcome.verb())
             }),
             Mode::Create => apiserver::create(ctx.cluster, &m, &ns, args.flag("save-config"))
-                .map(|()| "created"),
+                .map(|name| (name, "created")),
         };
         match result {
-            Ok(verb) => {
-                let name = format!("{}/{}", m.kind.info().singular_qualified(), m.name());
+            Ok((name, verb)) => {
+                let name = format!("{}/{name}", m.kind.info().singular_qualified());
                 if format == Format::Name {
                     out.out(format!("{name}\n"));
                 } else {
