@@ -48,18 +48,52 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     if kinds_touched.contains(&Kind::Endpoints) {
         out.err(ENDPOINTS_WARNING);
     }
-    let mut found: Vec<Object> = Vec::new();
-    let mut errors: Vec<ApiError> = Vec::new();
     let single = matches!(&selection, Selection::Named(n) if n.len() == 1);
-    match &selection {
+    let (found, errors) = collect(ctx, &selection, selector.as_ref(), all_ns, &ns);
+    let refs: Vec<&Object> = found.iter().collect();
+    let view = View {
+        format: &format,
+        multi: multi || args.flag("show-kind"),
+        all_ns,
+        single,
+    };
+    if let Err(msg) = print(
+        &mut out,
+        ctx,
+        args,
+        &refs,
+        &view,
+        &kinds_touched,
+        &ns,
+        errors.is_empty(),
+    ) {
+        return fail(out, &msg);
+    }
+    for e in &errors {
+        out.err(format!("{e}\n"));
+    }
+    if !errors.is_empty() {
+        out.exit_code = 1;
+    }
+    out
+}
+
+/// The objects a selection names, and NotFound errors for named ones that do not exist.
+fn collect(
+    ctx: &Context<'_, '_>,
+    selection: &Selection,
+    selector: Option<&Selector>,
+    all_ns: bool,
+    ns: &str,
+) -> (Vec<Object>, Vec<ApiError>) {
+    let mut found = Vec::new();
+    let mut errors = Vec::new();
+    match selection {
         Selection::Kinds(kinds) => {
             for kind in kinds {
-                let scope = (!all_ns && kind.info().namespaced).then_some(ns.as_str());
+                let scope = (!all_ns && kind.info().namespaced).then_some(ns);
                 for obj in ctx.cluster.store.list(*kind, scope) {
-                    if selector
-                        .as_ref()
-                        .is_none_or(|s| s.matches(&obj.meta().labels))
-                    {
+                    if selector.is_none_or(|s| s.matches(&obj.meta().labels)) {
                         found.push(obj.clone());
                     }
                 }
@@ -67,7 +101,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         }
         Selection::Named(items) => {
             for (kind, name) in items {
-                match ctx.cluster.store.get(*kind, &ns, name) {
+                match ctx.cluster.store.get(*kind, ns, name) {
                     Some(o) => found.push(o.clone()),
                     None => errors.push(ApiError::NotFound {
                         resource: kind.info().plural_qualified(),
@@ -77,52 +111,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
             }
         }
     }
-    let refs: Vec<&Object> = found.iter().collect();
-    match &format {
-        Format::Table | Format::Wide => {
-            if found.is_empty() && errors.is_empty() {
-                out.err(no_resources(&kinds_touched, all_ns, &ns));
-            } else {
-                let wide = format == Format::Wide;
-                out.out(tables(
-                    ctx,
-                    args,
-                    &refs,
-                    wide,
-                    multi || args.flag("show-kind"),
-                    all_ns,
-                ));
-            }
-        }
-        Format::Name => {
-            for o in &refs {
-                out.out(format!("{}\n", print::qualified_name(o)));
-            }
-        }
-        Format::Yaml => {
-            if !(single && refs.is_empty()) {
-                out.out(print::yaml::to_yaml(&print::as_value(&refs, single)));
-            }
-        }
-        Format::Json => {
-            if !(single && refs.is_empty()) {
-                out.out(print::to_json(&print::as_value(&refs, single)));
-            }
-        }
-        Format::JsonPath(template) => {
-            // The JSONPath engine lives in kubectl/jsonpath.rs (shell work); until it is wired
-            // the template is reported as unsupported rather than misprinted.
-            let _ = template;
-            return fail(out, "jsonpath output is not available yet");
-        }
-    }
-    for e in &errors {
-        out.err(format!("{e}\n"));
-    }
-    if !errors.is_empty() {
-        out.exit_code = 1;
-    }
-    out
+    (found, errors)
 }
 
 fn fail(mut out: CommandOutput, msg: &str) -> CommandOutput {
@@ -138,6 +127,56 @@ fn no_resources(kinds: &[Kind], all_ns: bool, ns: &str) -> String {
     } else {
         format!("No resources found in {ns} namespace.\n")
     }
+}
+
+/// How `get` prints what it found.
+struct View<'a> {
+    format: &'a Format,
+    multi: bool,
+    all_ns: bool,
+    single: bool,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print(
+    out: &mut CommandOutput,
+    ctx: &Context<'_, '_>,
+    args: &Args,
+    refs: &[&Object],
+    view: &View<'_>,
+    kinds: &[Kind],
+    ns: &str,
+    no_errors: bool,
+) -> Result<(), String> {
+    match view.format {
+        Format::Table | Format::Wide => {
+            if refs.is_empty() && no_errors {
+                out.err(no_resources(kinds, view.all_ns, ns));
+            } else {
+                let wide = *view.format == Format::Wide;
+                out.out(tables(ctx, args, refs, wide, view.multi, view.all_ns));
+            }
+        }
+        Format::Name => {
+            for o in refs {
+                out.out(format!("{}\n", print::qualified_name(o)));
+            }
+        }
+        Format::Yaml | Format::Json => {
+            if !(view.single && refs.is_empty()) {
+                let v = print::as_value(refs, view.single);
+                out.out(if *view.format == Format::Yaml {
+                    print::yaml::to_yaml(&v)
+                } else {
+                    print::to_json(&v)
+                });
+            }
+        }
+        // The JSONPath engine lives in kubectl/jsonpath.rs (shell work); until it is wired the
+        // template is reported as unsupported rather than misprinted.
+        Format::JsonPath(_) => return Err("jsonpath output is not available yet".into()),
+    }
+    Ok(())
 }
 
 /// One table per kind, separated by blank lines.

@@ -7,7 +7,7 @@ use super::{
     dns1123_label, go_map, go_quote, go_selector, invalid_int, invalid_str, port_name, unsupported,
     validate_label_selector, validate_labels, PORT_RANGE_MSG,
 };
-use crate::api::{LabelSelector, Object, Pod, PodSpec, PodTemplateSpec};
+use crate::api::{Container, LabelSelector, Object, Pod, PodSpec, PodTemplateSpec};
 use crate::error::FieldError;
 
 /// The parts of `ValidatePodSpec` a learner's manifest can get wrong.
@@ -22,60 +22,13 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
     let mut names = BTreeSet::new();
     for (i, c) in spec.containers.iter().enumerate() {
         let cp = format!("{path}.containers[{i}]");
-        if c.name.is_empty() {
-            errs.push(FieldError::new(format!("{cp}.name"), "Required value"));
-        } else {
-            for p in dns1123_label(&c.name) {
-                errs.push(invalid_str(&format!("{cp}.name"), &c.name, &p));
-            }
-            if !names.insert(c.name.clone()) {
-                errs.push(FieldError::new(
-                    format!("{cp}.name"),
-                    format!("Duplicate value: {}", go_quote(&c.name)),
-                ));
-            }
-        }
-        if c.image.as_deref().unwrap_or("").trim().is_empty() {
-            errs.push(FieldError::new(format!("{cp}.image"), "Required value"));
-        }
-        let mut port_names = BTreeSet::new();
-        for (j, p) in c.ports.iter().enumerate() {
-            let pp = format!("{cp}.ports[{j}]");
-            if let Some(name) = p.name.as_deref() {
-                for problem in port_name(name) {
-                    errs.push(invalid_str(&format!("{pp}.name"), name, &problem));
-                }
-                if !port_names.insert(name.to_string()) {
-                    errs.push(FieldError::new(
-                        format!("{pp}.name"),
-                        format!("Duplicate value: {}", go_quote(name)),
-                    ));
-                }
-            }
-            if !(1..=65535).contains(&p.container_port) {
-                errs.push(invalid_int(
-                    &format!("{pp}.containerPort"),
-                    p.container_port.into(),
-                    PORT_RANGE_MSG,
-                ));
-            }
-            let proto = p.protocol.as_deref().unwrap_or("TCP");
-            if !["SCTP", "TCP", "UDP"].contains(&proto) {
-                errs.push(unsupported(
-                    &format!("{pp}.protocol"),
-                    proto,
-                    &["SCTP", "TCP", "UDP"],
-                ));
-            }
-        }
-        let policy = c.image_pull_policy.as_deref().unwrap_or("IfNotPresent");
-        if !["Always", "IfNotPresent", "Never"].contains(&policy) {
-            errs.push(unsupported(
-                &format!("{cp}.imagePullPolicy"),
-                policy,
-                &["Always", "IfNotPresent", "Never"],
+        if !c.name.is_empty() && !names.insert(c.name.clone()) {
+            errs.push(FieldError::new(
+                format!("{cp}.name"),
+                format!("Duplicate value: {}", go_quote(&c.name)),
             ));
         }
+        errs.extend(validate_container(c, &cp));
     }
     let restart = spec.restart_policy.as_deref().unwrap_or("Always");
     if !["Always", "OnFailure", "Never"].contains(&restart) {
@@ -91,6 +44,59 @@ pub fn validate_pod_spec(spec: &PodSpec, path: &str) -> Vec<FieldError> {
             &format!("{path}.dnsPolicy"),
             dns,
             &["ClusterFirst", "ClusterFirstWithHostNet", "Default", "None"],
+        ));
+    }
+    errs
+}
+
+fn validate_container(c: &Container, cp: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if c.name.is_empty() {
+        errs.push(FieldError::new(format!("{cp}.name"), "Required value"));
+    } else {
+        for p in dns1123_label(&c.name) {
+            errs.push(invalid_str(&format!("{cp}.name"), &c.name, &p));
+        }
+    }
+    if c.image.as_deref().unwrap_or("").trim().is_empty() {
+        errs.push(FieldError::new(format!("{cp}.image"), "Required value"));
+    }
+    let mut port_names = BTreeSet::new();
+    for (j, p) in c.ports.iter().enumerate() {
+        let pp = format!("{cp}.ports[{j}]");
+        if let Some(name) = p.name.as_deref() {
+            for problem in port_name(name) {
+                errs.push(invalid_str(&format!("{pp}.name"), name, &problem));
+            }
+            if !port_names.insert(name.to_string()) {
+                errs.push(FieldError::new(
+                    format!("{pp}.name"),
+                    format!("Duplicate value: {}", go_quote(name)),
+                ));
+            }
+        }
+        if !(1..=65535).contains(&p.container_port) {
+            errs.push(invalid_int(
+                &format!("{pp}.containerPort"),
+                p.container_port.into(),
+                PORT_RANGE_MSG,
+            ));
+        }
+        let proto = p.protocol.as_deref().unwrap_or("TCP");
+        if !["SCTP", "TCP", "UDP"].contains(&proto) {
+            errs.push(unsupported(
+                &format!("{pp}.protocol"),
+                proto,
+                &["SCTP", "TCP", "UDP"],
+            ));
+        }
+    }
+    let policy = c.image_pull_policy.as_deref().unwrap_or("IfNotPresent");
+    if !["Always", "IfNotPresent", "Never"].contains(&policy) {
+        errs.push(unsupported(
+            &format!("{cp}.imagePullPolicy"),
+            policy,
+            &["Always", "IfNotPresent", "Never"],
         ));
     }
     errs

@@ -86,55 +86,8 @@ pub fn cells(cluster: &Cluster, obj: &Object, wide: bool) -> Vec<String> {
     let a = age(now, meta.creation_timestamp);
     let mut row = match obj {
         Object::Pod(p) => pod_cells(now, p, wide),
-        Object::Deployment(d) => {
-            let st = d.status.clone().unwrap_or_default();
-            let mut r = vec![
-                name,
-                format!(
-                    "{}/{}",
-                    st.ready_replicas.unwrap_or(0),
-                    d.spec.replicas.unwrap_or(1)
-                ),
-                st.updated_replicas.unwrap_or(0).to_string(),
-                st.available_replicas.unwrap_or(0).to_string(),
-                a,
-            ];
-            if wide {
-                r.extend(template_cells(&d.spec.template));
-                r.push(selector_string(d.spec.selector.as_ref()));
-            }
-            r
-        }
-        Object::ReplicaSet(rs) => {
-            let st = rs.status.clone().unwrap_or_default();
-            let mut r = vec![
-                name,
-                rs.spec.replicas.unwrap_or(1).to_string(),
-                st.replicas.to_string(),
-                st.ready_replicas.unwrap_or(0).to_string(),
-                a,
-            ];
-            if wide {
-                r.extend(template_cells(&rs.spec.template));
-                r.push(selector_string(rs.spec.selector.as_ref()));
-            }
-            r
-        }
-        Object::StatefulSet(s) => {
-            let st = s.status.clone().unwrap_or_default();
-            let mut r = vec![
-                name,
-                format!(
-                    "{}/{}",
-                    st.ready_replicas.unwrap_or(0),
-                    s.spec.replicas.unwrap_or(1)
-                ),
-                a,
-            ];
-            if wide {
-                r.extend(template_cells(&s.spec.template));
-            }
-            r
+        Object::Deployment(_) | Object::ReplicaSet(_) | Object::StatefulSet(_) => {
+            workload_cells(obj, name, a, wide)
         }
         Object::Service(s) => service_cells(s, name, a, wide),
         Object::Endpoints(e) => vec![name, endpoints_cell(e), a],
@@ -167,6 +120,59 @@ pub fn cells(cluster: &Cluster, obj: &Object, wide: bool) -> Vec<String> {
         }
     });
     row
+}
+
+fn workload_cells(obj: &Object, name: String, age: String, wide: bool) -> Vec<String> {
+    match obj {
+        Object::Deployment(d) => {
+            let st = d.status.clone().unwrap_or_default();
+            let mut r = vec![
+                name,
+                format!(
+                    "{}/{}",
+                    st.ready_replicas.unwrap_or(0),
+                    d.spec.replicas.unwrap_or(1)
+                ),
+                st.updated_replicas.unwrap_or(0).to_string(),
+                st.available_replicas.unwrap_or(0).to_string(),
+                age,
+            ];
+            if wide {
+                r.extend(template_cells(&d.spec.template));
+                r.push(selector_string(d.spec.selector.as_ref()));
+            }
+            r
+        }
+        Object::ReplicaSet(rs) => {
+            let st = rs.status.clone().unwrap_or_default();
+            let mut r = vec![
+                name,
+                rs.spec.replicas.unwrap_or(1).to_string(),
+                st.replicas.to_string(),
+                st.ready_replicas.unwrap_or(0).to_string(),
+                age,
+            ];
+            if wide {
+                r.extend(template_cells(&rs.spec.template));
+                r.push(selector_string(rs.spec.selector.as_ref()));
+            }
+            r
+        }
+        Object::StatefulSet(s) => {
+            let st = s.status.clone().unwrap_or_default();
+            let ready = format!(
+                "{}/{}",
+                st.ready_replicas.unwrap_or(0),
+                s.spec.replicas.unwrap_or(1)
+            );
+            let mut r = vec![name, ready, age];
+            if wide {
+                r.extend(template_cells(&s.spec.template));
+            }
+            r
+        }
+        _ => vec![name],
+    }
 }
 
 fn template_cells(t: &PodTemplateSpec) -> [String; 2] {
@@ -339,8 +345,8 @@ fn external_ip(s: &Service, wide: bool) -> String {
             ips.sort();
             ips.dedup();
             let mut all = ips.join(",");
-            if !wide && all.len() > 16 {
-                all = format!("{}...", &all[..13]);
+            if !wide && all.chars().count() > 16 {
+                all = format!("{}...", all.chars().take(13).collect::<String>());
             }
             if !externals.is_empty() {
                 if !all.is_empty() {
