@@ -60,6 +60,60 @@ pub enum ApiError {
     Client {
         message: String,
     },
+    /// Any server error whose message already carries kubectl's context, e.g. `error when
+    /// creating "svc.yaml": services "x" already exists`; `reason` is `NotFound`, `BadRequest`…
+    Status {
+        reason: String,
+        message: String,
+    },
+}
+
+impl ApiError {
+    /// The server's message without kubectl's `Error from server (Reason): ` prefix.
+    pub fn server_message(&self) -> String {
+        match self {
+            ApiError::NotFound { resource, name } => format!("{resource} \"{name}\" not found"),
+            ApiError::AlreadyExists { resource, name } => {
+                format!("{resource} \"{name}\" already exists")
+            }
+            ApiError::Conflict {
+                resource,
+                name,
+                detail,
+            } => {
+                format!("Operation cannot be fulfilled on {resource} \"{name}\": {detail}")
+            }
+            ApiError::BadRequest { message }
+            | ApiError::Forbidden { message }
+            | ApiError::Client { message }
+            | ApiError::Status { message, .. } => message.clone(),
+            ApiError::Invalid { .. } => self.to_string(),
+        }
+    }
+
+    fn reason(&self) -> Option<&str> {
+        match self {
+            ApiError::NotFound { .. } => Some("NotFound"),
+            ApiError::AlreadyExists { .. } => Some("AlreadyExists"),
+            ApiError::Conflict { .. } => Some("Conflict"),
+            ApiError::BadRequest { .. } => Some("BadRequest"),
+            ApiError::Forbidden { .. } => Some("Forbidden"),
+            ApiError::Status { reason, .. } => Some(reason),
+            ApiError::Invalid { .. } | ApiError::Client { .. } => None,
+        }
+    }
+
+    /// Prefixes the server message with kubectl's per-file context (`error when creating
+    /// "x.yaml"`). Invalid errors print without it, as kubectl prints them from their causes.
+    pub fn with_context(self, context: &str) -> ApiError {
+        match self.reason() {
+            Some(reason) => ApiError::Status {
+                reason: reason.to_string(),
+                message: format!("{context}: {}", self.server_message()),
+            },
+            None => self,
+        }
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -89,6 +143,9 @@ impl fmt::Display for ApiError {
             ApiError::BadRequest { message } => write!(f, "Error from server (BadRequest): {message}"),
             ApiError::Forbidden { message } => write!(f, "Error from server (Forbidden): {message}"),
             ApiError::Client { message } => write!(f, "error: {message}"),
+            ApiError::Status { reason, message } => {
+                write!(f, "Error from server ({reason}): {message}")
+            }
         }
     }
 }

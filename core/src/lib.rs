@@ -9,6 +9,7 @@
 //! Module map:
 //! - [`sim`]: simulated clock and the portable PRNG.
 //! - [`api`]: the API object types and the kind registry.
+//! - [`apiserver`]: the write path: decoding, defaulting, validation, allocation.
 //! - [`store`]: objects keyed by kind, namespace and name.
 //! - [`cluster`]: the store plus clock and PRNG; the starting cluster.
 //! - [`network`]: DNS, kube-proxy, NetworkPolicy and request traces.
@@ -19,6 +20,7 @@
 //! - [`session`]: the façade the browser, the widget and the CLI all drive.
 
 pub mod api;
+pub mod apiserver;
 pub mod cluster;
 pub mod controllers;
 pub mod error;

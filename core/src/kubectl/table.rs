@@ -1,5 +1,6 @@
 //! kubectl's table layout: cells padded by a tabwriter with minwidth 6 and padding 3; the last
-//! column is not padded (cli-runtime `tabwriter.go`).
+//! cell of a line is not padded (cli-runtime `tabwriter.go`), so a row whose last cell is empty
+//! keeps the padding of the cell before it, exactly as kubectl prints it.
 
 /// Renders rows (header first) as kubectl does, each line ending in `\n`.
 pub fn render(rows: &[Vec<String>]) -> String {
@@ -20,7 +21,7 @@ pub fn render(rows: &[Vec<String>]) -> String {
                 line.extend(std::iter::repeat_n(' ', width - cell.chars().count()));
             }
         }
-        out.push_str(line.trim_end());
+        out.push_str(&line);
         out.push('\n');
     }
     out
