@@ -15,6 +15,7 @@
 //! - [`tools`]: curl, nslookup and friends; the images' servers.
 //! - [`kubectl`]: kubectl verbs and their exact output.
 //! - [`vfs`]: terminals' virtual files.
+//! - [`shell`]: the POSIX-like shell of the workstation and pod terminals.
 //! - [`session`]: the façade the browser, the widget and the CLI all drive.
 
 pub mod api;
@@ -24,6 +25,7 @@ pub mod kubectl;
 pub mod network;
 pub mod output;
 pub mod session;
+pub mod shell;
 pub mod sim;
 pub mod store;
 pub mod tools;

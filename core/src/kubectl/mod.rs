@@ -1,6 +1,7 @@
 //! `kubectl`: argument parsing, verbs and kubectl-exact output.
 
 pub mod duration;
+pub mod jsonpath;
 pub mod table;
 
 use crate::api::{Kind, Node, TypedObject};
