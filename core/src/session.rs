@@ -329,17 +329,7 @@ impl SessionHost<'_> {
         let family = pod::image_family(spec.image.as_deref().unwrap_or(""));
         let program = e.command.first().cloned().unwrap_or_default();
         if !pod::has_program(&family, &program) {
-            let id = format!(
-                "{:016x}{:016x}",
-                self.cluster.rng.next_u64(),
-                self.cluster.rng.next_u64()
-            );
-            return CommandOutput::stderr(
-                format!(
-                    "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown\n"
-                ),
-                1,
-            );
+            return oci_not_found(&name, &program, self.cluster.now.0);
         }
         let (flavor, prompt) = pod::shell_for(&family, &program, &name);
         let env = pod::environment(self.cluster, &pod_obj, &container, e.tty);
@@ -362,6 +352,10 @@ impl SessionHost<'_> {
         if family == pod::ImageFamily::Netshoot {
             terminal.cwd = "/root".into();
         }
+        terminal.st.busybox = matches!(
+            family,
+            pod::ImageFamily::Netshoot | pod::ImageFamily::Busybox
+        );
         let interactive = pod::is_shell(&program) && e.command.len() == 1 && e.stdin;
         if interactive && self.open.is_none() {
             self.open = Some(terminal);
@@ -400,13 +394,7 @@ impl SessionHost<'_> {
         let mut ex = shell::exec::Exec::new(&mut host);
         let mut out = ex.dispatch(&mut term, argv, stdin);
         if out.exit_code == 127 && out.text() == term.st.flavor.not_found(&argv[0]) {
-            out = CommandOutput::stderr(
-                format!(
-                    "error: Internal error occurred: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec: OCI runtime exec failed: exec failed: unable to start container process: exec: \"{}\": executable file not found in $PATH: unknown\n",
-                    argv[0]
-                ),
-                1,
-            );
+            out = oci_not_found(&t.pod, &argv[0], self.cluster.now.0);
             return out;
         }
         if out.exit_code != 0 {
@@ -417,4 +405,27 @@ impl SessionHost<'_> {
         }
         out
     }
+}
+
+/// containerd's answer when the program is not in the image. The exec id is a stable hash of
+/// the pod, program and time (it must not draw from the cluster PRNG).
+fn oci_not_found(pod: &str, program: &str, now: u64) -> CommandOutput {
+    let mut id = String::new();
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ now;
+    for round in 0u64..4 {
+        for b in pod
+            .bytes()
+            .chain(program.bytes())
+            .chain(round.to_le_bytes())
+        {
+            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
+        }
+        id.push_str(&format!("{h:016x}"));
+    }
+    CommandOutput::stderr(
+        format!(
+            "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown\n"
+        ),
+        1,
+    )
 }

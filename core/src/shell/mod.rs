@@ -74,6 +74,8 @@ pub struct ShellState {
     pub exit: Option<i32>,
     /// `$0`, `$1`…
     pub positional: Vec<String>,
+    /// The image's coreutils are BusyBox's (Alpine, netshoot): their error wording differs.
+    pub busybox: bool,
 }
 
 impl ShellState {
@@ -84,6 +86,7 @@ impl ShellState {
             last_status: 0,
             history: Vec::new(),
             positional: vec![flavor.name().to_string()],
+            busybox: flavor == Flavor::Ash,
             flavor,
             exit: None,
         };

@@ -151,3 +151,127 @@ fn clear_and_limits() {
     let out = s.exec("x=aaaaaaaaaaaaaaaaaaaaaaaa; for i in $(seq 40); do x=$x$x; done; echo ${#x}");
     assert!(out.text().len() < 64, "{}", out.text());
 }
+
+mod pods {
+    use crate::api::*;
+    use crate::Session;
+
+    fn pod(name: &str, image: &str, running: bool) -> Object {
+        let container = Container {
+            name: "main".into(),
+            image: Some(image.into()),
+            env: vec![EnvVar {
+                name: "GREETING".into(),
+                value: Some("hello".into()),
+                value_from: None,
+            }],
+            ..Container::default()
+        };
+        let status = ContainerStatus {
+            name: "main".into(),
+            image: image.into(),
+            ready: running,
+            state: ContainerState {
+                running: running.then(StateDetail::default),
+                ..ContainerState::default()
+            },
+            ..ContainerStatus::default()
+        };
+        Object::Pod(Pod {
+            metadata: ObjectMeta {
+                name: name.into(),
+                namespace: Some("default".into()),
+                labels: [("app".to_string(), name.to_string())]
+                    .into_iter()
+                    .collect(),
+                ..ObjectMeta::default()
+            },
+            spec: PodSpec {
+                containers: vec![container],
+                ..PodSpec::default()
+            },
+            status: Some(PodStatus {
+                phase: Some(if running { "Running" } else { "Pending" }.into()),
+                pod_ip: Some("192.168.1.5".into()),
+                container_statuses: vec![status],
+                ..PodStatus::default()
+            }),
+            ..Pod::default()
+        })
+    }
+
+    fn session() -> Session {
+        let mut s = Session::new(0);
+        for (name, image, running) in [
+            ("origin", "r.deso.tech/library/netshoot", true),
+            ("box", "busybox:1.36", true),
+            ("web", "nginx:1.27", true),
+            ("who", "traefik/whoami:v1.10", true),
+            ("pending", "nginx", false),
+        ] {
+            s.cluster.store.put(pod(name, image, running));
+        }
+        s
+    }
+
+    /// (input line, terminal output, prompt afterwards). Lines run in order in one session.
+    const SCRIPT: &[(&str, &str, &str)] = &[
+        ("kubectl exec -it origin -- /bin/bash", "", "bash-5.0# "),
+        ("cat /etc/resolv.conf", "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", "bash-5.0# "),
+        ("hostname; echo $HOSTNAME $HOME $GREETING", "origin\norigin /root hello\n", "bash-5.0# "),
+        ("pwd; cat /etc/hostname", "/root\norigin\n", "bash-5.0# "),
+        ("echo kept > /tmp/note", "", "bash-5.0# "),
+        ("kubectl get pods", "bash: kubectl: command not found\n", "bash-5.0# "),
+        ("tail -n 1 /etc/hosts", "192.168.1.5\torigin\n", "bash-5.0# "),
+        ("exit", "exit\n", "learner@workstation:~$ "),
+        ("kubectl exec origin -- cat /tmp/note", "kept\n", "learner@workstation:~$ "),
+        ("kubectl exec origin -- cat /nope", "cat: can't open '/nope': No such file or directory\ncommand terminated with exit code 1\n", "learner@workstation:~$ "),
+        ("echo $?", "1\n", "learner@workstation:~$ "),
+        ("kubectl exec origin -- sh -c 'exit 7'; echo $?", "command terminated with exit code 7\n7\n", "learner@workstation:~$ "),
+        ("kubectl exec origin -- bash", "", "learner@workstation:~$ "),
+        ("kubectl exec -it box -- sh", "", "/ # "),
+        ("cd /tmp", "", "/tmp # "),
+        ("foo", "sh: foo: not found\n", "/tmp # "),
+        ("cat nothing", "cat: can't open 'nothing': No such file or directory\n", "/tmp # "),
+        ("exit 3", "command terminated with exit code 3\n", "learner@workstation:~$ "),
+        ("kubectl exec -it box -- bash", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"709b7bce523a7b484e5a5bcc395f056ad219980f476d732ba95bd5160ecd1eb9\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"bash\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),
+        ("kubectl exec -it web -- bash", "", "root@web:/# "),
+        ("cd; pwd", "/root\n", "root@web:~# "),
+        ("exit", "exit\n", "learner@workstation:~$ "),
+        ("kubectl exec -ti deploy/web -- sh", "Error from server (NotFound): deployments.apps \"web\" not found\n", "learner@workstation:~$ "),
+        ("kubectl exec -it svc/web -- sh", "Error from server (NotFound): services \"web\" not found\n", "learner@workstation:~$ "),
+        ("kubectl exec -it nope -- sh", "Error from server (NotFound): pods \"nope\" not found\n", "learner@workstation:~$ "),
+        ("kubectl exec -it pending -- sh", "error: unable to upgrade connection: container not found (\"main\")\n", "learner@workstation:~$ "),
+        ("kubectl exec -it web -c other -- sh", "error: container other not found in pod web\n", "learner@workstation:~$ "),
+        ("kubectl exec web ls", "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n", "learner@workstation:~$ "),
+        ("kubectl exec -it -n kube-system web -- sh", "Error from server (NotFound): pods \"web\" not found\n", "learner@workstation:~$ "),
+        ("kubectl exec web -- nosuch", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"39d5ca7a2c4f822dd41ed70088d51054dd1930c53aac1fa0e9873e8337c5ec5d\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),
+    ];
+
+    #[test]
+    fn pod_terminals() {
+        let mut s = session();
+        for (line, want, prompt) in SCRIPT {
+            let got = s.feed(line).map(|o| o.text()).unwrap_or_default();
+            assert_eq!(
+                (got.as_str(), s.prompt().as_str()),
+                (*want, *prompt),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn deleted_pod_ends_the_session() {
+        let mut s = session();
+        let _ = s.feed("kubectl exec -it origin -- bash");
+        s.cluster.store.remove(&crate::store::ObjectKey::new(
+            Kind::Pod,
+            "default",
+            "origin",
+        ));
+        let out = s.feed("ls").map(|o| o.text()).unwrap_or_default();
+        assert_eq!(out, "command terminated with exit code 137\n");
+        assert_eq!(s.prompt(), "learner@workstation:~$ ");
+    }
+}

@@ -3,7 +3,6 @@
 //! `cat` in BusyBox images).
 
 use super::{inputs, invalid_option, opts, Term};
-use crate::shell::Flavor;
 use crate::vfs::{base_name, parent, resolve};
 use crate::CommandOutput;
 
@@ -70,7 +69,7 @@ fn cat(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
         Ok(o) => o,
         Err(bad) => return invalid_option("cat", &bad),
     };
-    let busybox = term.st.flavor == Flavor::Ash;
+    let busybox = term.st.busybox;
     let mut out = CommandOutput::default();
     let texts = inputs(
         term,
@@ -129,9 +128,11 @@ fn ls(term: &Term<'_>, args: &[String]) -> CommandOutput {
         } else if term.fs.is_dir(&p) {
             dirs.push((t.clone(), p));
         } else {
-            out.err(format!(
-                "ls: cannot access '{t}': No such file or directory\n"
-            ));
+            out.err(if term.st.busybox {
+                format!("ls: {t}: No such file or directory\n")
+            } else {
+                format!("ls: cannot access '{t}': No such file or directory\n")
+            });
             out.exit_code = 2;
         }
     }
@@ -335,9 +336,11 @@ fn rm(term: &mut Term<'_>, args: &[String]) -> CommandOutput {
                 out.exit_code = 1;
             }
         } else if !o.has('f') {
-            out.err(format!(
-                "rm: cannot remove '{t}': No such file or directory\n"
-            ));
+            out.err(if term.st.busybox {
+                format!("rm: can't remove '{t}': No such file or directory\n")
+            } else {
+                format!("rm: cannot remove '{t}': No such file or directory\n")
+            });
             out.exit_code = 1;
         }
     }
