@@ -36,6 +36,14 @@ impl Vfs {
         self.files.insert(path.to_string(), contents);
     }
 
+    /// Appends to a file (creating it), without copying what is already there.
+    pub fn append(&mut self, path: &str, text: &str) {
+        match self.files.get_mut(path) {
+            Some(f) => f.push_str(text),
+            None => self.write(path, text.to_string()),
+        }
+    }
+
     pub fn remove(&mut self, path: &str) -> Option<String> {
         self.files.remove(path)
     }

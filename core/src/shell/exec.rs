@@ -468,9 +468,7 @@ impl<'h> Exec<'h> {
                         self.abort("file system full");
                         break;
                     }
-                    let mut content = term.fs.read(path).unwrap_or_default().to_string();
-                    content.push_str(&text);
-                    term.fs.write(path, content);
+                    term.fs.append(path, &text);
                 }
             }
         }

@@ -275,3 +275,34 @@ mod pods {
         assert_eq!(s.prompt(), "learner@workstation:~$ ");
     }
 }
+
+/// Random lines over the shell's metacharacters must never panic (a panic kills the page).
+#[test]
+fn hostile_input_never_panics() {
+    let alphabet: Vec<char> = "ab $(){}[]'\"\\`|&;<>*?~#=!-0129\n\t:%+.,/^@\u{e9}".chars().collect();
+    let words = [
+        "echo", "cat", "for", "in", "do", "done", "if", "then", "fi", "<<EOF", "EOF", "$((", "))",
+        "${", "}", "grep", "-E", "sort", "head", "-n", "cut", "-d", "sed", "s/a/b/", "printf",
+        "%s", "tr", "seq", "wc", "ls", "cd", "..", "mkdir", "-p", "rm", "-rf", "/", "test",
+        "[", "]", "sh", "-c", "exit", "while", "kubectl", "exec", "-it", "x", "--",
+    ];
+    let mut rng = crate::sim::Pcg32::new(7, 1);
+    for _ in 0..3000 {
+        let mut s = Session::new(0);
+        for _ in 0..3 {
+            let mut line = String::new();
+            for _ in 0..rng.below(12) {
+                if rng.below(2) == 0 {
+                    line.push_str(words[rng.index(words.len())]);
+                } else {
+                    for _ in 0..=rng.below(4) {
+                        line.push(alphabet[rng.index(alphabet.len())]);
+                    }
+                }
+                line.push(' ');
+            }
+            let _ = s.feed(&line);
+        }
+        let _ = s.eof();
+    }
+}
