@@ -11,15 +11,13 @@ use std::collections::BTreeMap;
 
 use crate::api::Pod;
 use crate::cluster::Cluster;
-use crate::shell::pod::{self, PodTerminal};
-use crate::shell::{kexec, Flavor, Host, ShellState, Term};
+use crate::shell::host::{PodKey, SessionHost};
+use crate::shell::pod::PodTerminal;
+use crate::shell::{Flavor, ShellState, Term};
 use crate::sim::Duration;
-use crate::tools::{self, Origin};
+use crate::tools::Origin;
 use crate::vfs::Vfs;
-use crate::{kubectl, shell, CommandOutput};
-
-/// A pod container's filesystem, kept across exec sessions like a real container's.
-type PodKey = (String, String, String);
+use crate::{shell, CommandOutput};
 
 pub struct Session {
     pub cluster: Cluster,
@@ -211,11 +209,28 @@ impl Session {
                     out.err(format!("command terminated with exit code {code}\n"));
                 }
                 out.exit_code = code;
+                let rm = p.rm_on_exit.then(|| (p.namespace.clone(), p.pod.clone()));
                 self.close_pod(p);
+                if let Some((ns, pod)) = rm {
+                    out.extend(self.delete_pod(&ns, &pod));
+                    out.exit_code = code;
+                }
             }
             None => self.pod = Some(p),
         }
         out
+    }
+
+    /// `kubectl run --rm`'s cleanup, through kubectl's own `delete`.
+    fn delete_pod(&mut self, ns: &str, pod: &str) -> CommandOutput {
+        let args = ["delete", "pod", pod, "-n", ns].map(String::from);
+        let mut io = crate::kubectl::KubectlIo {
+            fs: &mut self.fs,
+            cwd: &self.cwd,
+            stdin: "",
+            namespace: &mut self.namespace,
+        };
+        crate::kubectl::run(&mut self.cluster, &mut io, &args)
     }
 
     fn close_pod(&mut self, p: PodTerminal) {
@@ -226,206 +241,4 @@ impl Session {
     pub fn advance(&mut self, d: Duration) {
         self.cluster.advance(d);
     }
-}
-
-/// What the shell reaches outside itself: kubectl, the network tools, the clock, pod terminals.
-struct SessionHost<'a> {
-    cluster: &'a mut Cluster,
-    namespace: &'a mut String,
-    origin: Origin,
-    pod_fs: &'a mut BTreeMap<PodKey, Vfs>,
-    /// A pod terminal `kubectl exec -it … -- sh` asked to open once the line finishes.
-    open: Option<PodTerminal>,
-}
-
-impl Host for SessionHost<'_> {
-    fn external(
-        &mut self,
-        term: &mut Term<'_>,
-        argv: &[String],
-        stdin: &str,
-    ) -> Option<CommandOutput> {
-        let (program, args) = argv.split_first()?;
-        if program == "kubectl" && self.origin == Origin::Workstation {
-            return Some(self.kubectl(term, args, stdin));
-        }
-        tools::run(self.cluster, &self.origin, argv, stdin)
-    }
-
-    fn sleep(&mut self, d: Duration) {
-        self.cluster.advance(d);
-    }
-
-    fn program_path(&self, _term: &Term<'_>, name: &str) -> Option<String> {
-        match (name, &self.origin) {
-            ("kubectl", Origin::Workstation) => Some("/usr/local/bin/kubectl".into()),
-            ("curl" | "nslookup" | "dig" | "host" | "ping" | "nc" | "wget", _) => {
-                Some(format!("/usr/bin/{name}"))
-            }
-            _ => None,
-        }
-    }
-}
-
-impl SessionHost<'_> {
-    fn kubectl(&mut self, term: &mut Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
-        match kexec::parse(args) {
-            Err(msg) => return CommandOutput::stderr(format!("{msg}\n"), 1),
-            Ok(Some(e)) => return self.kubectl_exec(e, stdin),
-            Ok(None) => {}
-        }
-        let mut io = kubectl::KubectlIo {
-            fs: term.fs,
-            cwd: term.cwd,
-            stdin,
-            namespace: self.namespace,
-        };
-        let out = kubectl::run(self.cluster, &mut io, args);
-        self.cluster.reconcile();
-        out
-    }
-
-    fn kubectl_exec(&mut self, e: kexec::ExecArgs, stdin: &str) -> CommandOutput {
-        let ns = e
-            .namespace
-            .clone()
-            .unwrap_or_else(|| self.namespace.clone());
-        let name = match pod::find_pod(self.cluster, &ns, &e.target) {
-            Ok(n) => n,
-            Err(msg) => return CommandOutput::stderr(msg, 1),
-        };
-        let Some(pod_obj) = self.cluster.store.get_typed::<Pod>(&ns, &name).cloned() else {
-            return CommandOutput::stderr(
-                format!("Error from server (NotFound): pods \"{name}\" not found\n"),
-                1,
-            );
-        };
-        let first = pod_obj.spec.containers.first().map(|c| c.name.clone());
-        let container = match (&e.container, first) {
-            (Some(c), _) => c.clone(),
-            (None, Some(c)) => c,
-            (None, None) => String::new(),
-        };
-        let Some(spec) = pod_obj.spec.containers.iter().find(|c| c.name == container) else {
-            return CommandOutput::stderr(
-                format!("error: container {container} not found in pod {name}\n"),
-                1,
-            );
-        };
-        let running = pod_obj.status.as_ref().is_some_and(|s| {
-            s.phase.as_deref() == Some("Running")
-                && s.container_statuses
-                    .iter()
-                    .any(|c| c.name == container && c.state.running.is_some())
-        });
-        if !running {
-            return CommandOutput::stderr(
-                format!(
-                    "error: unable to upgrade connection: container not found (\"{container}\")\n"
-                ),
-                1,
-            );
-        }
-        let family = pod::image_family(spec.image.as_deref().unwrap_or(""));
-        let program = e.command.first().cloned().unwrap_or_default();
-        if !pod::has_program(&family, &program) {
-            return oci_not_found(&name, &program, self.cluster.now.0);
-        }
-        let (flavor, prompt) = pod::shell_for(&family, &program, &name);
-        let env = pod::environment(self.cluster, &pod_obj, &container, e.tty);
-        let env_refs: Vec<(&str, &str)> =
-            env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
-        let key = (ns.clone(), name.clone(), container.clone());
-        let fs = self
-            .pod_fs
-            .remove(&key)
-            .unwrap_or_else(|| pod::root_fs(self.cluster, &pod_obj));
-        let mut terminal = PodTerminal {
-            namespace: ns,
-            pod: name,
-            container,
-            fs,
-            cwd: "/".into(),
-            st: ShellState::new(flavor, &env_refs),
-            prompt,
-        };
-        if family == pod::ImageFamily::Netshoot {
-            terminal.cwd = "/root".into();
-        }
-        terminal.st.busybox = matches!(
-            family,
-            pod::ImageFamily::Netshoot | pod::ImageFamily::Busybox
-        );
-        let interactive = pod::is_shell(&program) && e.command.len() == 1 && e.stdin;
-        if interactive && self.open.is_none() {
-            self.open = Some(terminal);
-            return CommandOutput::default();
-        }
-        let out = self.run_in_pod(&mut terminal, &e.command, if e.stdin { stdin } else { "" });
-        self.pod_fs.insert(
-            (
-                terminal.namespace.clone(),
-                terminal.pod.clone(),
-                terminal.container.clone(),
-            ),
-            terminal.fs,
-        );
-        out
-    }
-
-    /// `kubectl exec POD -- cmd args…`: runs argv directly (no shell parsing) in the pod.
-    fn run_in_pod(&mut self, t: &mut PodTerminal, argv: &[String], stdin: &str) -> CommandOutput {
-        let mut host = SessionHost {
-            cluster: &mut *self.cluster,
-            namespace: &mut *self.namespace,
-            origin: Origin::Pod {
-                namespace: t.namespace.clone(),
-                name: t.pod.clone(),
-                container: t.container.clone(),
-            },
-            pod_fs: &mut *self.pod_fs,
-            open: None,
-        };
-        let mut term = Term {
-            fs: &mut t.fs,
-            cwd: &mut t.cwd,
-            st: &mut t.st,
-        };
-        let mut ex = shell::exec::Exec::new(&mut host);
-        let mut out = ex.dispatch(&mut term, argv, stdin);
-        if out.exit_code == 127 && out.text() == term.st.flavor.not_found(&argv[0]) {
-            out = oci_not_found(&t.pod, &argv[0], self.cluster.now.0);
-            return out;
-        }
-        if out.exit_code != 0 {
-            out.err(format!(
-                "command terminated with exit code {}\n",
-                out.exit_code
-            ));
-        }
-        out
-    }
-}
-
-/// containerd's answer when the program is not in the image. The exec id is a stable hash of
-/// the pod, program and time (it must not draw from the cluster PRNG).
-fn oci_not_found(pod: &str, program: &str, now: u64) -> CommandOutput {
-    let mut id = String::new();
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325 ^ now;
-    for round in 0u64..4 {
-        for b in pod
-            .bytes()
-            .chain(program.bytes())
-            .chain(round.to_le_bytes())
-        {
-            h = (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3);
-        }
-        id.push_str(&format!("{h:016x}"));
-    }
-    CommandOutput::stderr(
-        format!(
-            "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"{id}\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"{program}\": executable file not found in $PATH: unknown\n"
-        ),
-        1,
-    )
 }

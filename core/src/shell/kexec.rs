@@ -101,6 +101,86 @@ pub fn parse(args: &[String]) -> Result<Option<ExecArgs>, String> {
     Ok(Some(e))
 }
 
+/// A `kubectl run` that attaches (`-i`/`-t`): the session runs it as create, wait, attach.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunArgs {
+    pub name: String,
+    pub namespace: Option<String>,
+    pub stdin: bool,
+    pub tty: bool,
+    pub rm: bool,
+    pub command: Vec<String>,
+    /// The same invocation without the attach flags, for kubectl's own `run` to create the pod.
+    pub create_args: Vec<String>,
+}
+
+/// Recognises `kubectl run NAME … -it …`; `None` for anything else (plain `run` included).
+pub fn parse_run(args: &[String]) -> Option<RunArgs> {
+    let mut verb = 0;
+    while let Some(a) = args.get(verb) {
+        match a.as_str() {
+            "-n" | "--namespace" | "--context" | "--kubeconfig" | "-s" | "--server" => verb += 2,
+            a if a.starts_with('-') => verb += 1,
+            _ => break,
+        }
+    }
+    if args.get(verb)? != "run" {
+        return None;
+    }
+    let mut r = RunArgs {
+        name: String::new(),
+        namespace: None,
+        stdin: false,
+        tty: false,
+        rm: false,
+        command: Vec::new(),
+        create_args: Vec::new(),
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        i += 1;
+        match a {
+            "-i" | "--stdin" | "--stdin=true" => r.stdin = true,
+            "-t" | "--tty" | "--tty=true" => r.tty = true,
+            "-it" | "-ti" => {
+                r.stdin = true;
+                r.tty = true;
+            }
+            "--rm" | "--rm=true" => r.rm = true,
+            "--" => {
+                r.command = args[i..].to_vec();
+                r.create_args.extend(args[i - 1..].iter().cloned());
+                break;
+            }
+            _ => {
+                if matches!(a, "-n" | "--namespace") {
+                    r.namespace = args.get(i).cloned();
+                } else if let Some(ns) = a.strip_prefix("--namespace=") {
+                    r.namespace = Some(ns.to_string());
+                } else if i - 1 > verb && !a.starts_with('-') && r.name.is_empty() {
+                    let prev = args[i - 2].as_str();
+                    let takes_value = matches!(
+                        prev,
+                        "-n" | "--namespace"
+                            | "--image"
+                            | "--restart"
+                            | "-l"
+                            | "--labels"
+                            | "--env"
+                            | "--port"
+                    );
+                    if !takes_value {
+                        r.name = a.to_string();
+                    }
+                }
+                r.create_args.push(a.to_string());
+            }
+        }
+    }
+    (r.stdin || r.tty).then_some(r)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -111,6 +191,29 @@ mod tests {
 
     fn words(s: &str) -> Vec<String> {
         s.split_whitespace().map(String::from).collect()
+    }
+
+    #[test]
+    fn parses_attached_run() {
+        let r = parse_run(&words(
+            "run tmp --image=busybox -it --rm --restart=Never -- nslookup web",
+        ));
+        let r = r.expect("attached run");
+        assert_eq!(
+            (r.name.as_str(), r.rm, r.command.join(" ")),
+            ("tmp", true, "nslookup web".into())
+        );
+        assert_eq!(
+            r.create_args.join(" "),
+            "run tmp --image=busybox --restart=Never -- nslookup web"
+        );
+        assert_eq!(parse_run(&words("run web --image=nginx")), None);
+        assert_eq!(parse_run(&words("get pods -it")), None);
+        let r = parse_run(&words("-n prod run -i --image busybox box")).expect("attached");
+        assert_eq!(
+            (r.name.as_str(), r.namespace.as_deref()),
+            ("box", Some("prod"))
+        );
     }
 
     #[test]

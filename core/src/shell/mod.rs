@@ -13,6 +13,7 @@
 pub mod builtins;
 pub mod exec;
 pub mod expand;
+pub mod host;
 pub mod kexec;
 pub mod lexer;
 pub mod parser;

@@ -53,6 +53,15 @@ pub fn is_shell(program: &str) -> bool {
     )
 }
 
+/// What an image runs when `kubectl run -it` gives no command.
+pub fn default_shell(family: &ImageFamily) -> &'static str {
+    match family {
+        ImageFamily::Netshoot => "zsh",
+        ImageFamily::Busybox => "sh",
+        _ => "bash",
+    }
+}
+
 /// Whether `program` (basename) exists in the image at all.
 pub fn has_program(family: &ImageFamily, program: &str) -> bool {
     let base = program.rsplit('/').next().unwrap_or(program);
@@ -92,6 +101,8 @@ pub struct PodTerminal {
     pub cwd: String,
     pub st: ShellState,
     pub prompt: PromptStyle,
+    /// `kubectl run --rm`: delete the pod when this terminal exits.
+    pub rm_on_exit: bool,
 }
 
 impl PodTerminal {

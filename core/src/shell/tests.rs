@@ -279,12 +279,14 @@ mod pods {
 /// Random lines over the shell's metacharacters must never panic (a panic kills the page).
 #[test]
 fn hostile_input_never_panics() {
-    let alphabet: Vec<char> = "ab $(){}[]'\"\\`|&;<>*?~#=!-0129\n\t:%+.,/^@\u{e9}".chars().collect();
+    let alphabet: Vec<char> = "ab $(){}[]'\"\\`|&;<>*?~#=!-0129\n\t:%+.,/^@\u{e9}"
+        .chars()
+        .collect();
     let words = [
         "echo", "cat", "for", "in", "do", "done", "if", "then", "fi", "<<EOF", "EOF", "$((", "))",
         "${", "}", "grep", "-E", "sort", "head", "-n", "cut", "-d", "sed", "s/a/b/", "printf",
-        "%s", "tr", "seq", "wc", "ls", "cd", "..", "mkdir", "-p", "rm", "-rf", "/", "test",
-        "[", "]", "sh", "-c", "exit", "while", "kubectl", "exec", "-it", "x", "--",
+        "%s", "tr", "seq", "wc", "ls", "cd", "..", "mkdir", "-p", "rm", "-rf", "/", "test", "[",
+        "]", "sh", "-c", "exit", "while", "kubectl", "exec", "-it", "x", "--",
     ];
     let mut rng = crate::sim::Pcg32::new(7, 1);
     for _ in 0..3000 {
