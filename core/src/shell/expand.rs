@@ -257,6 +257,28 @@ impl Exec<'_> {
                 return value;
             }
         }
+        for (prefix, why) in [
+            (":?", "parameter null or not set"),
+            ("?", "parameter not set"),
+        ] {
+            if let Some(word) = op.strip_prefix(prefix) {
+                let missing = if prefix == "?" {
+                    !term.st.vars.contains_key(name)
+                } else {
+                    !set
+                };
+                if missing {
+                    let msg = if word.is_empty() {
+                        why.to_string()
+                    } else {
+                        self.expand_single(term, word, err)
+                    };
+                    err.err(format!("{}: {name}: {msg}\n", term.st.flavor.name()));
+                    self.fail_expansion();
+                }
+                return value;
+            }
+        }
         if let Some(word) = op.strip_prefix(":+") {
             return if set {
                 self.expand_single(term, word, err)

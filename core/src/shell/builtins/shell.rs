@@ -89,9 +89,9 @@ pub fn run(
             "{}\n",
             term.st.get("USER").unwrap_or("root")
         )),
-        "test" => test(term, args),
+        "test" => test(term, "test", args),
         "[" => match args.split_last() {
-            Some((last, rest)) if last == "]" => test(term, rest),
+            Some((last, rest)) if last == "]" => test(term, "[", rest),
             _ => CommandOutput::stderr(format!("{sh}: [: missing `]'\n"), 2),
         },
         _ => return None,
@@ -432,19 +432,18 @@ fn help() -> CommandOutput {
     CommandOutput::stdout(text)
 }
 
+/// Where a program lives on disk: `None` for pure shell builtins (`cd`, `export`…).
 fn locate(ex: &mut Exec<'_>, term: &Term<'_>, name: &str) -> Option<String> {
-    if SHELL_BUILTINS.contains(&name) {
-        return Some(format!("/usr/bin/{name}"));
+    const NO_BINARY: [&str; 11] = [
+        "cd", "export", "exit", "history", "help", "source", ".", "type", "unset", "hash", ":",
+    ];
+    if NO_BINARY.contains(&name) {
+        return None;
     }
-    if NAMES.contains(&name) {
-        return Some(format!(
-            "{}/{name}",
-            if matches!(name, "sh" | "bash" | "cat" | "ls" | "cp" | "mv" | "rm") {
-                "/bin"
-            } else {
-                "/usr/bin"
-            }
-        ));
+    if NAMES.contains(&name) || SHELL_BUILTINS.contains(&name) {
+        // Ubuntu and Debian merged /bin into /usr/bin; BusyBox links its applets in /bin.
+        let dir = if term.st.busybox { "/bin" } else { "/usr/bin" };
+        return Some(format!("{dir}/{name}"));
     }
     ex.host.program_path(term, name)
 }
@@ -453,10 +452,8 @@ fn which(ex: &mut Exec<'_>, term: &Term<'_>, args: &[String]) -> CommandOutput {
     let mut out = CommandOutput::default();
     for a in args {
         match locate(ex, term, a) {
-            Some(p) if !SHELL_BUILTINS.contains(&a.as_str()) || a == "echo" => {
-                out.out(format!("{p}\n"))
-            }
-            _ => out.exit_code = 1,
+            Some(p) => out.out(format!("{p}\n")),
+            None => out.exit_code = 1,
         }
     }
     if args.is_empty() {
@@ -531,7 +528,7 @@ fn sub_shell(
     }
 }
 
-fn test(term: &Term<'_>, args: &[String]) -> CommandOutput {
+fn test(term: &Term<'_>, name: &str, args: &[String]) -> CommandOutput {
     let a: Vec<&str> = args.iter().map(String::as_str).collect();
     let ok = match a.as_slice() {
         [] => false,
@@ -539,6 +536,7 @@ fn test(term: &Term<'_>, args: &[String]) -> CommandOutput {
             return CommandOutput {
                 exit_code: (test(
                     term,
+                    name,
                     &rest.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
                 )
                 .exit_code
@@ -568,7 +566,10 @@ fn test(term: &Term<'_>, args: &[String]) -> CommandOutput {
                     r
                 };
                 return CommandOutput::stderr(
-                    format!("bash: test: {bad}: integer expression expected\n"),
+                    format!(
+                        "{}: {name}: {bad}: integer expression expected\n",
+                        term.st.flavor.name()
+                    ),
                     2,
                 );
             };

@@ -184,12 +184,7 @@ fn head_tail(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> Comma
         None => (false, spec.trim_start_matches('-')),
     };
     let Ok(n) = digits.parse::<usize>() else {
-        let what = if name == "head" {
-            "lines"
-        } else {
-            "number of lines"
-        };
-        return CommandOutput::stderr(format!("{name}: invalid {what}: ‘{spec}’\n"), 1);
+        return CommandOutput::stderr(format!("{name}: invalid number of lines: ‘{spec}’\n"), 1);
     };
     let mut errs = CommandOutput::default();
     let texts = inputs(
