@@ -34,6 +34,17 @@ pub struct Session {
     pod_fs: BTreeMap<PodKey, Vfs>,
     /// Lines of a command still being typed.
     pending: String,
+    /// The line editor `vi FILE` opened, collecting the file's new lines.
+    editor: Option<Editor>,
+}
+
+/// `vi`/`nano` in a line-oriented terminal: every line typed replaces the file's contents until
+/// `:wq` (save) or `:q!` (discard). Front ends with a real editor widget use
+/// [`Session::editing`] and [`Session::finish_edit`] instead.
+#[derive(Clone, Debug)]
+struct Editor {
+    path: String,
+    lines: Vec<String>,
 }
 
 /// The learner's home directory on the workstation.
@@ -73,6 +84,7 @@ impl Session {
             pod: None,
             pod_fs: BTreeMap::new(),
             pending: String::new(),
+            editor: None,
         }
     }
 
@@ -83,6 +95,9 @@ impl Session {
     /// The prompt to show before the next line: `> ` while a command continues, the pod shell's
     /// prompt inside `kubectl exec -it`, else the workstation's.
     pub fn prompt(&self) -> String {
+        if self.editor.is_some() {
+            return String::new();
+        }
         if !self.pending.is_empty() {
             return "> ".to_string();
         }
@@ -108,6 +123,19 @@ impl Session {
     /// Feeds one input line. Returns `None` while the line continues an unfinished command (an
     /// open heredoc, quote, loop or trailing `\`/`|`), else the output of the complete command.
     pub fn feed(&mut self, line: &str) -> Option<CommandOutput> {
+        if let Some(ed) = &mut self.editor {
+            return match line.trim_end() {
+                ":wq" | ":x" | "ZZ" | ":wq!" => {
+                    let text: String = ed.lines.iter().map(|l| format!("{l}\n")).collect();
+                    Some(self.finish_edit(Some(&text)))
+                }
+                ":q!" | ":q" => Some(self.finish_edit(None)),
+                _ => {
+                    ed.lines.push(line.to_string());
+                    None
+                }
+            };
+        }
         let input = if self.pending.is_empty() {
             line.to_string()
         } else {
@@ -119,6 +147,33 @@ impl Session {
         }
         self.pending.clear();
         Some(self.exec(&input))
+    }
+
+    /// The absolute path `vi` is editing, if an editor is open (in the current terminal).
+    pub fn editing(&self) -> Option<&str> {
+        self.editor.as_ref().map(|e| e.path.as_str())
+    }
+
+    /// Closes the editor, saving `contents` into the current terminal's filesystem (`None`
+    /// discards).
+    pub fn finish_edit(&mut self, contents: Option<&str>) -> CommandOutput {
+        let Some(ed) = self.editor.take() else {
+            return CommandOutput::default();
+        };
+        if let Some(text) = contents {
+            let fs = match &mut self.pod {
+                Some(p) => &mut p.fs,
+                None => &mut self.fs,
+            };
+            fs.write(&ed.path, text.to_string());
+        }
+        CommandOutput::default()
+    }
+
+    /// Ctrl-C: drops a half-typed command (and an open editor) without running it.
+    pub fn interrupt(&mut self) {
+        self.pending.clear();
+        self.editor = None;
     }
 
     /// Ctrl-D: abandons a half-typed command, or leaves the pod shell. `None` when nothing
@@ -157,6 +212,7 @@ impl Session {
             origin: Origin::Workstation,
             pod_fs: &mut self.pod_fs,
             open: None,
+            edit: None,
         };
         let mut term = Term {
             fs: &mut self.fs,
@@ -167,6 +223,10 @@ impl Session {
         // The workstation terminal cannot be closed; `exit` only ends the current line.
         self.shell.exit = None;
         self.pod = host.open;
+        self.editor = host.edit.map(|path| Editor {
+            path,
+            lines: Vec::new(),
+        });
         out
     }
 
@@ -193,6 +253,7 @@ impl Session {
             },
             pod_fs: &mut self.pod_fs,
             open: None,
+            edit: None,
         };
         let mut term = Term {
             fs: &mut p.fs,
@@ -200,6 +261,10 @@ impl Session {
             st: &mut p.st,
         };
         let mut out = shell::run(&mut term, &mut host, line);
+        self.editor = host.edit.map(|path| Editor {
+            path,
+            lines: Vec::new(),
+        });
         match p.st.exit {
             Some(code) => {
                 if matches!(p.st.flavor, Flavor::Bash { .. }) {

@@ -25,6 +25,8 @@ pub struct SessionHost<'a> {
     pub pod_fs: &'a mut BTreeMap<PodKey, Vfs>,
     /// A pod terminal `kubectl exec -it … -- sh` asked to open once the line finishes.
     pub open: Option<PodTerminal>,
+    /// A file `vi` asked to edit once the line finishes.
+    pub edit: Option<String>,
 }
 
 impl Host for SessionHost<'_> {
@@ -39,6 +41,11 @@ impl Host for SessionHost<'_> {
             return Some(self.kubectl(term, args, stdin));
         }
         tools::run(self.cluster, &self.origin, argv, stdin)
+    }
+
+    fn edit(&mut self, path: &str) -> bool {
+        self.edit = Some(path.to_string());
+        true
     }
 
     fn sleep(&mut self, d: Duration) {
@@ -278,6 +285,7 @@ impl SessionHost<'_> {
             },
             pod_fs: &mut *self.pod_fs,
             open: None,
+            edit: None,
         };
         let mut term = Term {
             fs: &mut t.fs,

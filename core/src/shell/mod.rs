@@ -134,6 +134,11 @@ pub trait Host {
     fn program_path(&self, _term: &Term<'_>, _name: &str) -> Option<String> {
         None
     }
+    /// `vi FILE`: asks the terminal to open its editor on `path` once the line finishes.
+    /// `false` when this terminal has no editor.
+    fn edit(&mut self, _path: &str) -> bool {
+        false
+    }
 }
 
 /// The terminal a command line runs in: its files, working directory and shell state.

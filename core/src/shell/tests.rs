@@ -211,6 +211,23 @@ mod pods {
         ] {
             s.cluster.store.put(pod(name, image, running));
         }
+        s.cluster.store.put(Object::Deployment(Deployment {
+            metadata: ObjectMeta {
+                name: "webdeploy".into(),
+                namespace: Some("default".into()),
+                ..ObjectMeta::default()
+            },
+            spec: DeploymentSpec {
+                selector: Some(LabelSelector {
+                    match_labels: [("app".to_string(), "web".to_string())]
+                        .into_iter()
+                        .collect(),
+                    ..LabelSelector::default()
+                }),
+                ..DeploymentSpec::default()
+            },
+            ..Deployment::default()
+        }));
         s
     }
 
@@ -237,6 +254,8 @@ mod pods {
         ("kubectl exec -it box -- bash", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"709b7bce523a7b484e5a5bcc395f056ad219980f476d732ba95bd5160ecd1eb9\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"bash\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),
         ("kubectl exec -it web -- bash", "", "root@web:/# "),
         ("cd; pwd", "/root\n", "root@web:~# "),
+        ("exit", "exit\n", "learner@workstation:~$ "),
+        ("kubectl exec -ti deploy/webdeploy -- bash", "", "root@web:/# "),
         ("exit", "exit\n", "learner@workstation:~$ "),
         ("kubectl exec -ti deploy/web -- sh", "Error from server (NotFound): deployments.apps \"web\" not found\n", "learner@workstation:~$ "),
         ("kubectl exec -it svc/web -- sh", "Error from server (NotFound): services \"web\" not found\n", "learner@workstation:~$ "),

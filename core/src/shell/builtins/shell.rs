@@ -80,6 +80,7 @@ pub fn run(
         },
         "sleep" => sleep(ex, args),
         "clear" => CommandOutput::stdout(CLEAR_SCREEN),
+        "vi" | "vim" | "nano" => edit(ex, term, name, args),
         "env" | "printenv" => env(term, name, args),
         "hostname" => CommandOutput::stdout(format!(
             "{}\n",
@@ -588,4 +589,27 @@ fn test(term: &Term<'_>, name: &str, args: &[String]) -> CommandOutput {
         exit_code: (!ok) as i32,
         ..CommandOutput::default()
     }
+}
+
+/// `vi FILE`: the terminal's line editor takes over (see `Session::editing`).
+fn edit(ex: &mut Exec<'_>, term: &Term<'_>, name: &str, args: &[String]) -> CommandOutput {
+    let Some(file) = args
+        .iter()
+        .find(|a| !a.starts_with('-') && !a.starts_with('+'))
+    else {
+        return CommandOutput::stderr(format!("{name}: kubeplay's editor needs a file name\n"), 1);
+    };
+    let path = resolve(term.cwd, &term.st.home(), file);
+    if term.fs.is_dir(&path) {
+        return CommandOutput::stderr(format!("{name}: {file} is a directory\n"), 1);
+    }
+    if !ex.host.edit(&path) {
+        return CommandOutput::stderr(term.st.flavor.not_found(name), 127);
+    }
+    CommandOutput::stderr(
+        format!(
+            "(kubeplay line editor: type the new contents of {file}, then :wq to save or :q! to quit)\n"
+        ),
+        0,
+    )
 }

@@ -623,8 +623,8 @@ fn seq(args: &[String]) -> CommandOutput {
 }
 
 /// `sed 's/RE/REPL/[g]'` (and `-e`), enough for pipelines like `| sed 's/^/  /'`.
-fn sed(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
-    let o = match opts(args, "nE", "e", &[]) {
+fn sed(term: &mut Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
+    let o = match opts(args, "nEi", "e", &[("in-place", 'i')]) {
         Ok(o) => o,
         Err(bad) => return invalid_option("sed", &bad),
     };
@@ -673,37 +673,50 @@ fn sed(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
         |f, why| format!("sed: can't read {f}: {why}\n"),
         &mut errs,
     );
+    let global = flags.contains('g');
+    let anchored = pat.starts_with('^');
     let mut text = String::new();
-    for (_, content) in &texts {
+    for (name, content) in &texts {
+        let mut edited = String::new();
         for l in lines(content) {
-            let chars: Vec<char> = l.chars().collect();
-            let mut out = String::new();
-            let mut pos = 0;
-            let mut done = false;
-            while pos <= chars.len() && !done {
-                let rest: String = chars[pos..].iter().collect();
-                match re.find(&rest).filter(|_| pos == 0 || !pat.starts_with('^')) {
-                    Some((s, e)) => {
-                        out.extend(&chars[pos..pos + s]);
-                        let matched: String = chars[pos + s..pos + e].iter().collect();
-                        out.push_str(&repl.replace('&', &matched));
-                        pos += e.max(s + 1);
-                        if e == s {
-                            if let Some(c) = chars.get(pos - 1) {
-                                out.push(*c);
-                            }
-                        }
-                        done = !flags.contains('g');
-                    }
-                    None => break,
-                }
-            }
-            if pos <= chars.len() {
-                out.extend(&chars[pos.min(chars.len())..]);
-            }
-            text.push_str(&out);
-            text.push('\n');
+            edited.push_str(&substitute(&re, l, repl, global, anchored));
+            edited.push('\n');
+        }
+        if o.has('i') && name != "(standard input)" {
+            let path = crate::vfs::resolve(term.cwd, &term.st.home(), name);
+            term.fs.write(&path, edited);
+        } else {
+            text.push_str(&edited);
         }
     }
     with_errors(text, errs)
+}
+
+/// One line through `s/RE/REPL/[g]`; `&` in REPL is the match.
+fn substitute(re: &Regex, line: &str, repl: &str, global: bool, anchored: bool) -> String {
+    let chars: Vec<char> = line.chars().collect();
+    let mut out = String::new();
+    let mut pos = 0;
+    while pos <= chars.len() {
+        let rest: String = chars[pos..].iter().collect();
+        let Some((s, e)) = re.find(&rest).filter(|_| pos == 0 || !anchored) else {
+            break;
+        };
+        out.extend(&chars[pos..pos + s]);
+        let matched: String = chars[pos + s..pos + e].iter().collect();
+        out.push_str(&repl.replace('&', &matched));
+        pos += e.max(s + 1);
+        if e == s {
+            if let Some(c) = chars.get(pos - 1) {
+                out.push(*c);
+            }
+        }
+        if !global {
+            break;
+        }
+    }
+    if pos <= chars.len() {
+        out.extend(&chars[pos..]);
+    }
+    out
 }
