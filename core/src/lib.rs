@@ -17,6 +17,7 @@
 //! - [`kubectl`]: kubectl verbs and their exact output.
 //! - [`vfs`]: terminals' virtual files.
 //! - [`transcript`]: terminal sessions as test data.
+//! - [`shell`]: the POSIX-like shell of the workstation and pod terminals.
 //! - [`session`]: the façade the browser, the widget and the CLI all drive.
 
 pub mod api;
@@ -28,6 +29,7 @@ pub mod kubectl;
 pub mod network;
 pub mod output;
 pub mod session;
+pub mod shell;
 pub mod sim;
 pub mod store;
 pub mod tools;

@@ -1,10 +1,23 @@
-//! `Session`: the one entry point every front end uses. It owns the cluster and the workstation
-//! terminal, takes input lines, and returns what the terminal shows.
+//! `Session`: the one entry point every front end uses. It owns the cluster, the workstation
+//! terminal and, while `kubectl exec -it` is open, a pod terminal; it takes input lines and
+//! returns what the terminal shows.
+//!
+//! Contract with the front ends (the CLI advances 1 s, then feeds, for every input line): `feed`
+//! returns `None` for a line that only continues an unfinished command (open quote, heredoc,
+//! `for`/`if`, trailing `\`, `|`, `&&`) and the prompt becomes `> `; the line that completes it
+//! runs the whole command. After every complete command the cluster reconciles.
 
+use std::collections::BTreeMap;
+
+use crate::api::Pod;
 use crate::cluster::Cluster;
+use crate::shell::host::{PodKey, SessionHost};
+use crate::shell::pod::PodTerminal;
+use crate::shell::{Flavor, ShellState, Term};
 use crate::sim::Duration;
+use crate::tools::Origin;
 use crate::vfs::Vfs;
-use crate::{kubectl, CommandOutput};
+use crate::{shell, CommandOutput};
 
 pub struct Session {
     pub cluster: Cluster,
@@ -14,6 +27,24 @@ pub struct Session {
     pub cwd: String,
     /// The kubeconfig context's namespace.
     pub namespace: String,
+    /// The workstation shell's variables and history.
+    pub shell: ShellState,
+    /// The open `kubectl exec -it` terminal, if any.
+    pub pod: Option<PodTerminal>,
+    pod_fs: BTreeMap<PodKey, Vfs>,
+    /// Lines of a command still being typed.
+    pending: String,
+    /// The line editor `vi FILE` opened, collecting the file's new lines.
+    editor: Option<Editor>,
+}
+
+/// `vi`/`nano` in a line-oriented terminal: every line typed replaces the file's contents until
+/// `:wq` (save) or `:q!` (discard). Front ends with a real editor widget use
+/// [`Session::editing`] and [`Session::finish_edit`] instead.
+#[derive(Clone, Debug)]
+struct Editor {
+    path: String,
+    lines: Vec<String>,
 }
 
 /// The learner's home directory on the workstation.
@@ -23,12 +54,37 @@ impl Session {
     /// A fresh, ready cluster. The same seed and the same inputs give byte-identical output on
     /// every target.
     pub fn new(seed: u64) -> Session {
+        let mut fs = Vfs::default();
+        fs.mkdir_all(HOME);
+        fs.mkdir_all("/tmp");
+        let shell = ShellState::new(
+            Flavor::Bash {
+                version: "5.2".into(),
+                debian: true,
+            },
+            &[
+                ("HOME", HOME),
+                ("USER", "learner"),
+                ("LOGNAME", "learner"),
+                ("SHELL", "/bin/bash"),
+                ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+                ("PWD", HOME),
+                ("HOSTNAME", "workstation"),
+                ("TERM", "xterm-256color"),
+                ("LANG", "C.UTF-8"),
+            ],
+        );
         Session {
             cluster: Cluster::new(seed),
             seed,
-            fs: Vfs::default(),
+            fs,
             cwd: HOME.to_string(),
             namespace: "default".to_string(),
+            shell,
+            pod: None,
+            pod_fs: BTreeMap::new(),
+            pending: String::new(),
+            editor: None,
         }
     }
 
@@ -36,9 +92,26 @@ impl Session {
         self.seed
     }
 
-    /// The workstation prompt.
+    /// The prompt to show before the next line: `> ` while a command continues, the pod shell's
+    /// prompt inside `kubectl exec -it`, else the workstation's.
     pub fn prompt(&self) -> String {
-        "learner@workstation:~$ ".to_string()
+        if self.editor.is_some() {
+            return String::new();
+        }
+        if !self.pending.is_empty() {
+            return "> ".to_string();
+        }
+        if let Some(p) = &self.pod {
+            return p.prompt();
+        }
+        let short = if self.cwd == HOME {
+            "~".to_string()
+        } else if let Some(rest) = self.cwd.strip_prefix(&format!("{HOME}/")) {
+            format!("~/{rest}")
+        } else {
+            self.cwd.clone()
+        };
+        format!("learner@workstation:{short}$ ")
     }
 
     /// Puts a file into the workstation's home directory (the CLI's `--dir`, lesson files).
@@ -48,34 +121,185 @@ impl Session {
     }
 
     /// Feeds one input line. Returns `None` while the line continues an unfinished command (an
-    /// open heredoc or quote), else the output of the complete command.
+    /// open heredoc, quote, loop or trailing `\`/`|`), else the output of the complete command.
     pub fn feed(&mut self, line: &str) -> Option<CommandOutput> {
-        Some(self.exec(line))
+        if let Some(ed) = &mut self.editor {
+            return match line.trim_end() {
+                ":wq" | ":x" | "ZZ" | ":wq!" => {
+                    let text: String = ed.lines.iter().map(|l| format!("{l}\n")).collect();
+                    Some(self.finish_edit(Some(&text)))
+                }
+                ":q!" | ":q" => Some(self.finish_edit(None)),
+                _ => {
+                    ed.lines.push(line.to_string());
+                    None
+                }
+            };
+        }
+        let input = if self.pending.is_empty() {
+            line.to_string()
+        } else {
+            format!("{}\n{line}", self.pending)
+        };
+        if shell::is_incomplete(&input) {
+            self.pending = input;
+            return None;
+        }
+        self.pending.clear();
+        Some(self.exec(&input))
     }
 
-    /// Runs one command line typed at the workstation terminal.
-    pub fn exec(&mut self, line: &str) -> CommandOutput {
-        let words: Vec<String> = line.split_whitespace().map(str::to_string).collect();
-        match words.first().map(String::as_str) {
-            None => CommandOutput::default(),
-            Some("kubectl") => {
-                let mut io = kubectl::KubectlIo {
-                    fs: &mut self.fs,
-                    cwd: &self.cwd,
-                    stdin: "",
-                    namespace: &mut self.namespace,
-                };
-                kubectl::run(&mut self.cluster, &mut io, &words[1..])
-            }
-            Some("sleep") => match words.get(1).and_then(|s| s.parse::<u64>().ok()) {
-                Some(secs) => {
-                    self.advance(Duration::from_secs(secs));
-                    CommandOutput::default()
-                }
-                None => CommandOutput::stderr("sleep: missing operand\n", 1),
-            },
-            Some(cmd) => CommandOutput::stderr(format!("bash: {cmd}: command not found\n"), 127),
+    /// The absolute path `vi` is editing, if an editor is open (in the current terminal).
+    pub fn editing(&self) -> Option<&str> {
+        self.editor.as_ref().map(|e| e.path.as_str())
+    }
+
+    /// Closes the editor, saving `contents` into the current terminal's filesystem (`None`
+    /// discards).
+    pub fn finish_edit(&mut self, contents: Option<&str>) -> CommandOutput {
+        let Some(ed) = self.editor.take() else {
+            return CommandOutput::default();
+        };
+        if let Some(text) = contents {
+            let fs = match &mut self.pod {
+                Some(p) => &mut p.fs,
+                None => &mut self.fs,
+            };
+            fs.write(&ed.path, text.to_string());
         }
+        CommandOutput::default()
+    }
+
+    /// Ctrl-C: drops a half-typed command (and an open editor) without running it.
+    pub fn interrupt(&mut self) {
+        self.pending.clear();
+        self.editor = None;
+    }
+
+    /// Ctrl-D: abandons a half-typed command, or leaves the pod shell. `None` when nothing
+    /// happens (an empty workstation line).
+    pub fn eof(&mut self) -> Option<CommandOutput> {
+        if !self.pending.is_empty() {
+            let input = std::mem::take(&mut self.pending);
+            return Some(self.exec(&input));
+        }
+        let p = self.pod.take()?;
+        let out = match p.st.flavor {
+            Flavor::Bash { .. } => CommandOutput::stderr("exit\n", 0),
+            Flavor::Ash => CommandOutput::default(),
+        };
+        self.close_pod(p);
+        Some(out)
+    }
+
+    /// Runs one complete command line in the current terminal (workstation or pod).
+    pub fn exec(&mut self, line: &str) -> CommandOutput {
+        let out = match self.pod.take() {
+            Some(p) => self.exec_in_pod(p, line),
+            None => self.exec_on_workstation(line),
+        };
+        self.cluster.reconcile();
+        out
+    }
+
+    fn exec_on_workstation(&mut self, line: &str) -> CommandOutput {
+        if !line.trim().is_empty() {
+            self.shell.history.push(line.to_string());
+        }
+        let mut host = SessionHost {
+            cluster: &mut self.cluster,
+            namespace: &mut self.namespace,
+            origin: Origin::Workstation,
+            pod_fs: &mut self.pod_fs,
+            open: None,
+            edit: None,
+        };
+        let mut term = Term {
+            fs: &mut self.fs,
+            cwd: &mut self.cwd,
+            st: &mut self.shell,
+        };
+        let out = shell::run(&mut term, &mut host, line);
+        // The workstation terminal cannot be closed; `exit` only ends the current line.
+        self.shell.exit = None;
+        self.pod = host.open;
+        self.editor = host.edit.map(|path| Editor {
+            path,
+            lines: Vec::new(),
+        });
+        out
+    }
+
+    fn exec_in_pod(&mut self, mut p: PodTerminal, line: &str) -> CommandOutput {
+        let alive = self
+            .cluster
+            .store
+            .get_typed::<Pod>(&p.namespace, &p.pod)
+            .is_some_and(|pod| pod.metadata.deletion_timestamp.is_none());
+        if !alive {
+            self.close_pod(p);
+            return CommandOutput::stderr("command terminated with exit code 137\n", 137);
+        }
+        if !line.trim().is_empty() {
+            p.st.history.push(line.to_string());
+        }
+        let mut host = SessionHost {
+            cluster: &mut self.cluster,
+            namespace: &mut self.namespace,
+            origin: Origin::Pod {
+                namespace: p.namespace.clone(),
+                name: p.pod.clone(),
+                container: p.container.clone(),
+            },
+            pod_fs: &mut self.pod_fs,
+            open: None,
+            edit: None,
+        };
+        let mut term = Term {
+            fs: &mut p.fs,
+            cwd: &mut p.cwd,
+            st: &mut p.st,
+        };
+        let mut out = shell::run(&mut term, &mut host, line);
+        self.editor = host.edit.map(|path| Editor {
+            path,
+            lines: Vec::new(),
+        });
+        match p.st.exit {
+            Some(code) => {
+                if matches!(p.st.flavor, Flavor::Bash { .. }) {
+                    out.err("exit\n");
+                }
+                if code != 0 {
+                    out.err(format!("command terminated with exit code {code}\n"));
+                }
+                out.exit_code = code;
+                let rm = p.rm_on_exit.then(|| (p.namespace.clone(), p.pod.clone()));
+                self.close_pod(p);
+                if let Some((ns, pod)) = rm {
+                    out.extend(self.delete_pod(&ns, &pod));
+                    out.exit_code = code;
+                }
+            }
+            None => self.pod = Some(p),
+        }
+        out
+    }
+
+    /// `kubectl run --rm`'s cleanup, through kubectl's own `delete`.
+    fn delete_pod(&mut self, ns: &str, pod: &str) -> CommandOutput {
+        let args = ["delete", "pod", pod, "-n", ns].map(String::from);
+        let mut io = crate::kubectl::KubectlIo {
+            fs: &mut self.fs,
+            cwd: &self.cwd,
+            stdin: "",
+            namespace: &mut self.namespace,
+        };
+        crate::kubectl::run(&mut self.cluster, &mut io, &args)
+    }
+
+    fn close_pod(&mut self, p: PodTerminal) {
+        self.pod_fs.insert((p.namespace, p.pod, p.container), p.fs);
     }
 
     /// Moves simulated time forward; controllers and the kubelet act within it.

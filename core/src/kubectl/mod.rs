@@ -16,6 +16,7 @@ pub mod files;
 pub mod get;
 pub mod print;
 pub mod resource;
+pub mod jsonpath;
 pub mod table;
 
 use crate::cluster::Cluster;

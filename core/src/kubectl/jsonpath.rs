@@ -1,0 +1,431 @@
+//! kubectl's JSONPath dialect (`-o jsonpath=…`, `-o custom-columns`), following client-go's
+//! `util/jsonpath`: literal text and `{…}` actions with fields, `$`/`@`, indexes and slices
+//! (negative too), `[*]`, unions, `..`, filters (`==` `!=` `<` `>` `<=` `>=`, existence),
+//! `{range}…{end}`, quoted literals and escaped dots. Results of one action are joined by single
+//! spaces; maps and arrays print as compact JSON (keys sorted, as kubectl's unstructured objects
+//! are); there is no trailing newline unless the template prints one.
+//!
+//! Errors carry client-go's message only (`hello is not found`); the printer adds kubectl's
+//! `error executing jsonpath …` framing.
+
+mod parse;
+
+use serde_json::Value;
+
+/// A parsed template.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Template {
+    pub(crate) segments: Vec<Segment>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Segment {
+    Text(String),
+    Action(Vec<Node>),
+    Range {
+        selector: Vec<Node>,
+        body: Vec<Segment>,
+    },
+    /// `{end}` outside a range: an error when execution reaches it.
+    StrayEnd,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Node {
+    Text(String),
+    Field(String),
+    Array([Param; 3]),
+    Filter {
+        left: Vec<Node>,
+        right: Vec<Node>,
+        op: String,
+    },
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+    Wildcard,
+    Recursive,
+    Union(Vec<Vec<Node>>),
+    Identifier(String),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub(crate) struct Param {
+    pub(crate) value: i64,
+    pub(crate) known: bool,
+    pub(crate) derived: bool,
+}
+
+pub use parse::parse;
+
+struct Exec {
+    allow_missing: bool,
+}
+
+impl Template {
+    /// Runs the template over `value`. `allow_missing_keys` is kubectl's
+    /// `--allow-missing-template-keys` (default true).
+    pub fn execute(&self, value: &Value, allow_missing_keys: bool) -> Result<String, String> {
+        let ex = Exec {
+            allow_missing: allow_missing_keys,
+        };
+        let mut out = String::new();
+        ex.segments(&self.segments, value, &mut out)?;
+        Ok(out)
+    }
+}
+
+impl Exec {
+    fn segments(&self, segs: &[Segment], cur: &Value, out: &mut String) -> Result<(), String> {
+        for seg in segs {
+            match seg {
+                Segment::Text(t) => out.push_str(t),
+                Segment::StrayEnd => return Err("not in range, nothing to end".into()),
+                Segment::Action(nodes) => {
+                    let results = self.list(vec![cur.clone()], nodes)?;
+                    let texts: Vec<String> = results.iter().map(print).collect();
+                    out.push_str(&texts.join(" "));
+                }
+                Segment::Range { selector, body } => {
+                    let items = self.list(vec![cur.clone()], selector)?;
+                    if items.is_empty() {
+                        // client-go still walks the body once (output discarded) so errors surface.
+                        self.segments(body, &Value::Null, &mut String::new())?;
+                    }
+                    for item in &items {
+                        self.segments(body, item, out)?;
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn list(&self, mut cur: Vec<Value>, nodes: &[Node]) -> Result<Vec<Value>, String> {
+        for n in nodes {
+            cur = self.node(cur, n)?;
+        }
+        Ok(cur)
+    }
+
+    fn node(&self, input: Vec<Value>, n: &Node) -> Result<Vec<Value>, String> {
+        Ok(match n {
+            Node::Text(t) => vec![Value::String(t.clone())],
+            Node::Int(i) => input.iter().map(|_| Value::from(*i)).collect(),
+            Node::Float(f) => input.iter().map(|_| Value::from(*f)).collect(),
+            Node::Bool(b) => input.iter().map(|_| Value::Bool(*b)).collect(),
+            Node::Identifier(id) => return Err(format!("unrecognized identifier {id}")),
+            Node::Field(name) => self.field(input, name)?,
+            Node::Wildcard => input.iter().flat_map(children).collect(),
+            Node::Recursive => {
+                let mut out = Vec::new();
+                for v in &input {
+                    recursive(v, &mut out, 0);
+                }
+                out
+            }
+            Node::Union(lists) => {
+                let mut out = Vec::new();
+                for l in lists {
+                    out.extend(self.list(input.clone(), l)?);
+                }
+                out
+            }
+            Node::Array(params) => array(input, params)?,
+            Node::Filter { left, right, op } => self.filter(input, left, right, op)?,
+        })
+    }
+
+    fn field(&self, input: Vec<Value>, name: &str) -> Result<Vec<Value>, String> {
+        if input.is_empty() {
+            return Ok(input);
+        }
+        if name.is_empty() {
+            return Ok(input);
+        }
+        let results: Vec<Value> = input
+            .iter()
+            .filter_map(|v| match v {
+                Value::Object(m) => m.get(name).cloned(),
+                _ => None,
+            })
+            .collect();
+        if results.is_empty() && !self.allow_missing {
+            return Err(format!("{name} is not found"));
+        }
+        Ok(results)
+    }
+
+    fn filter(
+        &self,
+        input: Vec<Value>,
+        left: &[Node],
+        right: &[Node],
+        op: &str,
+    ) -> Result<Vec<Value>, String> {
+        let mut out = Vec::new();
+        for v in input {
+            let items = match v {
+                Value::Array(a) => a,
+                Value::Null => Vec::new(),
+                other => {
+                    return Err(format!(
+                        "{} is not array or slice and cannot be filtered",
+                        go_value(&other)
+                    ))
+                }
+            };
+            for item in items {
+                let lefts = self.list(vec![item.clone()], left);
+                if op == "exists" {
+                    if lefts.is_ok_and(|l| !l.is_empty()) {
+                        out.push(item);
+                    }
+                    continue;
+                }
+                let lefts = lefts?;
+                let l = match lefts.as_slice() {
+                    [] => continue,
+                    [l] => l.clone(),
+                    _ => return Err("can only compare one element at a time".into()),
+                };
+                let rights = self.list(vec![item.clone()], right)?;
+                let r = match rights.as_slice() {
+                    [] => continue,
+                    [r] => r.clone(),
+                    _ => return Err("can only compare one element at a time".into()),
+                };
+                if compare(&l, &r, op)? {
+                    out.push(item);
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn children(v: &Value) -> Vec<Value> {
+    match v {
+        Value::Object(m) => m.values().cloned().collect(),
+        Value::Array(a) => a.clone(),
+        // Go indexes a string by byte.
+        Value::String(s) => s.bytes().map(Value::from).collect(),
+        _ => Vec::new(),
+    }
+}
+
+fn recursive(v: &Value, out: &mut Vec<Value>, depth: u32) {
+    let kids = children(v);
+    if kids.is_empty() || depth > 64 {
+        return;
+    }
+    out.push(v.clone());
+    for k in &kids {
+        recursive(k, out, depth + 1);
+    }
+}
+
+fn array(input: Vec<Value>, params: &[Param; 3]) -> Result<Vec<Value>, String> {
+    let mut out = Vec::new();
+    for v in input {
+        let items = match v {
+            Value::Null => continue,
+            Value::Array(a) => a,
+            other => return Err(format!("{} is not array or slice", go_type(&other))),
+        };
+        let len = items.len() as i64;
+        let mut p = *params;
+        if !p[0].known {
+            p[0].value = 0;
+        }
+        if p[0].value < 0 {
+            p[0].value += len;
+        }
+        if !p[1].known {
+            p[1].value = len;
+        }
+        if p[1].value < 0 || (p[1].value == 0 && p[1].derived) {
+            p[1].value += len;
+        }
+        if p[1].value == p[0].value {
+            return Ok(out);
+        }
+        if p[0].value >= len || p[0].value < 0 {
+            return Err(format!(
+                "array index out of bounds: index {}, length {len}",
+                p[0].value
+            ));
+        }
+        if p[1].value > len || p[1].value < 0 {
+            return Err(format!(
+                "array index out of bounds: index {}, length {len}",
+                p[1].value - 1
+            ));
+        }
+        if p[0].value > p[1].value {
+            return Err(format!(
+                "starting index {} is greater than ending index {}",
+                p[0].value, p[1].value
+            ));
+        }
+        let step = if p[2].known {
+            if p[2].value <= 0 {
+                return Err("step must be > 0".into());
+            }
+            p[2].value as usize
+        } else {
+            1
+        };
+        let slice = items
+            .get(p[0].value as usize..p[1].value as usize)
+            .unwrap_or(&[]);
+        out.extend(slice.iter().step_by(step).cloned());
+    }
+    Ok(out)
+}
+
+/// Go template comparison (`template.Less`, `template.Equal`…) over JSON values.
+fn compare(l: &Value, r: &Value, op: &str) -> Result<bool, String> {
+    use std::cmp::Ordering;
+    let ord: Option<Ordering> = match (l, r) {
+        (Value::Number(a), Value::Number(b)) => match (a.as_i64(), b.as_i64()) {
+            (Some(x), Some(y)) => Some(x.cmp(&y)),
+            _ => a
+                .as_f64()
+                .zip(b.as_f64())
+                .and_then(|(x, y)| x.partial_cmp(&y)),
+        },
+        (Value::String(a), Value::String(b)) => Some(a.cmp(b)),
+        (Value::Bool(a), Value::Bool(b)) => {
+            if !matches!(op, "==" | "!=") {
+                return Err("invalid type for comparison".into());
+            }
+            Some(a.cmp(b))
+        }
+        (Value::Null, Value::Null) => Some(Ordering::Equal),
+        _ => return Err("incompatible types for comparison".into()),
+    };
+    let Some(ord) = ord else {
+        return Ok(false);
+    };
+    Ok(match op {
+        "==" => ord == Ordering::Equal,
+        "!=" => ord != Ordering::Equal,
+        "<" => ord == Ordering::Less,
+        ">" => ord == Ordering::Greater,
+        "<=" => ord != Ordering::Greater,
+        ">=" => ord != Ordering::Less,
+        other => return Err(format!("unrecognized filter operator {other}")),
+    })
+}
+
+/// How one result prints: maps and arrays as compact JSON, scalars as Go's `fmt.Print`.
+fn print(v: &Value) -> String {
+    match v {
+        Value::Object(_) | Value::Array(_) => go_json(v),
+        Value::String(s) => s.clone(),
+        Value::Bool(b) => b.to_string(),
+        Value::Null => "<nil>".into(),
+        Value::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) => i.to_string(),
+            (_, Some(u)) => u.to_string(),
+            _ => go_float(n.as_f64().unwrap_or(0.0)),
+        },
+    }
+}
+
+/// `encoding/json.Marshal`: compact, floats in Go's shortest form (`1`, not `1.0`), and `<`,
+/// `>`, `&` escaped as Go does.
+fn go_json(v: &Value) -> String {
+    let mut out = String::new();
+    write_json(v, &mut out);
+    out
+}
+
+fn write_json(v: &Value, out: &mut String) {
+    match v {
+        Value::Object(m) => {
+            out.push('{');
+            for (i, (k, v)) in m.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_str(k, out);
+                out.push(':');
+                write_json(v, out);
+            }
+            out.push('}');
+        }
+        Value::Array(a) => {
+            out.push('[');
+            for (i, v) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(',');
+                }
+                write_json(v, out);
+            }
+            out.push(']');
+        }
+        Value::String(s) => write_str(s, out),
+        Value::Number(n) if n.is_f64() => {
+            let f = n.as_f64().unwrap_or(0.0);
+            let abs = f.abs();
+            if abs != 0.0 && !(1e-6..1e21).contains(&abs) {
+                let e = format!("{f:e}");
+                let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+                let sign = if exp.starts_with('-') { "-" } else { "+" };
+                out.push_str(&format!("{mant}e{sign}{}", exp.trim_start_matches('-')));
+            } else {
+                out.push_str(&format!("{f}"));
+            }
+        }
+        other => out.push_str(&other.to_string()),
+    }
+}
+
+fn write_str(s: &str, out: &mut String) {
+    let quoted = serde_json::to_string(s).unwrap_or_default();
+    out.push_str(
+        &quoted
+            .replace('<', "\\u003c")
+            .replace('>', "\\u003e")
+            .replace('&', "\\u0026")
+            .replace('\u{2028}', "\\u2028")
+            .replace('\u{2029}', "\\u2029"),
+    );
+}
+
+/// Go's `%v` for a float64 (`%g`, shortest digits): exponent form below 1e-4 or from 1e6.
+fn go_float(f: f64) -> String {
+    let e = format!("{f:e}");
+    let (mant, exp) = e.split_once('e').unwrap_or((&e, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    if (-4..6).contains(&exp) {
+        format!("{f}")
+    } else {
+        format!("{mant}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
+    }
+}
+
+/// The Go type client-go names in "is not array or slice" for an unstructured value.
+fn go_type(v: &Value) -> &'static str {
+    match v {
+        Value::Object(_) => "map[string]interface {}",
+        Value::String(_) => "string",
+        Value::Bool(_) => "bool",
+        Value::Number(n) if n.is_f64() => "float64",
+        Value::Number(_) => "int64",
+        Value::Array(_) => "[]interface {}",
+        Value::Null => "<nil>",
+    }
+}
+
+fn go_value(v: &Value) -> String {
+    match v {
+        Value::Object(_) => format!("map[{}]", "…"),
+        other => print(other),
+    }
+}
+
+#[cfg(test)]
+mod tests;

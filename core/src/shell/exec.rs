@@ -1,0 +1,493 @@
+//! Runs the AST: lists, and-or chains, pipelines (each stage's stdout is the next stage's stdin),
+//! loops, `if`, subshells, redirections into the virtual filesystem, and simple commands
+//! (builtins first, then the host's programs, else "command not found"). Every simple command
+//! spends one step of the line's budget so loops always end.
+
+use super::lexer::LexError;
+use super::parser::{parse, AndOr, Command, CommandKind, List, Pipeline, RedirKind};
+use super::{builtins, Host, Term, MAX_DEPTH, MAX_OUTPUT, MAX_STEPS};
+use crate::vfs::resolve;
+use crate::{CommandOutput, Stream};
+
+/// Total bytes the shell lets redirections store in a terminal's filesystem.
+pub const MAX_FS_BYTES: usize = 8 << 20;
+
+pub struct Exec<'h> {
+    pub host: &'h mut dyn Host,
+    steps: u32,
+    depth: u32,
+    /// Why the whole line stopped (budget, output limit); printed once.
+    aborted: Option<String>,
+    /// Exit status of the last command substitution, for assignment-only commands.
+    pub subst_status: Option<i32>,
+    /// Set when an expansion failed (bad substitution): the command does not run.
+    expansion_failed: bool,
+}
+
+/// Where a file descriptor points while a command runs.
+#[derive(Clone, Debug, PartialEq)]
+enum Dest {
+    Stream(Stream),
+    File(String),
+    Null,
+}
+
+impl<'h> Exec<'h> {
+    pub fn new(host: &'h mut dyn Host) -> Exec<'h> {
+        Exec {
+            host,
+            steps: 0,
+            depth: 0,
+            aborted: None,
+            subst_status: None,
+            expansion_failed: false,
+        }
+    }
+
+    pub fn abort(&mut self, why: &str) {
+        if self.aborted.is_none() {
+            self.aborted = Some(why.to_string());
+        }
+    }
+
+    pub fn fail_expansion(&mut self) {
+        self.expansion_failed = true;
+    }
+
+    fn stopped(&self, term: &Term<'_>) -> bool {
+        self.aborted.is_some() || term.st.exit.is_some()
+    }
+
+    /// Parses and runs `src` (a whole command line or script) with `stdin`.
+    pub fn run_source(&mut self, term: &mut Term<'_>, src: &str, stdin: &str) -> CommandOutput {
+        let name = term.st.flavor.name();
+        let list = match parse(src) {
+            Ok(list) => list,
+            Err(LexError::Syntax(msg)) => {
+                return CommandOutput::stderr(format!("{name}: {msg}\n"), 2)
+            }
+            Err(LexError::Incomplete) => {
+                return CommandOutput::stderr(
+                    format!("{name}: syntax error: unexpected end of file\n"),
+                    2,
+                )
+            }
+        };
+        let mut out = self.run_list(term, &list, stdin);
+        if self.depth == 0 {
+            if let Some(why) = self.aborted.take() {
+                out.err(format!("{name}: {why}; the rest of the line was not run\n"));
+                out.exit_code = 1;
+            }
+        }
+        out
+    }
+
+    /// Runs `src` as a subshell: variable, directory and `exit` changes do not leak out.
+    pub fn subshell(&mut self, term: &mut Term<'_>, src: &str, stdin: &str) -> CommandOutput {
+        if self.depth >= MAX_DEPTH {
+            self.abort("maximum nesting depth exceeded");
+            return CommandOutput::stderr("", 1);
+        }
+        let saved_st = term.st.clone();
+        let saved_cwd = term.cwd.clone();
+        self.depth += 1;
+        let mut out = self.run_source(term, src, stdin);
+        self.depth -= 1;
+        if let Some(code) = term.st.exit {
+            out.exit_code = code;
+        }
+        let history = std::mem::take(&mut term.st.history);
+        *term.st = saved_st;
+        term.st.history = history;
+        *term.cwd = saved_cwd;
+        out
+    }
+
+    pub fn run_list(&mut self, term: &mut Term<'_>, list: &List, stdin: &str) -> CommandOutput {
+        let mut out = CommandOutput {
+            exit_code: term.st.last_status,
+            ..CommandOutput::default()
+        };
+        for and_or in list {
+            if self.stopped(term) {
+                break;
+            }
+            let r = self.run_and_or(term, and_or, stdin);
+            out.extend(r);
+            if out.chunks.iter().map(|(_, t)| t.len()).sum::<usize>() > MAX_OUTPUT {
+                truncate(&mut out);
+                self.abort("output limit reached (1 MiB)");
+            }
+        }
+        if let Some(code) = term.st.exit {
+            out.exit_code = code;
+        }
+        out
+    }
+
+    fn run_and_or(&mut self, term: &mut Term<'_>, ao: &AndOr, stdin: &str) -> CommandOutput {
+        let mut out = self.run_pipeline(term, &ao.first, stdin);
+        for (and, p) in &ao.rest {
+            if self.stopped(term) {
+                break;
+            }
+            if *and == (out.exit_code == 0) {
+                let r = self.run_pipeline(term, p, stdin);
+                out.extend(r);
+            }
+        }
+        out
+    }
+
+    fn run_pipeline(&mut self, term: &mut Term<'_>, p: &Pipeline, stdin: &str) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        let mut input = stdin.to_string();
+        let last = p.commands.len().saturating_sub(1);
+        for (i, cmd) in p.commands.iter().enumerate() {
+            if self.stopped(term) && i > 0 {
+                break;
+            }
+            let r = self.run_command(term, cmd, &input);
+            if i == last {
+                out.extend(r);
+            } else {
+                input = r.stdout_text();
+                for (s, t) in r.chunks {
+                    if s == Stream::Stderr {
+                        out.err(t);
+                    }
+                }
+            }
+        }
+        if p.negate {
+            out.exit_code = (out.exit_code == 0) as i32;
+        }
+        term.st.last_status = out.exit_code;
+        out
+    }
+
+    fn run_command(&mut self, term: &mut Term<'_>, cmd: &Command, stdin: &str) -> CommandOutput {
+        let mut fds = [Dest::Stream(Stream::Stdout), Dest::Stream(Stream::Stderr)];
+        let mut input = None;
+        let mut err = CommandOutput::default();
+        for r in &cmd.redirs {
+            if let Err(msg) = self.redirect(term, r, &mut fds, &mut input, &mut err) {
+                err.err(format!("{}: {msg}\n", term.st.flavor.name()));
+                err.exit_code = 1;
+                return err;
+            }
+        }
+        let stdin = input.as_deref().unwrap_or(stdin);
+        let out = match &cmd.kind {
+            CommandKind::Simple { assigns, words } => self.run_simple(term, assigns, words, stdin),
+            CommandKind::For { var, words, body } => {
+                let mut e = CommandOutput::default();
+                let items = self.expand_words(term, words, &mut e);
+                for item in items {
+                    if self.stopped(term) {
+                        break;
+                    }
+                    term.st.vars.insert(var.clone(), item);
+                    let r = self.run_list(term, body, stdin);
+                    e.extend(r);
+                }
+                e
+            }
+            CommandKind::While { until, cond, body } => {
+                let mut e = CommandOutput::default();
+                while !self.stopped(term) {
+                    let c = self.run_list(term, cond, stdin);
+                    let code = c.exit_code;
+                    e.extend(c);
+                    e.exit_code = 0;
+                    if (code == 0) == *until || self.stopped(term) {
+                        break;
+                    }
+                    self.spend_step();
+                    let r = self.run_list(term, body, stdin);
+                    e.extend(r);
+                }
+                e
+            }
+            CommandKind::If {
+                branches,
+                otherwise,
+            } => self.run_if(term, branches, otherwise.as_ref(), stdin),
+            CommandKind::Group(list) => self.run_list(term, list, stdin),
+            CommandKind::Subshell(list) => {
+                let saved = term.st.clone();
+                let cwd = term.cwd.clone();
+                let r = self.run_list(term, list, stdin);
+                *term.st = saved;
+                *term.cwd = cwd;
+                r
+            }
+        };
+        err.extend(out);
+        self.route(term, err, &fds)
+    }
+
+    fn run_if(
+        &mut self,
+        term: &mut Term<'_>,
+        branches: &[(List, List)],
+        otherwise: Option<&List>,
+        stdin: &str,
+    ) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        for (cond, body) in branches {
+            let c = self.run_list(term, cond, stdin);
+            let ok = c.exit_code == 0;
+            out.extend(c);
+            if ok {
+                out.extend(self.run_list(term, body, stdin));
+                return out;
+            }
+        }
+        out.exit_code = 0;
+        if let Some(list) = otherwise {
+            out.extend(self.run_list(term, list, stdin));
+        }
+        out
+    }
+
+    fn spend_step(&mut self) -> bool {
+        self.steps += 1;
+        if self.steps > MAX_STEPS {
+            self.abort("command limit reached (10000 commands per line)");
+            return false;
+        }
+        true
+    }
+
+    fn run_simple(
+        &mut self,
+        term: &mut Term<'_>,
+        assigns: &[(String, String)],
+        words: &[String],
+        stdin: &str,
+    ) -> CommandOutput {
+        if !self.spend_step() {
+            return CommandOutput::stderr("", 1);
+        }
+        let mut out = CommandOutput::default();
+        self.subst_status = None;
+        self.expansion_failed = false;
+        let mut values = Vec::new();
+        for (name, raw) in assigns {
+            let mut v = self.expand_single(term, raw, &mut out);
+            v.truncate(MAX_OUTPUT);
+            values.push((name.clone(), v));
+        }
+        let argv = self.expand_words(term, words, &mut out);
+        if self.expansion_failed {
+            out.exit_code = 1;
+            return out;
+        }
+        if argv.is_empty() {
+            for (name, v) in values {
+                term.st.vars.insert(name, v);
+            }
+            out.exit_code = self.subst_status.unwrap_or(0);
+            return out;
+        }
+        let saved: Vec<_> = values
+            .iter()
+            .map(|(n, _)| {
+                (
+                    n.clone(),
+                    term.st.vars.get(n).cloned(),
+                    term.st.exported.contains(n),
+                )
+            })
+            .collect();
+        for (name, v) in values {
+            term.st.export(&name, &v);
+        }
+        let r = self.dispatch(term, &argv, stdin);
+        for (name, old, was_exported) in saved {
+            match old {
+                Some(v) => term.st.vars.insert(name.clone(), v),
+                None => term.st.vars.remove(&name),
+            };
+            if !was_exported {
+                term.st.exported.remove(&name);
+            }
+        }
+        out.extend(r);
+        out
+    }
+
+    /// Finds and runs a command by name.
+    pub fn dispatch(&mut self, term: &mut Term<'_>, argv: &[String], stdin: &str) -> CommandOutput {
+        let Some(name) = argv.first() else {
+            return CommandOutput::default();
+        };
+        if let Some(out) = builtins::run(self, term, argv, stdin) {
+            return out;
+        }
+        if let Some(out) = self.host.external(term, argv, stdin) {
+            return out;
+        }
+        let flavor = term.st.flavor.name();
+        if name.contains('/') {
+            let path = resolve(term.cwd, &term.st.home(), name);
+            return match term.fs.read(&path).map(str::to_string) {
+                Some(script) => self.subshell(term, &script, stdin),
+                None if term.fs.is_dir(&path) => {
+                    CommandOutput::stderr(format!("{flavor}: {name}: Is a directory\n"), 126)
+                }
+                None => CommandOutput::stderr(
+                    format!("{flavor}: {name}: No such file or directory\n"),
+                    127,
+                ),
+            };
+        }
+        CommandOutput::stderr(term.st.flavor.not_found(name), 127)
+    }
+
+    fn redirect(
+        &mut self,
+        term: &mut Term<'_>,
+        r: &super::parser::Redir,
+        fds: &mut [Dest; 2],
+        input: &mut Option<String>,
+        err: &mut CommandOutput,
+    ) -> Result<(), String> {
+        let slot = match r.fd {
+            1 => Some(0),
+            2 => Some(1),
+            _ => None,
+        };
+        match &r.kind {
+            RedirKind::HereDoc { body, expand } => {
+                *input = Some(if *expand {
+                    self.expand_heredoc(term, body, err)
+                } else {
+                    body.clone()
+                });
+            }
+            RedirKind::In { target } => {
+                let word = self.expand_single(term, target, err);
+                let path = resolve(term.cwd, &term.st.home(), &word);
+                match term.fs.read(&path) {
+                    Some(text) => *input = Some(text.to_string()),
+                    None if path == "/dev/null" => *input = Some(String::new()),
+                    None if term.fs.is_dir(&path) => return Err(format!("{word}: Is a directory")),
+                    None => return Err(format!("{word}: No such file or directory")),
+                }
+            }
+            RedirKind::Out { target, append } => {
+                let dest = self.open(term, target, *append, err)?;
+                if let Some(s) = slot {
+                    fds[s] = dest;
+                }
+            }
+            RedirKind::Both { target } => {
+                let dest = self.open(term, target, false, err)?;
+                fds[0] = dest.clone();
+                fds[1] = dest;
+            }
+            RedirKind::Dup { target } => {
+                let word = self.expand_single(term, target, err);
+                let dest = match word.as_str() {
+                    "1" => fds[0].clone(),
+                    "2" => fds[1].clone(),
+                    "-" => Dest::Null,
+                    _ => return Err(format!("{word}: ambiguous redirect")),
+                };
+                if let Some(s) = slot {
+                    fds[s] = dest;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn open(
+        &mut self,
+        term: &mut Term<'_>,
+        target: &str,
+        append: bool,
+        err: &mut CommandOutput,
+    ) -> Result<Dest, String> {
+        let word = self.expand_single(term, target, err);
+        if word.is_empty() {
+            return Err(format!("{target}: ambiguous redirect"));
+        }
+        let path = resolve(term.cwd, &term.st.home(), &word);
+        match path.as_str() {
+            "/dev/null" => return Ok(Dest::Null),
+            "/dev/stdout" => return Ok(Dest::Stream(Stream::Stdout)),
+            "/dev/stderr" => return Ok(Dest::Stream(Stream::Stderr)),
+            _ => {}
+        }
+        if term.fs.is_dir(&path) {
+            return Err(format!("{word}: Is a directory"));
+        }
+        let parent = match path.rfind('/') {
+            Some(0) | None => "/",
+            Some(i) => &path[..i],
+        };
+        if !term.fs.is_dir(parent) {
+            return Err(format!("{word}: No such file or directory"));
+        }
+        if !append || term.fs.read(&path).is_none() {
+            term.fs.write(&path, String::new());
+        }
+        Ok(Dest::File(path))
+    }
+
+    /// Sends each output chunk where its descriptor points.
+    fn route(&mut self, term: &mut Term<'_>, out: CommandOutput, fds: &[Dest; 2]) -> CommandOutput {
+        if fds[0] == Dest::Stream(Stream::Stdout) && fds[1] == Dest::Stream(Stream::Stderr) {
+            return out;
+        }
+        let mut routed = CommandOutput {
+            exit_code: out.exit_code,
+            ..CommandOutput::default()
+        };
+        for (stream, text) in out.chunks {
+            let dest = if stream == Stream::Stdout {
+                &fds[0]
+            } else {
+                &fds[1]
+            };
+            match dest {
+                Dest::Stream(Stream::Stdout) => routed.out(text),
+                Dest::Stream(Stream::Stderr) => routed.err(text),
+                Dest::Null => {}
+                Dest::File(path) => {
+                    if term.fs.total_bytes() + text.len() > MAX_FS_BYTES {
+                        routed.err(format!(
+                            "{}: write error: No space left on device\n",
+                            term.st.flavor.name()
+                        ));
+                        routed.exit_code = 1;
+                        self.abort("file system full");
+                        break;
+                    }
+                    term.fs.append(path, &text);
+                }
+            }
+        }
+        routed
+    }
+}
+
+fn truncate(out: &mut CommandOutput) {
+    let mut left = MAX_OUTPUT;
+    for (_, text) in out.chunks.iter_mut() {
+        if text.len() > left {
+            let mut cut = left;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            text.truncate(cut);
+        }
+        left -= text.len();
+    }
+    out.chunks.retain(|(_, t)| !t.is_empty());
+    out.err("\n");
+}

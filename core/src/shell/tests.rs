@@ -1,0 +1,329 @@
+//! Shell tests as data: every `tests/transcripts/shell/*.txt` file is fed to a fresh `Session`
+//! the way the CLI does (advance 1 s, then `feed` each line; `> ` lines continue the `$ ` line)
+//! and the terminal text is compared with the expected block. `UPDATE_EXPECT=1 cargo test`
+//! rewrites the expected blocks. Plus a few tables for what a transcript cannot show.
+
+use crate::sim::Duration;
+use crate::Session;
+
+struct Step {
+    lines: Vec<String>,
+    expected: String,
+}
+
+fn parse_transcript(text: &str) -> (u64, Vec<String>, Vec<Step>) {
+    let mut seed = 0;
+    let mut header = Vec::new();
+    let mut steps: Vec<Step> = Vec::new();
+    for line in text.lines() {
+        if let Some(cmd) = line.strip_prefix("$ ") {
+            steps.push(Step {
+                lines: vec![cmd.to_string()],
+                expected: String::new(),
+            });
+        } else if line == "$" {
+            steps.push(Step {
+                lines: vec![String::new()],
+                expected: String::new(),
+            });
+        } else if let Some(step) = steps.last_mut() {
+            match line.strip_prefix("> ").or((line == ">").then_some("")) {
+                Some(cont) if step.expected.is_empty() => step.lines.push(cont.to_string()),
+                _ if line.starts_with('#') => {}
+                _ => {
+                    step.expected.push_str(line);
+                    step.expected.push('\n');
+                }
+            }
+        } else {
+            if let Some(s) = line.strip_prefix("# seed: ") {
+                seed = s.trim().parse().unwrap_or(0);
+            }
+            header.push(line.to_string());
+        }
+    }
+    (seed, header, steps)
+}
+
+fn run_steps(seed: u64, steps: &[Step]) -> Vec<String> {
+    let mut session = Session::new(seed);
+    steps
+        .iter()
+        .map(|step| {
+            let mut text = String::new();
+            for line in &step.lines {
+                session.advance(Duration::from_secs(1));
+                if let Some(out) = session.feed(line) {
+                    text.push_str(&out.text());
+                }
+            }
+            if !text.is_empty() && !text.ends_with('\n') {
+                text.push('\n');
+            }
+            text
+        })
+        .collect()
+}
+
+#[test]
+fn shell_transcripts() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/transcripts/shell");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .map(|d| d.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    files.sort();
+    assert!(!files.is_empty(), "no transcripts in {}", dir.display());
+    let update = std::env::var("UPDATE_EXPECT").is_ok_and(|v| v == "1");
+    let mut failures = Vec::new();
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap_or_default();
+        let (seed, header, steps) = parse_transcript(&text);
+        let actual = run_steps(seed, &steps);
+        if update {
+            let mut out = header.join("\n");
+            if !out.is_empty() {
+                out.push('\n');
+            }
+            for (step, got) in steps.iter().zip(&actual) {
+                for (i, l) in step.lines.iter().enumerate() {
+                    out.push_str(if i == 0 { "$ " } else { "> " });
+                    out.push_str(l);
+                    out.push('\n');
+                }
+                out.push_str(got);
+            }
+            let _ = std::fs::write(&file, out);
+            continue;
+        }
+        for (step, got) in steps.iter().zip(&actual) {
+            if *got != step.expected {
+                failures.push(format!(
+                    "{}: $ {}\n--- expected\n{}--- actual\n{}",
+                    file.display(),
+                    step.lines.join("\n> "),
+                    step.expected,
+                    got
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn continuation_lines_produce_no_output() {
+    // (lines fed, how many return None before the last)
+    let table: &[&[&str]] = &[
+        &["cat <<EOF", "a", "EOF"],
+        &["echo 'open", "quote'"],
+        &["for i in 1 2; do", "echo $i", "done"],
+        &["echo a \\", "b"],
+        &["echo a |", "cat"],
+        &["true &&", "echo ok"],
+        &["if true; then", "echo y", "fi"],
+        &["echo $(echo", "x)"],
+    ];
+    for lines in table {
+        let mut s = Session::new(0);
+        let (last, init) = lines.split_last().expect("non-empty row");
+        for l in init {
+            assert!(s.feed(l).is_none(), "{l:?} in {lines:?} should continue");
+            assert_eq!(s.prompt(), "> ");
+        }
+        assert!(s.feed(last).is_some(), "{lines:?} should complete");
+        assert_eq!(s.prompt(), "learner@workstation:~$ ");
+    }
+}
+
+#[test]
+fn clear_and_limits() {
+    let mut s = Session::new(0);
+    assert_eq!(s.exec("clear").text(), crate::shell::CLEAR_SCREEN);
+    let out = s.exec("while true; do :; done");
+    assert_eq!(
+        out.text(),
+        "bash: command limit reached (10000 commands per line); the rest of the line was not run\n"
+    );
+    let out = s.exec("f() { f; }; x=$(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo $(echo deep))))))))))))))))))");
+    assert!(out.text().contains("nesting"), "{}", out.text());
+    let out = s.exec("seq 1 10000000 | wc -l");
+    assert!(out.exit_code == 0);
+    let out = s.exec("x=aaaaaaaaaaaaaaaaaaaaaaaa; for i in $(seq 40); do x=$x$x; done; echo ${#x}");
+    assert!(out.text().len() < 64, "{}", out.text());
+}
+
+mod pods {
+    use crate::api::*;
+    use crate::Session;
+
+    fn pod(name: &str, image: &str, running: bool) -> Object {
+        let container = Container {
+            name: "main".into(),
+            image: Some(image.into()),
+            env: vec![EnvVar {
+                name: "GREETING".into(),
+                value: Some("hello".into()),
+                value_from: None,
+            }],
+            ..Container::default()
+        };
+        let status = ContainerStatus {
+            name: "main".into(),
+            image: image.into(),
+            ready: running,
+            state: ContainerState {
+                running: running.then(StateDetail::default),
+                ..ContainerState::default()
+            },
+            ..ContainerStatus::default()
+        };
+        Object::Pod(Pod {
+            metadata: ObjectMeta {
+                name: name.into(),
+                namespace: Some("default".into()),
+                labels: [("app".to_string(), name.to_string())]
+                    .into_iter()
+                    .collect(),
+                ..ObjectMeta::default()
+            },
+            spec: PodSpec {
+                containers: vec![container],
+                ..PodSpec::default()
+            },
+            status: Some(PodStatus {
+                phase: Some(if running { "Running" } else { "Pending" }.into()),
+                pod_ip: Some("192.168.1.5".into()),
+                container_statuses: vec![status],
+                ..PodStatus::default()
+            }),
+            ..Pod::default()
+        })
+    }
+
+    fn session() -> Session {
+        let mut s = Session::new(0);
+        for (name, image, running) in [
+            ("origin", "r.deso.tech/library/netshoot", true),
+            ("box", "busybox:1.36", true),
+            ("web", "nginx:1.27", true),
+            ("who", "traefik/whoami:v1.10", true),
+            ("pending", "nginx", false),
+        ] {
+            s.cluster.store.put(pod(name, image, running));
+        }
+        s.cluster.store.put(Object::Deployment(Deployment {
+            metadata: ObjectMeta {
+                name: "webdeploy".into(),
+                namespace: Some("default".into()),
+                ..ObjectMeta::default()
+            },
+            spec: DeploymentSpec {
+                selector: Some(LabelSelector {
+                    match_labels: [("app".to_string(), "web".to_string())]
+                        .into_iter()
+                        .collect(),
+                    ..LabelSelector::default()
+                }),
+                ..DeploymentSpec::default()
+            },
+            ..Deployment::default()
+        }));
+        s
+    }
+
+    /// (input line, terminal output, prompt afterwards). Lines run in order in one session.
+    const SCRIPT: &[(&str, &str, &str)] = &[
+        ("kubectl exec -it origin -- /bin/bash", "", "bash-5.0# "),
+        ("cat /etc/resolv.conf", "search default.svc.cluster.local svc.cluster.local cluster.local\nnameserver 10.96.0.10\noptions ndots:5\n", "bash-5.0# "),
+        ("hostname; echo $HOSTNAME $HOME $GREETING", "origin\norigin /root hello\n", "bash-5.0# "),
+        ("pwd; cat /etc/hostname", "/root\norigin\n", "bash-5.0# "),
+        ("echo kept > /tmp/note", "", "bash-5.0# "),
+        ("kubectl get pods", "bash: kubectl: command not found\n", "bash-5.0# "),
+        ("tail -n 1 /etc/hosts", "192.168.1.5\torigin\n", "bash-5.0# "),
+        ("exit", "exit\n", "learner@workstation:~$ "),
+        ("kubectl exec origin -- cat /tmp/note", "kept\n", "learner@workstation:~$ "),
+        ("kubectl exec origin -- cat /nope", "cat: can't open '/nope': No such file or directory\ncommand terminated with exit code 1\n", "learner@workstation:~$ "),
+        ("echo $?", "1\n", "learner@workstation:~$ "),
+        ("kubectl exec origin -- sh -c 'exit 7'; echo $?", "command terminated with exit code 7\n7\n", "learner@workstation:~$ "),
+        ("kubectl exec origin -- bash", "", "learner@workstation:~$ "),
+        ("kubectl exec -it box -- sh", "", "/ # "),
+        ("cd /tmp", "", "/tmp # "),
+        ("foo", "sh: foo: not found\n", "/tmp # "),
+        ("cat nothing", "cat: can't open 'nothing': No such file or directory\n", "/tmp # "),
+        ("exit 3", "command terminated with exit code 3\n", "learner@workstation:~$ "),
+        ("kubectl exec -it box -- bash", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"709b7bce523a7b484e5a5bcc395f056ad219980f476d732ba95bd5160ecd1eb9\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"bash\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),
+        ("kubectl exec -it web -- bash", "", "root@web:/# "),
+        ("cd; pwd", "/root\n", "root@web:~# "),
+        ("exit", "exit\n", "learner@workstation:~$ "),
+        ("kubectl exec -ti deploy/webdeploy -- bash", "", "root@web:/# "),
+        ("exit", "exit\n", "learner@workstation:~$ "),
+        ("kubectl exec -ti deploy/web -- sh", "Error from server (NotFound): deployments.apps \"web\" not found\n", "learner@workstation:~$ "),
+        ("kubectl exec -it svc/web -- sh", "Error from server (NotFound): services \"web\" not found\n", "learner@workstation:~$ "),
+        ("kubectl exec -it nope -- sh", "Error from server (NotFound): pods \"nope\" not found\n", "learner@workstation:~$ "),
+        ("kubectl exec -it pending -- sh", "error: unable to upgrade connection: container not found (\"main\")\n", "learner@workstation:~$ "),
+        ("kubectl exec -it web -c other -- sh", "error: container other not found in pod web\n", "learner@workstation:~$ "),
+        ("kubectl exec web ls", "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n", "learner@workstation:~$ "),
+        ("kubectl exec -it -n kube-system web -- sh", "Error from server (NotFound): pods \"web\" not found\n", "learner@workstation:~$ "),
+        ("kubectl exec web -- nosuch", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"39d5ca7a2c4f822dd41ed70088d51054dd1930c53aac1fa0e9873e8337c5ec5d\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),
+    ];
+
+    #[test]
+    fn pod_terminals() {
+        let mut s = session();
+        for (line, want, prompt) in SCRIPT {
+            let got = s.feed(line).map(|o| o.text()).unwrap_or_default();
+            assert_eq!(
+                (got.as_str(), s.prompt().as_str()),
+                (*want, *prompt),
+                "{line}"
+            );
+        }
+    }
+
+    #[test]
+    fn deleted_pod_ends_the_session() {
+        let mut s = session();
+        let _ = s.feed("kubectl exec -it origin -- bash");
+        s.cluster.store.remove(&crate::store::ObjectKey::new(
+            Kind::Pod,
+            "default",
+            "origin",
+        ));
+        let out = s.feed("ls").map(|o| o.text()).unwrap_or_default();
+        assert_eq!(out, "command terminated with exit code 137\n");
+        assert_eq!(s.prompt(), "learner@workstation:~$ ");
+    }
+}
+
+/// Random lines over the shell's metacharacters must never panic (a panic kills the page).
+#[test]
+fn hostile_input_never_panics() {
+    let alphabet: Vec<char> = "ab $(){}[]'\"\\`|&;<>*?~#=!-0129\n\t:%+.,/^@\u{e9}"
+        .chars()
+        .collect();
+    let words = [
+        "echo", "cat", "for", "in", "do", "done", "if", "then", "fi", "<<EOF", "EOF", "$((", "))",
+        "${", "}", "grep", "-E", "sort", "head", "-n", "cut", "-d", "sed", "s/a/b/", "printf",
+        "%s", "tr", "seq", "wc", "ls", "cd", "..", "mkdir", "-p", "rm", "-rf", "/", "test", "[",
+        "]", "sh", "-c", "exit", "while", "kubectl", "exec", "-it", "x", "--",
+    ];
+    let mut rng = crate::sim::Pcg32::new(7, 1);
+    for _ in 0..3000 {
+        let mut s = Session::new(0);
+        for _ in 0..3 {
+            let mut line = String::new();
+            for _ in 0..rng.below(12) {
+                if rng.below(2) == 0 {
+                    line.push_str(words[rng.index(words.len())]);
+                } else {
+                    for _ in 0..=rng.below(4) {
+                        line.push(alphabet[rng.index(alphabet.len())]);
+                    }
+                }
+                line.push(' ');
+            }
+            let _ = s.feed(&line);
+        }
+        let _ = s.eof();
+    }
+}
