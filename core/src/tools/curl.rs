@@ -286,12 +286,12 @@ fn verbose_exchange(
     for (k, v) in &req.headers {
         s.push_str(&format!("> {k}: {v}\n"));
     }
-    s.push_str(">\n* Request completely sent off\n");
+    s.push_str("> \n* Request completely sent off\n");
     s.push_str(&format!("< {}\n", resp.status_line()));
     for (k, v) in &resp.headers {
         s.push_str(&format!("< {k}: {v}\n"));
     }
-    s.push_str("<\n");
+    s.push_str("< \n");
     out.err(s);
 }
 

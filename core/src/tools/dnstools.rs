@@ -251,8 +251,8 @@ pub fn dig(
             "-t" => qtype = it.next().and_then(|t| RType::parse(t)),
             a if a.starts_with('+') || a.starts_with('@') || a.starts_with('-') => {}
             a => match RType::parse(a) {
-                Some(t) if name.is_some() => qtype = Some(t),
-                _ => name = Some(a.to_string()),
+                Some(t) => qtype = Some(t),
+                None => name = Some(a.to_string()),
             },
         }
     }
