@@ -1,0 +1,792 @@
+//! One connection end to end: where the destination address leads (Service VIP, nodePort,
+//! LoadBalancer or external IP, pod, node, internet), kube-proxy's choice and NAT, the
+//! NetworkPolicy checks at both ends, and delivery, all recorded in the [`Trace`]. Also the DNS
+//! transport: the resolver's questions travel to the kube-dns Service like any other packet, so
+//! an egress policy without a DNS rule breaks name resolution exactly as in a real cluster.
+
+use super::dns::{self, RType, Rcode, Response};
+use super::index::ExternalKind;
+use super::internet::{self, Host};
+use super::ip::Ipv4;
+use super::policy::{self, Endpoint, Packet};
+use super::proxy::{self, Client, Ctx, Entry, ProxyOutcome, SvcPort};
+use super::trace::{latency, Direction, Hop, Proto, Target, Trace};
+use super::view::View;
+use super::WORKSTATION_IP;
+use crate::api::*;
+use crate::cluster::net::DNS_SERVICE_IP;
+use crate::cluster::Cluster;
+
+/// Who is asking: a pod or the workstation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClientInfo {
+    pub ip: Ipv4,
+    /// `(namespace, name)` of the client pod.
+    pub pod: Option<(String, String)>,
+    pub node: Option<String>,
+    /// `default/origin-…` or `workstation`.
+    pub label: String,
+}
+
+impl ClientInfo {
+    pub fn workstation() -> ClientInfo {
+        ClientInfo {
+            ip: Ipv4::parse(WORKSTATION_IP).unwrap_or(Ipv4(0)),
+            pod: None,
+            node: None,
+            label: "workstation".into(),
+        }
+    }
+
+    /// The client for a pod, if it has an IP.
+    pub fn pod(pod: &Pod) -> Option<ClientInfo> {
+        let ns = pod
+            .metadata
+            .namespace
+            .clone()
+            .unwrap_or_else(|| "default".into());
+        Some(ClientInfo {
+            ip: View::pod_ip(pod)?,
+            label: format!("{ns}/{}", pod.metadata.name),
+            pod: Some((ns, pod.metadata.name.clone())),
+            node: pod.spec.node_name.clone(),
+        })
+    }
+}
+
+/// Where a connection ended up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Reached {
+    /// A pod's port; `source` is the client address the pod sees.
+    Pod {
+        namespace: String,
+        name: String,
+        ip: Ipv4,
+        port: i32,
+        source: Ipv4,
+        service: Option<String>,
+    },
+    /// A node's own network stack (kubelet, apiserver).
+    Node { node: String, ip: Ipv4, port: i32 },
+    /// A host in the simulated internet.
+    Internet {
+        host: Option<&'static Host>,
+        ip: Ipv4,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConnectResult {
+    Reached(Reached),
+    /// RST or ICMP unreachable came back.
+    Refused,
+    /// Nothing came back.
+    Dropped,
+}
+
+/// Opens a connection from `client` to `dst:port` and traces it.
+pub fn connect(
+    cluster: &mut Cluster,
+    client: &ClientInfo,
+    dst: Ipv4,
+    port: u16,
+    proto: Proto,
+    trace: &mut Trace,
+) -> ConnectResult {
+    cluster.net.index.refresh(&cluster.store);
+    let Cluster {
+        store,
+        net,
+        rng,
+        now,
+        ..
+    } = cluster;
+    let view = View {
+        store,
+        ix: &net.index,
+    };
+    let mut ctx = Ctx {
+        rng,
+        affinity: &mut net.affinity,
+        now: *now,
+    };
+    let target = classify(&view, client, dst, port, proto);
+    trace.push(
+        Hop::Connect {
+            src: client.ip.to_string(),
+            src_name: client.label.clone(),
+            dst: dst.to_string(),
+            port,
+            proto,
+            target: target.clone(),
+        },
+        0,
+    );
+    let via = |svc| find_port(svc, &target, port, proto);
+    let pclient = Client {
+        ip: client.ip,
+        node: client.node.clone(),
+    };
+    let (svc_entry, node) = match &target {
+        Target::ClusterIp { .. } => (
+            view.service_by_cluster_ip(dst)
+                .and_then(via)
+                .map(|s| (s, Entry::ClusterIp)),
+            None,
+        ),
+        Target::NodePort { node, service } => {
+            let svc = service
+                .split_once('/')
+                .and_then(|(ns, n)| view.service(ns, n));
+            (
+                svc.and_then(via).map(|s| (s, Entry::NodePort { node })),
+                Some(node.clone()),
+            )
+        }
+        Target::LoadBalancer { node, .. } | Target::ExternalIp { node, .. } => {
+            let found = view
+                .services_by_external_ip(dst)
+                .into_iter()
+                .find_map(|(s, k)| via(s).map(|x| (x, k)));
+            (
+                found.map(|(s, kind)| (s, Entry::External { kind, node })),
+                Some(node.clone()),
+            )
+        }
+        Target::Pod { .. } => {
+            return deliver(
+                &view,
+                client,
+                client.ip,
+                dst,
+                i32::from(port),
+                proto,
+                None,
+                trace,
+            )
+        }
+        Target::Node { node } => {
+            return reach_node(&view, client, node, dst, i32::from(port), trace)
+        }
+        Target::Internet { .. } => return reach_internet(&view, client, dst, trace),
+        Target::Unroutable => {
+            trace.push(
+                Hop::Dropped {
+                    reason: format!("nothing at {dst} answers from {}", client.label),
+                },
+                0,
+            );
+            return ConnectResult::Dropped;
+        }
+    };
+    let _ = node;
+    let Some(((svc, sp), entry)) = svc_entry else {
+        let why = match &target {
+            Target::ClusterIp { service } => format!(
+                "{service} has no port {port}/{}: a cluster IP only answers on its Service ports",
+                proto.k8s()
+            ),
+            _ => format!("no Service port {port}/{} here", proto.k8s()),
+        };
+        trace.push(Hop::Dropped { reason: why }, 0);
+        return ConnectResult::Dropped;
+    };
+    let sport = SvcPort { svc, port: sp };
+    match proxy::decide(&view, &mut ctx, &pclient, sport, entry, trace) {
+        ProxyOutcome::Reject => ConnectResult::Refused,
+        ProxyOutcome::Drop => ConnectResult::Dropped,
+        ProxyOutcome::Forward { backend, source } => deliver(
+            &view,
+            client,
+            source,
+            backend.ip,
+            backend.port,
+            proto,
+            Some(sport.name()),
+            trace,
+        ),
+    }
+}
+
+fn find_port<'s>(
+    svc: &'s Service,
+    target: &Target,
+    port: u16,
+    proto: Proto,
+) -> Option<(&'s Service, &'s ServicePort)> {
+    let sp = svc.spec.ports.iter().find(|p| {
+        p.protocol.as_deref().unwrap_or("TCP") == proto.k8s()
+            && match target {
+                Target::NodePort { .. } => p.node_port == Some(i32::from(port)),
+                _ => p.port == i32::from(port),
+            }
+    })?;
+    Some((svc, sp))
+}
+
+/// What `dst` is, seen from `client`.
+fn classify(view: &View<'_>, client: &ClientInfo, dst: Ipv4, port: u16, proto: Proto) -> Target {
+    let inside = client.pod.is_some();
+    if let Some(svc) = view.service_by_cluster_ip(dst) {
+        return match inside {
+            true => Target::ClusterIp {
+                service: key_of(&svc.metadata),
+            },
+            false => Target::Unroutable,
+        };
+    }
+    if let Some(pod) = view.pod_by_ip(dst) {
+        return match inside {
+            true => Target::Pod {
+                pod: key_of(&pod.metadata),
+            },
+            false => Target::Unroutable,
+        };
+    }
+    if let Some(node) = view.ix.node_by_ip.get(&dst) {
+        let np = view
+            .ix
+            .service_by_node_port
+            .get(&(i32::from(port), proto.k8s().to_string()));
+        return match np {
+            Some((ns, name)) if proto != Proto::Icmp => Target::NodePort {
+                node: node.clone(),
+                service: format!("{ns}/{name}"),
+            },
+            _ => Target::Node { node: node.clone() },
+        };
+    }
+    if let Some((svc, kind)) = view.services_by_external_ip(dst).into_iter().next() {
+        let node = match &client.node {
+            Some(n) => n.clone(),
+            None => announcing_node(view, svc),
+        };
+        let service = key_of(&svc.metadata);
+        return match kind {
+            ExternalKind::LoadBalancer => Target::LoadBalancer { service, node },
+            ExternalKind::ExternalIp => Target::ExternalIp { service, node },
+        };
+    }
+    if internet::is_public(dst) {
+        let host = internet::host_by_ip(dst)
+            .map(|h| h.name.to_string())
+            .unwrap_or_else(|| dst.to_string());
+        return Target::Internet { host };
+    }
+    Target::Unroutable
+}
+
+fn key_of(meta: &ObjectMeta) -> String {
+    format!(
+        "{}/{}",
+        meta.namespace.as_deref().unwrap_or("default"),
+        meta.name
+    )
+}
+
+/// The node that attracts traffic for a Service's external address: with
+/// `externalTrafficPolicy: Local`, the first node (by name) running a ready endpoint (MetalLB
+/// announces only from those); otherwise a node picked by a stable hash of the Service name.
+fn announcing_node(view: &View<'_>, svc: &Service) -> String {
+    let nodes: Vec<&String> = view.ix.node_ip.keys().collect();
+    if svc.spec.external_traffic_policy.as_deref() == Some("Local") {
+        let mut with_endpoints: Vec<String> = svc
+            .spec
+            .ports
+            .iter()
+            .flat_map(|p| view.endpoints(svc, p))
+            .filter(|b| b.ready)
+            .filter_map(|b| b.node)
+            .collect();
+        with_endpoints.sort();
+        if let Some(n) = with_endpoints.into_iter().next() {
+            return n;
+        }
+    }
+    let h = super::hash::sha256(key_of(&svc.metadata).as_bytes());
+    match nodes.len() {
+        0 => String::new(),
+        n => nodes[usize::from(h[0]) % n].clone(),
+    }
+}
+
+/// The last leg: policies at both ends, then the pod (or node, or internet) itself.
+#[allow(clippy::too_many_arguments)]
+fn deliver(
+    view: &View<'_>,
+    client: &ClientInfo,
+    source: Ipv4,
+    dst: Ipv4,
+    port: i32,
+    proto: Proto,
+    service: Option<String>,
+    trace: &mut Trace,
+) -> ConnectResult {
+    let Some(pod) = view.pod_by_ip(dst) else {
+        if let Some(node) = view.ix.node_by_ip.get(&dst) {
+            return reach_node(view, client, node, dst, port, trace);
+        }
+        if internet::is_public(dst) {
+            return reach_internet(view, client, dst, trace);
+        }
+        trace.push(
+            Hop::Dropped {
+                reason: format!("no pod or host has address {dst}"),
+            },
+            0,
+        );
+        return ConnectResult::Dropped;
+    };
+    let src_pod = client.pod.as_ref().and_then(|(ns, n)| view.pod(ns, n));
+    if !check_policies(
+        view,
+        src_pod,
+        client.ip,
+        source,
+        Some(pod),
+        dst,
+        port,
+        proto,
+        trace,
+    ) {
+        return ConnectResult::Dropped;
+    }
+    let ns = pod
+        .metadata
+        .namespace
+        .clone()
+        .unwrap_or_else(|| "default".into());
+    let same_node = client.node.is_some() && client.node == pod.spec.node_name;
+    trace.push(
+        Hop::Deliver {
+            pod: format!("{ns}/{}", pod.metadata.name),
+            ip: dst.to_string(),
+            port: port as u16,
+        },
+        if same_node { 0 } else { latency::HOP_MS },
+    );
+    ConnectResult::Reached(Reached::Pod {
+        namespace: ns,
+        name: pod.metadata.name.clone(),
+        ip: dst,
+        port,
+        source,
+        service,
+    })
+}
+
+/// Egress at the source pod (pre-SNAT address) and ingress at the destination pod (the address
+/// it sees). Records one hop per evaluated end; false if either end drops the packet.
+#[allow(clippy::too_many_arguments)]
+pub fn check_policies(
+    view: &View<'_>,
+    src_pod: Option<&Pod>,
+    src_ip: Ipv4,
+    seen_src: Ipv4,
+    dst_pod: Option<&Pod>,
+    dst_ip: Ipv4,
+    port: i32,
+    proto: Proto,
+    trace: &mut Trace,
+) -> bool {
+    let egress_pkt = Packet {
+        src: Endpoint {
+            ip: src_ip,
+            pod: src_pod,
+        },
+        dst: Endpoint {
+            ip: dst_ip,
+            pod: dst_pod,
+        },
+        port,
+        proto,
+    };
+    let ingress_pkt = Packet {
+        src: Endpoint {
+            ip: seen_src,
+            pod: if seen_src == src_ip {
+                src_pod
+            } else {
+                view.pod_by_ip(seen_src)
+            },
+        },
+        ..egress_pkt
+    };
+    for (direction, pkt, pod) in [
+        (Direction::Egress, egress_pkt, src_pod),
+        (Direction::Ingress, ingress_pkt, dst_pod),
+    ] {
+        let outcome = policy::evaluate(view, &pkt, direction);
+        if let (Some(o), Some(p)) = (&outcome, pod) {
+            trace.push(
+                Hop::Policy {
+                    direction,
+                    pod: key_of(&p.metadata),
+                    outcome: o.clone(),
+                },
+                0,
+            );
+        }
+        if !policy::passes(&outcome) {
+            let reason = match direction {
+                Direction::Egress => "egress denied by NetworkPolicy at the source",
+                Direction::Ingress => "ingress denied by NetworkPolicy at the destination",
+            };
+            trace.push(
+                Hop::Dropped {
+                    reason: reason.into(),
+                },
+                0,
+            );
+            return false;
+        }
+    }
+    true
+}
+
+fn reach_node(
+    view: &View<'_>,
+    client: &ClientInfo,
+    node: &str,
+    ip: Ipv4,
+    port: i32,
+    trace: &mut Trace,
+) -> ConnectResult {
+    let src_pod = client.pod.as_ref().and_then(|(ns, n)| view.pod(ns, n));
+    if !check_policies(
+        view,
+        src_pod,
+        client.ip,
+        client.ip,
+        None,
+        ip,
+        port,
+        Proto::Tcp,
+        trace,
+    ) {
+        return ConnectResult::Dropped;
+    }
+    trace.push(
+        Hop::Deliver {
+            pod: format!("node {node}"),
+            ip: ip.to_string(),
+            port: port as u16,
+        },
+        latency::HOP_MS,
+    );
+    ConnectResult::Reached(Reached::Node {
+        node: node.to_string(),
+        ip,
+        port,
+    })
+}
+
+fn reach_internet(
+    view: &View<'_>,
+    client: &ClientInfo,
+    ip: Ipv4,
+    trace: &mut Trace,
+) -> ConnectResult {
+    let src_pod = client.pod.as_ref().and_then(|(ns, n)| view.pod(ns, n));
+    if !check_policies(
+        view,
+        src_pod,
+        client.ip,
+        client.ip,
+        None,
+        ip,
+        80,
+        Proto::Tcp,
+        trace,
+    ) {
+        return ConnectResult::Dropped;
+    }
+    if let Some(node_ip) = client.node.as_deref().and_then(|n| view.node_ip(n)) {
+        trace.push(
+            Hop::Snat {
+                from: client.ip.to_string(),
+                to: node_ip.to_string(),
+                reason:
+                    "leaving the cluster: the CNI masquerades pod traffic to the node's address"
+                        .into(),
+            },
+            0,
+        );
+    }
+    let host = internet::host_by_ip(ip);
+    match host {
+        Some(_) => {
+            trace.push(
+                Hop::Deliver {
+                    pod: host.map(|h| h.name).unwrap_or("internet").to_string(),
+                    ip: ip.to_string(),
+                    port: 80,
+                },
+                10,
+            );
+            ConnectResult::Reached(Reached::Internet { host, ip })
+        }
+        None => {
+            trace.push(
+                Hop::Dropped {
+                    reason: format!(
+                        "{ip} is a public address nobody answers on in this simulation"
+                    ),
+                },
+                0,
+            );
+            ConnectResult::Dropped
+        }
+    }
+}
+
+/// How the resolver's questions got on: which server, and whether anything answers.
+enum DnsPath {
+    Server(String),
+    Unreachable { server: String, refused: bool },
+}
+
+/// The outcome of resolving one name to addresses.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Resolution {
+    /// Each name tried, with its answer, in order.
+    pub attempts: Vec<(String, Response)>,
+    /// True when no DNS server could be reached at all.
+    pub unreachable: bool,
+}
+
+impl Resolution {
+    /// The first successful attempt.
+    pub fn hit(&self) -> Option<&(String, Response)> {
+        self.attempts.iter().find(|(_, r)| r.is_hit())
+    }
+}
+
+/// Which names to try for `name` from this client: the pod's search path with ndots:5, or the
+/// workstation's resolver (no search list).
+pub fn resolver_candidates(view: &View<'_>, client: &ClientInfo, name: &str) -> Vec<String> {
+    match &client.pod {
+        Some((ns, n)) if dns_policy_is_cluster_first(view.pod(ns, n)) => {
+            dns::candidates(name, &dns::search_list(ns), dns::NDOTS)
+        }
+        _ => vec![name.trim_end_matches('.').to_string()],
+    }
+}
+
+fn dns_policy_is_cluster_first(pod: Option<&Pod>) -> bool {
+    match pod.and_then(|p| p.spec.dns_policy.as_deref()) {
+        Some("Default") | Some("None") => false,
+        _ => pod.is_none_or(|p| p.spec.host_network != Some(true)),
+    }
+}
+
+/// Asks the names in `names` one after another (stopping at the first hit if `stop_at_hit`),
+/// sending each question through the network like any packet.
+pub fn resolve(
+    cluster: &mut Cluster,
+    client: &ClientInfo,
+    names: &[String],
+    qtype: RType,
+    stop_at_hit: bool,
+    trace: &mut Trace,
+) -> Resolution {
+    let path = dns_path(cluster, client, trace);
+    let view = View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    let mut out = Resolution {
+        attempts: Vec::new(),
+        unreachable: false,
+    };
+    for name in names {
+        match &path {
+            DnsPath::Unreachable { server, refused } => {
+                trace.push(
+                    Hop::DnsQuery {
+                        server: server.clone(),
+                        name: name.clone(),
+                        qtype: qtype.as_str().into(),
+                    },
+                    0,
+                );
+                trace.push(
+                    Hop::DnsNoAnswer {
+                        server: server.clone(),
+                        name: name.clone(),
+                    },
+                    if *refused {
+                        latency::HOP_MS
+                    } else {
+                        latency::DNS_TIMEOUT_MS
+                    },
+                );
+                out.unreachable = true;
+                return out;
+            }
+            DnsPath::Server(server) => {
+                trace.push(
+                    Hop::DnsQuery {
+                        server: server.clone(),
+                        name: name.clone(),
+                        qtype: qtype.as_str().into(),
+                    },
+                    0,
+                );
+                let resp = if client.pod.is_some() {
+                    dns::query(&view, name, qtype)
+                } else {
+                    dns::upstream(&view, name, qtype)
+                };
+                trace.push(
+                    Hop::DnsAnswer {
+                        name: name.clone(),
+                        qtype: qtype.as_str().into(),
+                        rcode: resp.rcode.as_str().into(),
+                        answers: resp.answers.iter().map(|r| r.to_string()).collect(),
+                    },
+                    latency::DNS_MS,
+                );
+                let hit = resp.is_hit();
+                out.attempts.push((name.clone(), resp));
+                if hit && stop_at_hit {
+                    break;
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The kube-dns Service path for a pod (kube-proxy to a CoreDNS pod, policies at both ends),
+/// or the workstation's own resolver.
+fn dns_path(cluster: &mut Cluster, client: &ClientInfo, trace: &mut Trace) -> DnsPath {
+    if client.pod.is_none() {
+        return DnsPath::Server(internet::WORKSTATION_RESOLVER.to_string());
+    }
+    cluster.net.index.refresh(&cluster.store);
+    let dns_ip = Ipv4::parse(DNS_SERVICE_IP).unwrap_or(Ipv4(0));
+    let has_service = View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    }
+    .service_by_cluster_ip(dns_ip)
+    .is_some();
+    if !has_service {
+        return virtual_dns_path(cluster, client, dns_ip, trace);
+    }
+    let mut sub = Trace::new("", "");
+    let r = connect(cluster, client, dns_ip, 53, Proto::Udp, &mut sub);
+    // Only the interesting part of the transport goes into the trace: where the query went.
+    for h in sub.hops {
+        if !matches!(h.hop, Hop::Connect { .. }) {
+            trace.push(h.hop, 0);
+        }
+    }
+    match r {
+        ConnectResult::Reached(_) => DnsPath::Server(DNS_SERVICE_IP.to_string()),
+        ConnectResult::Refused => DnsPath::Unreachable {
+            server: DNS_SERVICE_IP.into(),
+            refused: true,
+        },
+        ConnectResult::Dropped => DnsPath::Unreachable {
+            server: DNS_SERVICE_IP.into(),
+            refused: false,
+        },
+    }
+}
+
+/// No kube-dns Service in the store (a bare test cluster): CoreDNS is assumed to answer at the
+/// DNS Service IP as a pod `kube-system` / `k8s-app=kube-dns`, still subject to egress policy.
+fn virtual_dns_path(
+    cluster: &Cluster,
+    client: &ClientInfo,
+    dns_ip: Ipv4,
+    trace: &mut Trace,
+) -> DnsPath {
+    let view = View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    let mut coredns = Pod::default();
+    coredns.metadata.name = "coredns".into();
+    coredns.metadata.namespace = Some("kube-system".into());
+    coredns
+        .metadata
+        .labels
+        .insert("k8s-app".into(), "kube-dns".into());
+    let src_pod = client.pod.as_ref().and_then(|(ns, n)| view.pod(ns, n));
+    let mut sub = Trace::new("", "");
+    let ok = check_policies(
+        &view,
+        src_pod,
+        client.ip,
+        client.ip,
+        Some(&coredns),
+        dns_ip,
+        53,
+        Proto::Udp,
+        &mut sub,
+    );
+    for h in sub.hops.into_iter().filter(|h| {
+        !matches!(
+            &h.hop,
+            Hop::Policy {
+                direction: Direction::Ingress,
+                ..
+            }
+        )
+    }) {
+        trace.push(h.hop, 0);
+    }
+    if ok {
+        DnsPath::Server(DNS_SERVICE_IP.to_string())
+    } else {
+        DnsPath::Unreachable {
+            server: DNS_SERVICE_IP.into(),
+            refused: false,
+        }
+    }
+}
+
+/// Resolves a host name the way curl does (A only, search path, first address) or passes an
+/// IP literal through. `Err(true)` means no server was reachable, `Err(false)` no such name.
+pub fn resolve_host(
+    cluster: &mut Cluster,
+    client: &ClientInfo,
+    host: &str,
+    trace: &mut Trace,
+) -> Result<Ipv4, bool> {
+    if let Some(ip) = Ipv4::parse(host) {
+        return Ok(ip);
+    }
+    if host.eq_ignore_ascii_case("localhost") {
+        return Ok(client
+            .pod
+            .as_ref()
+            .map(|_| client.ip)
+            .unwrap_or(Ipv4(0x7f00_0001)));
+    }
+    cluster.net.index.refresh(&cluster.store);
+    let names = resolver_candidates(
+        &View {
+            store: &cluster.store,
+            ix: &cluster.net.index,
+        },
+        client,
+        host,
+    );
+    let r = resolve(cluster, client, &names, RType::A, true, trace);
+    match r
+        .hit()
+        .and_then(|(_, resp)| resp.addresses().first().copied())
+    {
+        Some(ip) => Ok(ip),
+        None => Err(r.unreachable),
+    }
+}
+
+/// True for a negative answer (helper for tools printing failures).
+pub fn is_nxdomain(r: &Response) -> bool {
+    r.rcode == Rcode::NxDomain
+}
