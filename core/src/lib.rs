@@ -28,6 +28,7 @@ pub mod sim;
 pub mod store;
 pub mod tools;
 pub mod vfs;
+pub mod view;
 
 pub use error::{ApiError, FieldError};
 pub use output::{CommandOutput, Stream};
