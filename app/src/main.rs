@@ -1,4 +1,5 @@
-//! Browser entry point: mounts the playground.
+//! Browser entry point: mounts the playground (index.html's loading note hides itself once the
+//! page has a `.playground`).
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -35,6 +35,7 @@ pub mod store;
 pub mod tools;
 pub mod transcript;
 pub mod vfs;
+pub mod view;
 
 pub use error::{ApiError, FieldError};
 pub use output::{CommandOutput, Stream};

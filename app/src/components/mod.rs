@@ -1,4 +1,9 @@
-//! Page components.
+//! Page components. Each reads plain data from context (`Bridge`, `Console`, `Files`, …) and
+//! keeps its own logic in the DOM-free modules (`term`, `editor`, `map`).
 
 pub mod cluster_map;
+pub mod controls;
+pub mod editor;
+pub mod inspector;
 pub mod terminal;
+pub mod traffic;

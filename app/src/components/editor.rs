@@ -1,0 +1,233 @@
+//! The manifest editor: file tabs, a textarea laid exactly over a highlighted `<pre>` (so the
+//! browser keeps native editing, selection and accessibility), line numbers, a live YAML check that
+//! points at line:column, starter templates, and Apply, which writes the file into the
+//! workstation's home and runs `kubectl apply -f` through the terminal.
+
+use leptos::prelude::*;
+
+use crate::bridge::Bridge;
+use crate::components::terminal::Console;
+use crate::editor::highlight::{check, highlight_line};
+use crate::editor::templates::TEMPLATES;
+use crate::journal::EditorFile;
+
+/// The open files, shared through context so the autosave can read them.
+#[derive(Clone, Copy)]
+pub struct Files {
+    pub files: RwSignal<Vec<EditorFile>>,
+    pub active: RwSignal<usize>,
+}
+
+impl Files {
+    pub fn new(files: Vec<EditorFile>, active: usize) -> Files {
+        let files = if files.is_empty() {
+            default_files()
+        } else {
+            files
+        };
+        let active = active.min(files.len().saturating_sub(1));
+        Files {
+            files: RwSignal::new(files),
+            active: RwSignal::new(active),
+        }
+    }
+
+    pub fn from_context() -> Files {
+        expect_context::<Files>()
+    }
+
+    fn current(&self) -> Option<EditorFile> {
+        let i = self.active.get();
+        self.files.with(|f| f.get(i).cloned())
+    }
+
+    fn set_contents(&self, text: String) {
+        let i = self.active.get_untracked();
+        self.files.update(|f| {
+            if let Some(file) = f.get_mut(i) {
+                file.contents = text;
+            }
+        });
+    }
+
+    /// Opens a new tab from a template, naming it uniquely.
+    pub fn open_template(&self, index: usize) {
+        let Some((_, name, text)) = TEMPLATES.get(index) else {
+            return;
+        };
+        let taken: Vec<String> = self
+            .files
+            .with_untracked(|f| f.iter().map(|x| x.name.clone()).collect());
+        let stem = name.trim_end_matches(".yaml");
+        let name = (1..)
+            .map(|n| {
+                if n == 1 {
+                    format!("{stem}.yaml")
+                } else {
+                    format!("{stem}-{n}.yaml")
+                }
+            })
+            .find(|c| !taken.contains(c))
+            .unwrap_or_else(|| name.to_string());
+        self.files.update(|f| {
+            f.push(EditorFile {
+                name,
+                contents: text.to_string(),
+            })
+        });
+        self.active.set(self.files.with_untracked(Vec::len) - 1);
+    }
+
+    fn close_active(&self) {
+        let i = self.active.get_untracked();
+        self.files.update(|f| {
+            if f.len() > 1 && i < f.len() {
+                f.remove(i);
+            }
+        });
+        let len = self.files.with_untracked(Vec::len);
+        self.active.set(i.min(len.saturating_sub(1)));
+    }
+}
+
+pub fn default_files() -> Vec<EditorFile> {
+    TEMPLATES
+        .first()
+        .map(|(_, name, text)| EditorFile {
+            name: name.to_string(),
+            contents: text.to_string(),
+        })
+        .into_iter()
+        .collect()
+}
+
+#[component]
+pub fn Editor() -> impl IntoView {
+    let bridge = Bridge::from_context();
+    let console = Console::from_context();
+    let files = Files::from_context();
+    let text = move || files.current().map(|f| f.contents).unwrap_or_default();
+    let error = Memo::new(move |_| check(&text()));
+
+    let apply = move || {
+        let Some(file) = files.current() else { return };
+        bridge.write_file(&file.name, &file.contents);
+        console.submit(bridge, &format!("kubectl apply -f {}", file.name));
+    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
+            ev.prevent_default();
+            apply();
+        }
+    };
+
+    let highlighted = move || {
+        let t = text();
+        let mut lines: Vec<_> = t
+            .split('\n')
+            .map(|line| {
+                let spans = highlight_line(line)
+                    .into_iter()
+                    .map(|(tok, s)| view! { <span class=tok.class()>{s}</span> })
+                    .collect_view();
+                view! { {spans}"\n" }.into_any()
+            })
+            .collect();
+        // A trailing newline in a textarea shows an empty last line; the overlay must too.
+        lines.push(view! { " " }.into_any());
+        lines
+    };
+    let gutter = move || {
+        let n = text().split('\n').count();
+        let bad = error.get().map(|e| e.line);
+        (1..=n)
+            .map(|i| {
+                let class = if Some(i) == bad { "ln bad" } else { "ln" };
+                view! { <span class=class>{i}"\n"</span> }
+            })
+            .collect_view()
+    };
+    let status = move || match error.get() {
+        Some(e) => view! {
+            <span class="status bad" role="status">
+                {format!("Line {}, column {}: {}", e.line, e.column, e.message)}
+            </span>
+        }
+        .into_any(),
+        None => view! { <span class="status ok" role="status">"YAML OK"</span> }.into_any(),
+    };
+
+    view! {
+        <section class="panel editor" aria-label="Manifest editor panel">
+            <div class="editor-bar">
+                <h2 class="panel-title">"Manifests"</h2>
+                <div class="tabs" role="tablist" aria-label="Open files">
+                    {move || {
+                        files
+                            .files
+                            .get()
+                            .into_iter()
+                            .enumerate()
+                            .map(|(i, f)| {
+                                let selected = move || files.active.get() == i;
+                                view! {
+                                    <button
+                                        role="tab"
+                                        class="tab"
+                                        class:active=selected
+                                        aria-selected=move || selected().to_string()
+                                        on:click=move |_| files.active.set(i)
+                                    >
+                                        {f.name}
+                                    </button>
+                                }
+                            })
+                            .collect_view()
+                    }}
+                </div>
+                <select
+                    class="new-file"
+                    aria-label="New file from template"
+                    on:change=move |ev| {
+                        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+                            files.open_template(i);
+                        }
+                        let el = event_target::<leptos::web_sys::HtmlSelectElement>(&ev);
+                        el.set_value("");
+                    }
+                >
+                    <option value="" selected>"+ New from template…"</option>
+                    {TEMPLATES
+                        .iter()
+                        .enumerate()
+                        .map(|(i, (label, _, _))| view! { <option value=i.to_string()>{*label}</option> })
+                        .collect_view()}
+                </select>
+                <button class="ghost" title="Close this file" aria-label="Close file" on:click=move |_| files.close_active()>
+                    "×"
+                </button>
+            </div>
+            <div class="code-scroll">
+                <pre class="gutter" aria-hidden="true">{gutter}</pre>
+                <div class="code">
+                    <pre class="highlight" aria-hidden="true">{highlighted}</pre>
+                    <textarea
+                        aria-label="Manifest editor"
+                        spellcheck="false"
+                        autocapitalize="off"
+                        autocomplete="off"
+                        wrap="off"
+                        prop:value=text
+                        on:input=move |ev| files.set_contents(event_target_value(&ev))
+                        on:keydown=on_keydown
+                    ></textarea>
+                </div>
+            </div>
+            <div class="editor-foot">
+                {status}
+                <span class="hint">"Ctrl+Enter applies"</span>
+                <button class="primary" on:click=move |_| apply()>"Apply"</button>
+            </div>
+        </section>
+    }
+}

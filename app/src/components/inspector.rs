@@ -1,0 +1,194 @@
+//! The inspector: details of the object selected on the map, with the kubectl command that
+//! shows the same thing one click away.
+
+use kubeplay_core::view::{labels_text, ClusterView};
+use leptos::prelude::*;
+
+use crate::bridge::Bridge;
+use crate::components::terminal::Console;
+use crate::map::labels::ports_text;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Selected {
+    Node(String),
+    Pod { namespace: String, name: String },
+    Service { namespace: String, name: String },
+}
+
+/// The current selection, shared through context.
+#[derive(Clone, Copy)]
+pub struct Selection(pub RwSignal<Option<Selected>>);
+
+impl Selected {
+    /// The `kubectl describe` line for this object.
+    pub fn describe_command(&self) -> String {
+        match self {
+            Selected::Node(n) => format!("kubectl describe node {n}"),
+            Selected::Pod { namespace, name } => {
+                format!("kubectl describe pod {name} -n {namespace}")
+            }
+            Selected::Service { namespace, name } => {
+                format!("kubectl describe service {name} -n {namespace}")
+            }
+        }
+    }
+}
+
+/// (term, definition) rows for the selection, or `None` if it no longer exists.
+pub fn details(view: &ClusterView, sel: &Selected) -> Option<(String, Vec<(String, String)>)> {
+    let row = |k: &str, v: String| (k.to_string(), v);
+    match sel {
+        Selected::Node(name) => {
+            let n = view.nodes.iter().find(|n| &n.name == name)?;
+            let pods = view
+                .pods
+                .iter()
+                .filter(|p| p.node.as_deref() == Some(name))
+                .count();
+            Some((
+                format!("Node {name}"),
+                vec![
+                    row(
+                        "Status",
+                        if n.ready {
+                            "Ready".into()
+                        } else {
+                            "NotReady".into()
+                        },
+                    ),
+                    row(
+                        "Role",
+                        if n.control_plane {
+                            "control-plane".into()
+                        } else {
+                            "worker".into()
+                        },
+                    ),
+                    row("InternalIP", n.ip.clone()),
+                    row("PodCIDR", n.pod_cidr.clone()),
+                    row("Pods", pods.to_string()),
+                ],
+            ))
+        }
+        Selected::Pod { namespace, name } => {
+            let p = view.pod(namespace, name)?;
+            let services: Vec<String> = view
+                .services
+                .iter()
+                .filter(|s| &s.namespace == namespace && s.pods.contains(name))
+                .map(|s| s.name.clone())
+                .collect();
+            Some((
+                format!("Pod {name}"),
+                vec![
+                    row("Namespace", namespace.clone()),
+                    row("Status", p.status.clone()),
+                    row("Ready", p.ready_containers.clone()),
+                    row("Restarts", p.restarts.to_string()),
+                    row("IP", p.ip.clone().unwrap_or_else(|| "<none>".into())),
+                    row("Node", p.node.clone().unwrap_or_else(|| "<none>".into())),
+                    row("Labels", or_none(labels_text(&p.labels))),
+                    row(
+                        "Controlled by",
+                        p.owner.clone().unwrap_or_else(|| "<none>".into()),
+                    ),
+                    row("Services", or_none(services.join(", "))),
+                    row("NetworkPolicies", or_none(p.policies.join(", "))),
+                    row("Requests served", p.requests_served.to_string()),
+                ],
+            ))
+        }
+        Selected::Service { namespace, name } => {
+            let s = view.service(namespace, name)?;
+            let endpoints: Vec<String> = s
+                .pods
+                .iter()
+                .filter_map(|pn| view.pod(namespace, pn))
+                .filter(|p| p.ready)
+                .filter_map(|p| p.ip.clone())
+                .collect();
+            let mut rows = vec![
+                row("Namespace", namespace.clone()),
+                row("Type", s.type_.clone()),
+                row(
+                    "ClusterIP",
+                    s.cluster_ip.clone().unwrap_or_else(|| "<none>".into()),
+                ),
+                row("Port(s)", or_none(ports_text(s))),
+                row(
+                    "TargetPort(s)",
+                    or_none(
+                        s.ports
+                            .iter()
+                            .map(|p| p.target_port.clone())
+                            .collect::<Vec<_>>()
+                            .join(","),
+                    ),
+                ),
+                row(
+                    "Selector",
+                    s.selector
+                        .as_ref()
+                        .map(labels_text)
+                        .map_or("<none>".into(), or_none),
+                ),
+                row("Ready endpoints", or_none(endpoints.join(", "))),
+                row("Matching pods", or_none(s.pods.join(", "))),
+            ];
+            if let Some(lb) = &s.load_balancer_ip {
+                rows.push(row("LoadBalancer Ingress", lb.clone()));
+            }
+            if let Some(ext) = &s.external_name {
+                rows.push(row("External name", ext.clone()));
+            }
+            Some((format!("Service {name}"), rows))
+        }
+    }
+}
+
+fn or_none(s: String) -> String {
+    if s.is_empty() {
+        "<none>".into()
+    } else {
+        s
+    }
+}
+
+#[component]
+pub fn Inspector(view: Memo<ClusterView>) -> impl IntoView {
+    let bridge = Bridge::from_context();
+    let console = Console::from_context();
+    let Selection(selected) = expect_context::<Selection>();
+    let body = move || {
+        let Some(sel) = selected.get() else {
+            return view! {
+                <p class="muted">"Select a node, pod or Service on the map (click, or Tab to it and press Enter) to see its details here."</p>
+            }
+            .into_any();
+        };
+        let Some((title, rows)) = view.with(|v| details(v, &sel)) else {
+            return view! { <p class="muted">"That object no longer exists."</p> }.into_any();
+        };
+        let command = sel.describe_command();
+        let run = command.clone();
+        view! {
+            <h3>{title}</h3>
+            <dl class="details">
+                {rows
+                    .into_iter()
+                    .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
+                    .collect_view()}
+            </dl>
+            <button class="secondary" on:click=move |_| console.submit(bridge, &run)>
+                "Run "<code>{command}</code>
+            </button>
+        }
+        .into_any()
+    };
+    view! {
+        <section class="panel inspector" aria-label="Inspector">
+            <h2 class="panel-title">"Inspector"</h2>
+            {body}
+        </section>
+    }
+}

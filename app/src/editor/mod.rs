@@ -1,0 +1,4 @@
+//! The manifest editor's logic without the DOM: YAML highlighting, syntax checks and templates.
+
+pub mod highlight;
+pub mod templates;

@@ -1,0 +1,4 @@
+//! The cluster map's logic without the DOM: layout and the accessible names of what it draws.
+
+pub mod labels;
+pub mod layout;
