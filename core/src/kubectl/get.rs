@@ -172,9 +172,10 @@ fn print(
                 });
             }
         }
-        // The JSONPath engine lives in kubectl/jsonpath.rs (shell work); until it is wired the
-        // template is reported as unsupported rather than misprinted.
-        Format::JsonPath(_) => return Err("jsonpath output is not available yet".into()),
+        Format::JsonPath(template) => {
+            let v = print::as_value(refs, view.single);
+            out.out(run_jsonpath(template, &v)?);
+        }
     }
     Ok(())
 }
@@ -263,4 +264,17 @@ fn table_for(
         rows.push(row);
     }
     table::render(&rows)
+}
+
+/// Runs a `-o jsonpath=` template the way kubectl's JSONPath printer does, with missing keys
+/// allowed (`--allow-missing-template-keys=true`, kubectl's default) and its error texts.
+fn run_jsonpath(template: &str, value: &serde_json::Value) -> Result<String, String> {
+    let parsed = super::jsonpath::parse(template)
+        .map_err(|e| format!("error parsing jsonpath {template}, {e}"))?;
+    parsed.execute(value, true).map_err(|e| {
+        let object = serde_json::to_string(value).unwrap_or_default();
+        format!(
+            "error executing jsonpath {template:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{object}\n\n"
+        )
+    })
 }
