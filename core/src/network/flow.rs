@@ -677,11 +677,8 @@ fn dns_path(cluster: &mut Cluster, client: &ClientInfo, trace: &mut Trace) -> Dn
     }
     let mut sub = Trace::new("", "");
     let r = connect(cluster, client, dns_ip, 53, Proto::Udp, &mut sub);
-    // Only the interesting part of the transport goes into the trace: where the query went.
     for h in sub.hops {
-        if !matches!(h.hop, Hop::Connect { .. }) {
-            trace.push(h.hop, 0);
-        }
+        trace.push(h.hop, 0);
     }
     match r {
         ConnectResult::Reached(_) => DnsPath::Server(DNS_SERVICE_IP.to_string()),

@@ -7,7 +7,7 @@
 //! - [`dns`]: the pod resolver (search path, ndots) and CoreDNS's answers; [`internet`]: the
 //!   small simulated outside world.
 //! - [`proxy`]: kube-proxy's choice of endpoint and its `iptables-save` rules.
-//! - [`policy`]: NetworkPolicy verdicts per direction.
+//! - [`policy`]: NetworkPolicy verdicts per direction; [`rules`]: `iptables-save` per node.
 //! - [`flow`]: one connection end to end (routing, proxy, policies, delivery).
 //! - [`env`]: the Service environment variables a container starts with.
 //! - [`trace`]: the hops of a request, in data and in plain words.
@@ -21,6 +21,7 @@ pub mod internet;
 pub mod ip;
 pub mod policy;
 pub mod proxy;
+pub mod rules;
 pub mod trace;
 pub mod view;
 

@@ -31,8 +31,23 @@ pub const EXPLAIN_HELP: &str =
 
 /// The network tools this module implements (whether or not a given image has them).
 pub const TOOLS: &[&str] = &[
-    "curl", "wget", "nslookup", "dig", "host", "ping", "nc", "explain",
+    "curl",
+    "wget",
+    "nslookup",
+    "dig",
+    "host",
+    "ping",
+    "nc",
+    "explain",
+    PROXY_RULES,
 ];
+
+/// Workstation command printing one node's kube-proxy rules, `iptables-save`-style.
+pub const PROXY_RULES: &str = "kubeplay-proxy-rules";
+
+/// One line for the shell's `help`: what [`PROXY_RULES`] does.
+pub const PROXY_RULES_HELP: &str =
+    "kubeplay-proxy-rules NODE  show the iptables rules kube-proxy wrote on NODE (nat and filter tables)";
 
 /// Where a command runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -84,7 +99,9 @@ impl Toolbox {
     /// Whether `tool` exists here.
     pub fn has(self, tool: &str) -> bool {
         match self {
-            Toolbox::Workstation | Toolbox::Netshoot => true,
+            Toolbox::Workstation => true,
+            _ if tool == PROXY_RULES => false,
+            Toolbox::Netshoot => true,
             Toolbox::Dnsutils => matches!(tool, "nslookup" | "dig" | "host" | "ping" | "explain"),
             Toolbox::Busybox => matches!(tool, "wget" | "nslookup" | "ping" | "nc" | "explain"),
             Toolbox::CurlImage => matches!(
@@ -170,6 +187,9 @@ pub fn run(
             127,
         ));
     }
+    if tool == PROXY_RULES {
+        return Some(proxy_rules(cluster, &argv[1..]));
+    }
     let mut trace = Trace::new(&client.label, &argv.join(" "));
     let out = if tool == "explain" {
         explain(cluster, &client, toolbox, &argv[1..], &mut trace)
@@ -235,6 +255,25 @@ fn explain(
     ));
     out.exit_code = code;
     out
+}
+
+fn proxy_rules(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
+    let Some(node) = args.first() else {
+        return CommandOutput::stderr(format!("usage: {PROXY_RULES_HELP}\n"), 2);
+    };
+    if cluster
+        .store
+        .get_typed::<crate::api::Node>("", node)
+        .is_none()
+    {
+        return CommandOutput::stderr(format!("{PROXY_RULES}: no node named \"{node}\"\n"), 1);
+    }
+    cluster.net.index.refresh(&cluster.store);
+    let view = crate::network::view::View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    CommandOutput::stdout(crate::network::rules::iptables_save(&view, node))
 }
 
 /// What `kubectl logs` shows for a pod's network servers: their startup lines, then one line per
