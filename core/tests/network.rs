@@ -2,7 +2,8 @@
 //! NetworkPolicy reachability, Service environment variables and the network tools, all as data
 //! in `tests/network/*.txt`.
 //!
-//! Format: `# comment`, optional `# seed: N` first line. `@` lines build the cluster (typed
+//! Format: `# comment` (after a blank line when it follows expected output), optional
+//! `# seed: N` first line. `@` lines build the cluster (typed
 //! objects put straight into the store, EndpointSlices derived from selectors before each
 //! check); `$` lines are checks, followed by their expected output. `UPDATE_EXPECT=1 cargo test
 //! -p kubeplay-core --test network` rewrites the expected blocks in place.
@@ -89,11 +90,8 @@ fn run_file(text: &str) -> (String, Vec<String>, usize) {
         if let Some(cmd) = line.strip_prefix("$ ") {
             checks += 1;
             let mut expected = String::new();
-            while i < lines.len()
-                && !lines[i].starts_with("$ ")
-                && !lines[i].starts_with('@')
-                && !lines[i].starts_with('#')
-            {
+            // A `#` line ends the block only after a blank line, so output may start with `#`.
+            while i < lines.len() && !ends_block(&lines, i) {
                 expected.push_str(lines[i]);
                 expected.push('\n');
                 i += 1;
@@ -124,6 +122,13 @@ fn run_file(text: &str) -> (String, Vec<String>, usize) {
         out.push('\n');
     }
     (out, fails, checks)
+}
+
+/// True if line `i` starts something new: a check, a fixture, or a comment after a blank line.
+fn ends_block(lines: &[&str], i: usize) -> bool {
+    let l = lines[i];
+    let after_blank = i > 0 && lines[i - 1].is_empty();
+    l.starts_with("$ ") || l.starts_with('@') || (l.starts_with('#') && after_blank)
 }
 
 struct Harness {
