@@ -281,7 +281,20 @@ fn whoami(
     if !req.user_agent.is_empty() {
         body.push_str(&format!("User-Agent: {}\n", req.user_agent));
     }
-    let mut others = req.headers.clone();
+    // Go's Request.Write: Host, User-Agent, Content-Length, then the other headers by name.
+    let mut others: Vec<(String, String)> = req
+        .headers
+        .iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("content-length"))
+        .cloned()
+        .collect();
+    if let Some((_, len)) = req
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+    {
+        body.push_str(&format!("Content-Length: {len}\n"));
+    }
     others.sort();
     for (k, v) in others {
         body.push_str(&format!("{k}: {v}\n"));
