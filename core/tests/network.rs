@@ -21,7 +21,8 @@
 //!
 //! Checks: `$ query TYPE NAME`, `$ resolve NS/POD NAME`, `$ flow SRC DST:PORT[/PROTO]`,
 //! `$ flows N SRC DST:PORT`, `$ reach SRC NS/POD[:PORT][/PROTO]`, `$ env NS/POD`,
-//! `$ sh ORIGIN CMD...`, `$ explain` (the last trace), `$ chain INPUT` (hash).
+//! `$ sh ORIGIN CMD...`, `$ explain` (the last trace), `$ chain INPUT` (hash), `$ served NS/POD`
+//! (requests a pod answered), `$ logs NS/POD` (its server's log), `$ traces` (drain count).
 //! SRC/ORIGIN is `NS/POD` or `workstation`; DST is an IP, `svc:NS/NAME`, `node:NAME`, `lb:NS/NAME`
 //! or `NS/POD`, each followed by `:PORT`.
 
@@ -655,6 +656,18 @@ impl Harness {
                 .map(Trace::explain)
                 .unwrap_or_default(),
             ["chain", input] => format!("{}\n", chain_hash(input)),
+            ["served", who] => {
+                let (ns, name) = split_key(who);
+                format!("{}\n", self.cluster.net.served(&ns, &name))
+            }
+            ["logs", who] => {
+                let (ns, name) = split_key(who);
+                tools::pod_logs(&self.cluster, &ns, &name)
+                    .iter()
+                    .map(|l| format!("{l}\n"))
+                    .collect()
+            }
+            ["traces"] => format!("{}\n", self.cluster.net.drain_traces().len()),
             _ => panic!("unknown check: {cmd}"),
         }
     }
