@@ -34,6 +34,7 @@ use kubeplay_core::cluster::Cluster;
 use kubeplay_core::network::dns::{self, RType};
 use kubeplay_core::network::flow::{self, ClientInfo, ConnectResult, Reached};
 use kubeplay_core::network::hash::chain_hash;
+use kubeplay_core::network::resolver;
 use kubeplay_core::network::trace::{Direction, Hop, PolicyOutcome, Proto, Trace};
 use kubeplay_core::network::view::View;
 use kubeplay_core::network::Ipv4;
@@ -698,9 +699,9 @@ impl Harness {
             store: &self.cluster.store,
             ix: &self.cluster.net.index,
         };
-        let names = flow::resolver_candidates(&view, &client, name);
+        let names = resolver::resolver_candidates(&view, &client, name);
         let mut t = Trace::new("", "");
-        let r = flow::resolve(&mut self.cluster, &client, &names, RType::A, true, &mut t);
+        let r = resolver::resolve(&mut self.cluster, &client, &names, RType::A, true, &mut t);
         let mut s = String::new();
         if r.unreachable {
             s.push_str("no DNS server reachable\n");

@@ -8,7 +8,8 @@
 //!   small simulated outside world.
 //! - [`proxy`]: kube-proxy's choice of endpoint and its `iptables-save` rules.
 //! - [`policy`]: NetworkPolicy verdicts per direction; [`rules`]: `iptables-save` per node.
-//! - [`flow`]: one connection end to end (routing, proxy, policies, delivery).
+//! - [`flow`]: one connection end to end (routing, proxy, policies, delivery); [`resolver`]:
+//!   search path and the DNS transport.
 //! - [`env`]: the Service environment variables a container starts with.
 //! - [`trace`]: the hops of a request, in data and in plain words.
 
@@ -21,6 +22,7 @@ pub mod internet;
 pub mod ip;
 pub mod policy;
 pub mod proxy;
+pub mod resolver;
 pub mod rules;
 pub mod trace;
 pub mod view;

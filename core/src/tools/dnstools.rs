@@ -6,8 +6,9 @@ use super::Toolbox;
 use crate::cluster::net::DNS_SERVICE_IP;
 use crate::cluster::Cluster;
 use crate::network::dns::{RData, RType, Rcode, Record, Response};
-use crate::network::flow::{self, ClientInfo, Resolution};
+use crate::network::flow::ClientInfo;
 use crate::network::internet::WORKSTATION_RESOLVER;
+use crate::network::resolver::{self, Resolution};
 use crate::network::view::View;
 use crate::network::{Ipv4, Trace};
 use crate::CommandOutput;
@@ -22,7 +23,7 @@ fn server_of(client: &ClientInfo) -> &'static str {
 
 fn candidates(cluster: &mut Cluster, client: &ClientInfo, name: &str) -> Vec<String> {
     cluster.net.index.refresh(&cluster.store);
-    flow::resolver_candidates(
+    resolver::resolver_candidates(
         &View {
             store: &cluster.store,
             ix: &cluster.net.index,
@@ -110,7 +111,7 @@ fn bind_nslookup(
     } else {
         candidates(cluster, client, name)
     };
-    let r = flow::resolve(cluster, client, &names, qtype, false, trace);
+    let r = resolver::resolve(cluster, client, &names, qtype, false, trace);
     if r.unreachable {
         return CommandOutput {
             chunks: vec![(
@@ -185,7 +186,7 @@ fn busybox_nslookup(
     };
     let mut replies: Vec<(String, Response)> = Vec::new();
     for t in types {
-        let r: Resolution = flow::resolve(cluster, client, &names, t, false, trace);
+        let r: Resolution = resolver::resolve(cluster, client, &names, t, false, trace);
         if r.unreachable {
             return CommandOutput {
                 chunks: vec![(
@@ -270,7 +271,7 @@ pub fn dig(
     } else {
         vec![qname.trim_end_matches('.').to_string()]
     };
-    let r = flow::resolve(cluster, client, &names, qtype, true, trace);
+    let r = resolver::resolve(cluster, client, &names, qtype, true, trace);
     if r.unreachable {
         return CommandOutput {
             chunks: vec![(
@@ -373,7 +374,7 @@ pub fn host(
     } else {
         candidates(cluster, client, &name)
     };
-    let r = flow::resolve(cluster, client, &names, qtype, true, trace);
+    let r = resolver::resolve(cluster, client, &names, qtype, true, trace);
     if r.unreachable {
         return CommandOutput {
             chunks: vec![(

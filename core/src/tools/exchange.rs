@@ -8,6 +8,7 @@ use crate::api::Node;
 use crate::cluster::Cluster;
 use crate::network::flow::{self, ClientInfo, ConnectResult, Reached};
 use crate::network::internet::Host;
+use crate::network::resolver;
 use crate::network::trace::{Hop, Proto};
 use crate::network::{Ipv4, Trace};
 
@@ -98,7 +99,7 @@ pub fn fetch(
     insecure: bool,
     trace: &mut Trace,
 ) -> Outcome {
-    let ip = match flow::resolve_host(cluster, client, &url.host, trace) {
+    let ip = match resolver::resolve_host(cluster, client, &url.host, trace) {
         Ok(ip) => ip,
         Err(unreachable) => return Outcome::NoResolve { unreachable },
     };

@@ -6,6 +6,7 @@ use super::Toolbox;
 use crate::api::{Node, Pod};
 use crate::cluster::Cluster;
 use crate::network::flow::{self, ClientInfo, ConnectResult, Reached};
+use crate::network::resolver;
 use crate::network::trace::{latency, Hop, Proto};
 use crate::network::Trace;
 use crate::CommandOutput;
@@ -39,7 +40,7 @@ pub fn ping(
     let Some(host) = host else {
         return CommandOutput::stderr("ping: usage error: Destination address required\n", 2);
     };
-    let ip = match flow::resolve_host(cluster, client, &host, trace) {
+    let ip = match resolver::resolve_host(cluster, client, &host, trace) {
         Ok(ip) => ip,
         Err(_) if busybox => {
             return CommandOutput::stderr(format!("ping: bad address '{host}'\n"), 1)
@@ -170,7 +171,7 @@ pub fn nc(
     ) else {
         return CommandOutput::stderr("usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n\t  [-m minttl] [-O length] [-P proxy_username] [-p source_port]\n\t  [-q seconds] [-s sourceaddr] [-T keyword] [-V rtable] [-W recvlimit]\n\t  [-w timeout] [-X proxy_protocol] [-x proxy_address[:port]]\n\t  [destination] [port]\n", 1);
     };
-    let ip = match flow::resolve_host(cluster, client, host, trace) {
+    let ip = match resolver::resolve_host(cluster, client, host, trace) {
         Ok(ip) => ip,
         Err(_) => {
             return CommandOutput::stderr(
