@@ -137,44 +137,14 @@ pub fn decide(
     entry: Entry<'_>,
     trace: &mut Trace,
 ) -> ProxyOutcome {
-    let all = view.endpoints(sp.svc, sp.port);
-    let ready: Vec<Backend> = all.iter().filter(|b| b.ready).cloned().collect();
-    let (pool, fallback) = if ready.is_empty() {
-        let t: Vec<Backend> = all
-            .iter()
-            .filter(|b| b.serving && b.terminating)
-            .cloned()
-            .collect();
-        (t, true)
-    } else {
-        (ready, false)
-    };
-    let proxy_node = match entry {
-        Entry::ClusterIp => client.node.clone().unwrap_or_default(),
-        Entry::NodePort { node } | Entry::External { node, .. } => match (&client.node, entry) {
-            (Some(n), Entry::External { .. }) => n.clone(),
-            _ => node.to_string(),
-        },
-    };
-    let external_from_outside = match entry {
-        Entry::ClusterIp => false,
-        Entry::NodePort { .. } => true,
-        Entry::External { .. } => client.node.is_none(),
-    };
-    let local_only = if external_from_outside {
-        sp.external_local()
-    } else {
-        matches!(entry, Entry::ClusterIp) && sp.internal_local()
-    };
-    let mut chains = vec!["KUBE-SERVICES".to_string()];
-    match entry {
-        Entry::NodePort { .. } => {
-            chains.push("KUBE-NODEPORTS".into());
-            chains.push(sp.ext_chain());
-        }
-        Entry::External { .. } => chains.push(sp.ext_chain()),
-        Entry::ClusterIp => {}
-    }
+    let (pool, fallback) = usable_endpoints(view, sp);
+    let path = Path::new(client, sp, entry);
+    let Path {
+        node: proxy_node,
+        external: external_from_outside,
+        local_only,
+        mut chains,
+    } = path;
     if pool.is_empty() {
         trace.push(
             Hop::Refused {
@@ -248,6 +218,63 @@ pub fn decide(
         trace,
     );
     ProxyOutcome::Forward { backend, source }
+}
+
+/// Ready endpoints, or (none ready) the serving-and-terminating ones; true in the latter case.
+fn usable_endpoints(view: &View<'_>, sp: SvcPort<'_>) -> (Vec<Backend>, bool) {
+    let all = view.endpoints(sp.svc, sp.port);
+    let ready: Vec<Backend> = all.iter().filter(|b| b.ready).cloned().collect();
+    if !ready.is_empty() {
+        return (ready, false);
+    }
+    let terminating = all
+        .into_iter()
+        .filter(|b| b.serving && b.terminating)
+        .collect();
+    (terminating, true)
+}
+
+/// Where the packet meets kube-proxy: on which node, whether it came from outside the cluster,
+/// whether a Local traffic policy restricts it to that node, and the chains walked so far.
+struct Path {
+    node: String,
+    external: bool,
+    local_only: bool,
+    chains: Vec<String>,
+}
+
+impl Path {
+    fn new(client: &Client, sp: SvcPort<'_>, entry: Entry<'_>) -> Path {
+        // Pods reach external addresses through their own node's rules.
+        let node = match (entry, &client.node) {
+            (Entry::ClusterIp, n) => n.clone().unwrap_or_default(),
+            (Entry::External { .. }, Some(n)) => n.clone(),
+            (Entry::NodePort { node } | Entry::External { node, .. }, _) => node.to_string(),
+        };
+        let external = match entry {
+            Entry::ClusterIp => false,
+            Entry::NodePort { .. } => true,
+            Entry::External { .. } => client.node.is_none(),
+        };
+        let local_only = if external {
+            sp.external_local()
+        } else {
+            matches!(entry, Entry::ClusterIp) && sp.internal_local()
+        };
+        let mut chains = vec!["KUBE-SERVICES".to_string()];
+        if matches!(entry, Entry::NodePort { .. }) {
+            chains.push("KUBE-NODEPORTS".into());
+        }
+        if !matches!(entry, Entry::ClusterIp) {
+            chains.push(sp.ext_chain());
+        }
+        Path {
+            node,
+            external,
+            local_only,
+            chains,
+        }
+    }
 }
 
 /// The endpoint index: the pinned one under ClientIP affinity, else a uniform draw.
