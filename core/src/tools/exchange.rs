@@ -126,28 +126,15 @@ fn answer(
     insecure: bool,
     trace: &mut Trace,
 ) -> Outcome {
-    let (server, pod) = match &reached {
+    if let Reached::Internet { host, .. } = &reached {
+        return internet(*host, ip, url, req, cluster, trace);
+    }
+    let server = server_at(cluster, &reached, Proto::Tcp);
+    let pod = match &reached {
         Reached::Pod {
-            namespace,
-            name,
-            port,
-            ..
-        } => {
-            let server = cluster
-                .store
-                .get_typed::<crate::api::Pod>(namespace, name)
-                .and_then(|p| images::listener(p, *port, Proto::Tcp));
-            (server, Some((namespace.clone(), name.clone())))
-        }
-        Reached::Node { node, port, .. } => {
-            let cp = cluster.store.get_typed::<Node>("", node).is_some_and(|n| {
-                n.metadata
-                    .labels
-                    .contains_key("node-role.kubernetes.io/control-plane")
-            });
-            (images::node_listener(cp, *port), None)
-        }
-        Reached::Internet { host, .. } => return internet(*host, ip, url, req, cluster, trace),
+            namespace, name, ..
+        } => Some((namespace.clone(), name.clone())),
+        _ => None,
     };
     let Some(server) = server else {
         let (what, port) = match &reached {
@@ -168,35 +155,8 @@ fn answer(
         );
         return Outcome::Refused { ip };
     };
-    if url.https && !server.tls() {
-        trace.push(
-            Hop::Refused {
-                reason: "TLS handshake sent to a plain-HTTP server".into(),
-            },
-            1,
-        );
-        return Outcome::TlsToPlain { ip };
-    }
-    if url.https && !insecure {
-        trace.push(Hop::Refused { reason: "the server's certificate is signed by the cluster CA, which this client does not trust".into() }, 1);
-        return Outcome::UntrustedCert { ip };
-    }
-    if server == Server::CoreDns
-        && !matches!(
-            reached,
-            Reached::Pod {
-                port: 8080 | 8181 | 9153,
-                ..
-            }
-        )
-    {
-        trace.push(
-            Hop::Refused {
-                reason: "the server speaks DNS, not HTTP, and closed the connection".into(),
-            },
-            1,
-        );
-        return Outcome::EmptyReply { ip };
+    if let Some(failed) = handshake(&server, &reached, url, insecure, ip, trace) {
+        return failed;
     }
     let (seen, pod_ip) = match &reached {
         Reached::Pod { source, ip, .. } => (*source, ip.to_string()),
@@ -236,6 +196,72 @@ fn answer(
         1,
     );
     Outcome::Answer { ip, response }
+}
+
+/// The server a reached pod or node runs on the port, if any.
+pub fn server_at(cluster: &Cluster, reached: &Reached, proto: Proto) -> Option<Server> {
+    match reached {
+        Reached::Pod {
+            namespace,
+            name,
+            port,
+            ..
+        } => cluster
+            .store
+            .get_typed::<crate::api::Pod>(namespace, name)
+            .and_then(|p| images::listener(p, *port, proto)),
+        Reached::Node { node, port, .. } => {
+            let cp = cluster.store.get_typed::<Node>("", node).is_some_and(|n| {
+                n.metadata
+                    .labels
+                    .contains_key("node-role.kubernetes.io/control-plane")
+            });
+            images::node_listener(cp, *port)
+        }
+        Reached::Internet { .. } => None,
+    }
+}
+
+/// TLS and protocol mismatches between what the client speaks and what the server expects.
+fn handshake(
+    server: &Server,
+    reached: &Reached,
+    url: &Url,
+    insecure: bool,
+    ip: Ipv4,
+    trace: &mut Trace,
+) -> Option<Outcome> {
+    if url.https && !server.tls() {
+        trace.push(
+            Hop::Refused {
+                reason: "TLS handshake sent to a plain-HTTP server".into(),
+            },
+            1,
+        );
+        return Some(Outcome::TlsToPlain { ip });
+    }
+    if url.https && !insecure {
+        trace.push(Hop::Refused { reason: "the server's certificate is signed by the cluster CA, which this client does not trust".into() }, 1);
+        return Some(Outcome::UntrustedCert { ip });
+    }
+    if *server == Server::CoreDns
+        && !matches!(
+            reached,
+            Reached::Pod {
+                port: 8080 | 8181 | 9153,
+                ..
+            }
+        )
+    {
+        trace.push(
+            Hop::Refused {
+                reason: "the server speaks DNS, not HTTP, and closed the connection".into(),
+            },
+            1,
+        );
+        return Some(Outcome::EmptyReply { ip });
+    }
+    None
 }
 
 /// What a TLS-only port (the apiserver) says to plain HTTP.

@@ -1,9 +1,9 @@
 //! `ping` (iputils and BusyBox dialects) and `nc -zv` (OpenBSD netcat). A cluster IP never
 //! answers ping: kube-proxy only rewrites the Service's ports, so ICMP to a VIP goes nowhere.
 
-use super::images;
+use super::exchange::server_at;
 use super::Toolbox;
-use crate::api::{Node, Pod};
+use crate::api::Pod;
 use crate::cluster::Cluster;
 use crate::network::flow::{self, ClientInfo, ConnectResult, Reached};
 use crate::network::resolver;
@@ -184,26 +184,10 @@ pub fn nc(
     let pname = if udp { "udp" } else { "tcp" };
     let r = flow::connect(cluster, client, ip, port, proto, trace);
     let open = match &r {
-        ConnectResult::Reached(Reached::Pod {
-            namespace,
-            name,
-            port,
-            ..
-        }) => cluster
-            .store
-            .get_typed::<Pod>(namespace, name)
-            .is_some_and(|p| images::listener(p, *port, proto).is_some()),
-        ConnectResult::Reached(Reached::Node { node, port, .. }) => {
-            let cp = cluster.store.get_typed::<Node>("", node).is_some_and(|n| {
-                n.metadata
-                    .labels
-                    .contains_key("node-role.kubernetes.io/control-plane")
-            });
-            images::node_listener(cp, *port).is_some()
-        }
         ConnectResult::Reached(Reached::Internet { host, .. }) => {
             host.is_some() && matches!(port, 80 | 443)
         }
+        ConnectResult::Reached(reached) => server_at(cluster, reached, proto).is_some(),
         _ => false,
     };
     let shown = if *host == ip.to_string() {
