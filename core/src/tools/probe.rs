@@ -93,13 +93,44 @@ pub fn ping(
     } else {
         host.clone()
     };
-    let mut s = if busybox {
-        format!("PING {shown} ({ip}): 56 data bytes\n")
-    } else {
-        format!("PING {shown} ({ip}) 56(84) bytes of data.\n")
+    let report = PingReport {
+        busybox,
+        shown: &shown,
+        ip: &ip.to_string(),
+        count,
+        replies: answered.then_some((ttl, rtt)),
     };
-    if answered {
+    let mut out = CommandOutput::stdout(report.render());
+    out.exit_code = if answered { 0 } else { 1 };
+    out
+}
+
+/// What ping prints, in iputils' or BusyBox's words.
+struct PingReport<'a> {
+    busybox: bool,
+    shown: &'a str,
+    ip: &'a str,
+    count: u32,
+    /// TTL and round-trip time of the replies, if any came back.
+    replies: Option<(u8, &'a str)>,
+}
+
+impl PingReport<'_> {
+    fn render(&self) -> String {
+        let PingReport {
+            busybox,
+            shown,
+            ip,
+            count,
+            replies,
+        } = *self;
+        let mut s = if busybox {
+            format!("PING {shown} ({ip}): 56 data bytes\n")
+        } else {
+            format!("PING {shown} ({ip}) 56(84) bytes of data.\n")
+        };
         for seq in 0..count {
+            let Some((ttl, rtt)) = replies else { break };
             s.push_str(&if busybox {
                 format!("64 bytes from {ip}: seq={seq} ttl={ttl} time={rtt} ms\n")
             } else {
@@ -109,31 +140,29 @@ pub fn ping(
                 )
             });
         }
-    }
-    let received = if answered { count } else { 0 };
-    let loss = if answered { 0 } else { 100 };
-    s.push_str(&format!("\n--- {shown} ping statistics ---\n"));
-    if busybox {
-        s.push_str(&format!(
-            "{count} packets transmitted, {received} packets received, {loss}% packet loss\n"
-        ));
-        if answered {
-            s.push_str(&format!("round-trip min/avg/max = {rtt}/{rtt}/{rtt} ms\n"));
-        }
-    } else {
-        s.push_str(&format!(
-            "{count} packets transmitted, {received} received, {loss}% packet loss, time {}ms\n",
-            (count - 1) * 1001
-        ));
-        if answered {
+        let (received, loss) = if replies.is_some() {
+            (count, 0)
+        } else {
+            (0, 100)
+        };
+        s.push_str(&format!("\n--- {shown} ping statistics ---\n"));
+        if busybox {
             s.push_str(&format!(
-                "rtt min/avg/max/mdev = {rtt}/{rtt}/{rtt}/0.000 ms\n"
+                "{count} packets transmitted, {received} packets received, {loss}% packet loss\n"
             ));
+        } else {
+            let time = (count - 1) * 1001;
+            s.push_str(&format!("{count} packets transmitted, {received} received, {loss}% packet loss, time {time}ms\n"));
         }
+        if let Some((_, rtt)) = replies {
+            s.push_str(&if busybox {
+                format!("round-trip min/avg/max = {rtt}/{rtt}/{rtt} ms\n")
+            } else {
+                format!("rtt min/avg/max/mdev = {rtt}/{rtt}/{rtt}/0.000 ms\n")
+            });
+        }
+        s
     }
-    let mut out = CommandOutput::stdout(s);
-    out.exit_code = if answered { 0 } else { 1 };
-    out
 }
 
 fn service_name(port: u16) -> &'static str {
