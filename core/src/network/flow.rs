@@ -90,6 +90,19 @@ pub fn connect(
     trace: &mut Trace,
 ) -> ConnectResult {
     cluster.net.index.refresh(&cluster.store);
+    let stale = {
+        let view = View {
+            store: &cluster.store,
+            ix: &cluster.net.index,
+        };
+        client.pod.is_some() && classify(&view, client, dst, port, proto) == Target::Unroutable
+    };
+    if stale {
+        // An address nobody owns may belong to a pod whose IP was written in place (without a
+        // new resourceVersion): rebuild once before declaring it unroutable.
+        cluster.net.index.invalidate();
+        cluster.net.index.refresh(&cluster.store);
+    }
     let Cluster {
         store,
         net,
