@@ -26,12 +26,20 @@ pub struct Url {
 
 impl Url {
     pub fn parse(s: &str) -> Option<Url> {
+        Url::parse_why(s).ok()
+    }
+
+    /// Like [`Url::parse`], with curl's reason when the URL is rejected.
+    pub fn parse_why(s: &str) -> Result<Url, &'static str> {
+        if s.is_empty() {
+            return Err("URL using bad/illegal format or missing URL");
+        }
         let (https, rest) = if let Some(r) = s.strip_prefix("https://") {
             (true, r)
         } else if let Some(r) = s.strip_prefix("http://") {
             (false, r)
         } else if s.contains("://") {
-            return None;
+            return Err("Unsupported protocol");
         } else {
             (false, s)
         };
@@ -46,13 +54,18 @@ impl Url {
         };
         let authority = authority.rsplit('@').next().unwrap_or(authority);
         let (host, port, explicit) = match authority.rsplit_once(':') {
-            Some((h, p)) => (h, p.parse::<u16>().ok()?, true),
+            Some((h, p)) => {
+                let port = p.parse::<u16>().map_err(|_| {
+                    "URL rejected: Port number was not a decimal number between 0 and 65535"
+                })?;
+                (h, port, true)
+            }
             None => (authority, if https { 443 } else { 80 }, false),
         };
         if host.is_empty() {
-            return None;
+            return Err("URL rejected: No host part in the URL");
         }
-        Some(Url {
+        Ok(Url {
             https,
             host: host.to_string(),
             port,
