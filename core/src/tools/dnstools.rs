@@ -89,6 +89,9 @@ pub fn nslookup(
         );
     };
     let server = server_of(client);
+    if toolbox == Toolbox::BusyboxLegacy {
+        return legacy_nslookup(cluster, client, &name, trace);
+    }
     if toolbox.bind_nslookup() {
         bind_nslookup(cluster, client, &name, qtype, server, trace)
     } else {
@@ -227,6 +230,64 @@ fn busybox_nslookup(
     let mut out = CommandOutput::stdout(s);
     out.exit_code = i32::from(failed || !hit);
     out
+}
+
+/// BusyBox ≤ 1.28: resolves through the C library (search path, ndots) and names every address
+/// by its PTR record, the server included.
+fn legacy_nslookup(
+    cluster: &mut Cluster,
+    client: &ClientInfo,
+    name: &str,
+    trace: &mut Trace,
+) -> CommandOutput {
+    let ptr_of = |cluster: &mut Cluster, ip: Ipv4, trace: &mut Trace| -> String {
+        let r = resolver::resolve(
+            cluster,
+            client,
+            &[ip.reverse_name()],
+            RType::Ptr,
+            true,
+            trace,
+        );
+        match r.hit().and_then(|(_, resp)| resp.answers.first()) {
+            Some(Record {
+                data: RData::Ptr(t),
+                ..
+            }) => format!("{ip} {}", t.trim_end_matches('.')),
+            _ => ip.to_string(),
+        }
+    };
+    let server = server_of(client);
+    let server_ip = Ipv4::parse(server).unwrap_or(Ipv4(0));
+    let addresses: Vec<Ipv4> = match Ipv4::parse(name) {
+        Some(ip) => vec![ip],
+        None => {
+            let names = candidates(cluster, client, name);
+            let r = resolver::resolve(cluster, client, &names, RType::A, true, trace);
+            r.hit()
+                .map(|(_, resp)| resp.addresses())
+                .unwrap_or_default()
+        }
+    };
+    let mut s = format!(
+        "Server:    {server}\nAddress 1: {}\n\n",
+        ptr_of(cluster, server_ip, trace)
+    );
+    if addresses.is_empty() {
+        let mut out = CommandOutput::stdout(s);
+        out.err(format!("nslookup: can't resolve '{name}'\n"));
+        out.exit_code = 1;
+        return out;
+    }
+    s.push_str(&format!("Name:      {name}\n"));
+    for (i, ip) in addresses.into_iter().enumerate() {
+        s.push_str(&format!(
+            "Address {}: {}\n",
+            i + 1,
+            ptr_of(cluster, ip, trace)
+        ));
+    }
+    CommandOutput::stdout(s)
 }
 
 pub fn dig(

@@ -6,6 +6,7 @@
 //!   the seed lab uses) and the request. With `NAME_APPLICATION` naming a kubeanimals character,
 //!   the lab's image answers with that character's picture instead.
 //! - `nginx` (`nginx:1.2x`): port 80, the welcome page on `/`, 404 elsewhere, access log lines.
+//! - `httpd`: port 80, Apache's "It works!" page.
 //! - `hashicorp/http-echo`: port 5678 (or `-listen=:N`), answers its `-text`.
 //! - agnhost `netexec` (8080, `/hostname`, `/echo?msg=`, `/clientip`) and `serve-hostname` (9376).
 //! - CoreDNS: DNS on 53, `/health` on 8080, `/ready` on 8181, metrics on 9153.
@@ -32,6 +33,8 @@ pub enum Server {
     Nginx {
         version: String,
     },
+    /// Apache httpd's stock "It works!" page.
+    Httpd,
     HttpEcho {
         text: String,
     },
@@ -143,6 +146,9 @@ pub fn container_server(c: &Container) -> Option<(Server, i32)> {
             port,
         ));
     }
+    if last == "httpd" {
+        return Some((Server::Httpd, 80));
+    }
     if last == "http-echo" {
         let text = flag(c, &["-text", "--text"])
             .unwrap_or("")
@@ -211,6 +217,7 @@ pub fn serve(server: &Server, req: &Request, ctx: &ServeCtx<'_>) -> Response {
     match server {
         Server::Whoami { legacy, name, animal } => whoami(*legacy, name.as_deref(), animal.as_deref(), req, ctx),
         Server::Nginx { version } => nginx(version, req, ctx),
+        Server::Httpd => httpd(req, ctx),
         Server::HttpEcho { text } => {
             let mut r = go_text(format!("{text}\n"), ctx.now);
             r.headers.insert(0, ("X-App-Name".into(), "http-echo".into()));
@@ -378,6 +385,42 @@ fn nginx(version: &str, req: &Request, ctx: &ServeCtx<'_>) -> Response {
     }
 }
 
+fn httpd(req: &Request, ctx: &ServeCtx<'_>) -> Response {
+    let found = matches!(req.path(), "/" | "/index.html");
+    let body = if found {
+        "<html><body><h1>It works!</h1></body></html>\n".to_string()
+    } else {
+        "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n".to_string()
+    };
+    let mut headers = vec![
+        ("Date".into(), http_date(ctx.now)),
+        ("Server".into(), "Apache/2.4.65 (Unix)".into()),
+    ];
+    if found {
+        headers.push((
+            "Last-Modified".into(),
+            "Mon, 11 Jun 2007 18:53:14 GMT".into(),
+        ));
+        headers.push(("ETag".into(), "\"2d-432a5e4a73a80\"".into()));
+        headers.push(("Accept-Ranges".into(), "bytes".into()));
+    }
+    headers.push(("Content-Length".into(), body.len().to_string()));
+    headers.push((
+        "Content-Type".into(),
+        if found {
+            "text/html"
+        } else {
+            "text/html; charset=iso-8859-1"
+        }
+        .into(),
+    ));
+    Response {
+        status: if found { 200 } else { 404 },
+        headers,
+        body,
+    }
+}
+
 fn apiserver(req: &Request, ctx: &ServeCtx<'_>) -> Response {
     let path = req.path();
     let body = format!(
@@ -409,7 +452,7 @@ pub fn access_log(
     now: Time,
 ) -> Option<String> {
     match server {
-        Server::Nginx { .. } => Some(format!(
+        Server::Nginx { .. } | Server::Httpd => Some(format!(
             "{client_ip} - - [{}] \"{} {} HTTP/1.1\" {} {} \"-\" \"{}\" \"-\"",
             log_date(now),
             req.method,

@@ -71,6 +71,8 @@ pub enum Toolbox {
     Dnsutils,
     /// BusyBox applets only (busybox, alpine).
     Busybox,
+    /// BusyBox 1.28 and older, whose nslookup goes through the C library resolver.
+    BusyboxLegacy,
     /// curlimages/curl: curl plus BusyBox applets.
     CurlImage,
     /// Debian-based server images (nginx): curl only.
@@ -88,10 +90,17 @@ impl Toolbox {
         match last {
             "netshoot" => Toolbox::Netshoot,
             "dnsutils" | "jessie-dnsutils" => Toolbox::Dnsutils,
+            // busybox:1.28 and older: the legacy nslookup the Kubernetes DNS docs show.
+            "busybox" if tag.starts_with("1.2") || tag.starts_with("1.1") => Toolbox::BusyboxLegacy,
             "busybox" | "alpine" | "agnhost" => Toolbox::Busybox,
             "curl" => Toolbox::CurlImage,
             "nginx" if tag.contains("alpine") => Toolbox::CurlImage,
-            "nginx" | "nginx-unprivileged" | "httpd" | "debian" => Toolbox::Debian,
+            "python" | "node" | "golang" | "ruby" | "openjdk" if tag.contains("slim") => {
+                Toolbox::Scratch
+            }
+            "nginx" | "nginx-unprivileged" | "python" | "node" | "golang" | "ruby" | "openjdk" => {
+                Toolbox::Debian
+            }
             _ => Toolbox::Scratch,
         }
     }
@@ -103,7 +112,9 @@ impl Toolbox {
             _ if tool == PROXY_RULES => false,
             Toolbox::Netshoot => true,
             Toolbox::Dnsutils => matches!(tool, "nslookup" | "dig" | "host" | "ping" | "explain"),
-            Toolbox::Busybox => matches!(tool, "wget" | "nslookup" | "ping" | "nc" | "explain"),
+            Toolbox::Busybox | Toolbox::BusyboxLegacy => {
+                matches!(tool, "wget" | "nslookup" | "ping" | "nc" | "explain")
+            }
             Toolbox::CurlImage => matches!(
                 tool,
                 "curl" | "wget" | "nslookup" | "ping" | "nc" | "explain"
