@@ -289,9 +289,19 @@ fn key_of(meta: &ObjectMeta) -> String {
 
 /// The node that attracts traffic for a Service's external address: with
 /// `externalTrafficPolicy: Local`, the first node (by name) running a ready endpoint (MetalLB
-/// announces only from those); otherwise a node picked by a stable hash of the Service name.
+/// announces only from those); otherwise a worker picked by a stable hash of the Service name.
 fn announcing_node(view: &View<'_>, svc: &Service) -> String {
-    let nodes: Vec<&String> = view.ix.node_ip.keys().collect();
+    // kubeadm labels control-plane nodes to keep them out of external load balancers.
+    let excluded = |name: &&String| {
+        view.store.get_typed::<Node>("", name).is_some_and(|n| {
+            let l = &n.metadata.labels;
+            l.contains_key("node.kubernetes.io/exclude-from-external-load-balancers")
+                || l.contains_key("node-role.kubernetes.io/control-plane")
+        })
+    };
+    let all: Vec<&String> = view.ix.node_ip.keys().collect();
+    let workers: Vec<&String> = all.iter().copied().filter(|n| !excluded(n)).collect();
+    let nodes = if workers.is_empty() { all } else { workers };
     if svc.spec.external_traffic_policy.as_deref() == Some("Local") {
         let mut with_endpoints: Vec<String> = svc
             .spec

@@ -243,6 +243,11 @@ fn describe(hop: &Hop) -> String {
                     "the name exists but has no such record"
                 };
                 format!("DNS: {qtype} {name} -> {rcode} ({meaning})")
+            } else if answers.iter().any(|a| a.starts_with("CNAME ")) {
+                format!(
+                    "DNS: {qtype} {name} -> {rcode}: {}\n(a CNAME: an ExternalName Service redirects in DNS only, nothing is proxied)",
+                    answers.join(", ")
+                )
             } else {
                 format!("DNS: {qtype} {name} -> {rcode}: {}", answers.join(", "))
             }
