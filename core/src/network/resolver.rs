@@ -220,7 +220,8 @@ fn virtual_dns_path(
     }
 }
 
-/// Resolves a host name the way curl does (A only, search path, first address) or passes an
+/// Resolves a host name the way curl does (A only, search path, first address as rotated by
+/// CoreDNS) or passes an
 /// IP literal through. `Err(true)` means no server was reachable, `Err(false)` no such name.
 pub fn resolve_host(
     cluster: &mut Cluster,
@@ -248,10 +249,17 @@ pub fn resolve_host(
         host,
     );
     let r = resolve(cluster, client, &names, RType::A, true, trace);
-    match r
+    let addresses = r
         .hit()
-        .and_then(|(_, resp)| resp.addresses().first().copied())
-    {
+        .map(|(_, resp)| resp.addresses())
+        .unwrap_or_default();
+    // CoreDNS's `loadbalance` rotates multi-address answers (headless Services), so clients
+    // spread over the pods themselves; the client takes the first address it is given.
+    let first = match addresses.len() {
+        0 | 1 => addresses.first().copied(),
+        n => addresses.get(cluster.rng.index(n)).copied(),
+    };
+    match first {
         Some(ip) => Ok(ip),
         None => Err(r.unreachable),
     }
