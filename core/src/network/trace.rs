@@ -392,3 +392,33 @@ fn describe_policy(direction: Direction, pod: &str, outcome: &PolicyOutcome) -> 
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traces_are_json_for_front_ends() {
+        let mut t = Trace::new("default/client", "curl web");
+        t.push(
+            Hop::Policy {
+                direction: Direction::Ingress,
+                pod: "default/web-1".into(),
+                outcome: PolicyOutcome::Allowed {
+                    policy: "default/allow".into(),
+                    rule: 0,
+                },
+            },
+            1,
+        );
+        t.push(Hop::Timeout { after_ms: 5001 }, 0);
+        let json = serde_json::to_string(&t).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"origin":"default/client","command":"curl web","hops":[{"at_ms":0,"hop":{"kind":"Policy","direction":"Ingress","pod":"default/web-1","outcome":{"kind":"Allowed","policy":"default/allow","rule":0}}},{"at_ms":1,"hop":{"kind":"Timeout","after_ms":5001}}],"elapsed_ms":1}"#
+        );
+        assert!(t
+            .explain()
+            .contains("allowed by default/allow (ingress rule 1)"));
+    }
+}
