@@ -20,7 +20,7 @@
 //! - `@kubernetes`, `@coredns`: the default Services (with endpoints) a kubeadm cluster has.
 //!
 //! Checks: `$ query TYPE NAME`, `$ resolve NS/POD NAME`, `$ flow SRC DST:PORT[/PROTO]`,
-//! `$ flows N SRC DST:PORT`, `$ reach SRC NS/POD[:PORT][/PROTO]`, `$ env NS/POD`,
+//! `$ flows N SRC DST:PORT`, `$ reach SRC NS/POD[:PORT][/PROTO]`, `$ env NS/POD [merged]`,
 //! `$ sh ORIGIN CMD...`, `$ explain` (the last trace), `$ chain INPUT` (hash), `$ served NS/POD`
 //! (requests a pod answered), `$ logs NS/POD` (its server's log), `$ traces` (drain count).
 //! SRC/ORIGIN is `NS/POD` or `workstation`; DST is an IP, `svc:NS/NAME`, `node:NAME`, `lb:NS/NAME`
@@ -634,6 +634,18 @@ impl Harness {
                 format!("{}\n", chosen.join(" "))
             }
             ["reach", who, dst] => self.reach(who, dst),
+            ["env", who, "merged"] => {
+                let (ns, name) = split_key(who);
+                let pod = self
+                    .cluster
+                    .store
+                    .get_typed::<Pod>(&ns, &name)
+                    .expect("pod");
+                kubeplay_core::network::env::container_env(&self.cluster, pod, "main")
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}\n"))
+                    .collect()
+            }
             ["env", who] => {
                 let (ns, name) = split_key(who);
                 let pod = self
