@@ -141,8 +141,12 @@ pub fn connect(
         }
         Target::Internet { .. } => return reach_internet(&view, client, dst, trace),
         Target::Unroutable => {
-            let reason = format!("nothing at {dst} answers from {}", client.label);
-            trace.push(Hop::Dropped { reason }, 0);
+            trace.push(
+                Hop::Dropped {
+                    reason: unroutable_reason(&view, client, dst),
+                },
+                0,
+            );
             return ConnectResult::Dropped;
         }
         _ => service_entry(&view, &target, dst, port, proto),
@@ -277,6 +281,23 @@ fn classify(view: &View<'_>, client: &ClientInfo, dst: Ipv4, port: u16, proto: P
         return Target::Internet { host };
     }
     Target::Unroutable
+}
+
+/// Why nothing answers, in terms a learner can act on.
+fn unroutable_reason(view: &View<'_>, client: &ClientInfo, dst: Ipv4) -> String {
+    if let Some(svc) = view.service_by_cluster_ip(dst) {
+        return format!(
+            "{dst} is the cluster IP of Service {}: it exists only in the nodes' kube-proxy rules, so it is unreachable from outside the cluster; use a NodePort or LoadBalancer",
+            key_of(&svc.metadata)
+        );
+    }
+    if let Some(pod) = view.pod_by_ip(dst) {
+        return format!(
+            "{dst} is pod {}'s IP: pod IPs are routed only between the cluster's nodes",
+            key_of(&pod.metadata)
+        );
+    }
+    format!("nothing at {dst} answers from {}", client.label)
 }
 
 fn key_of(meta: &ObjectMeta) -> String {
