@@ -65,15 +65,25 @@ pub struct NetState {
     logs: BTreeMap<(String, String), Vec<String>>,
     pub affinity: BTreeMap<AffinityKey, AffinityEntry>,
     pub index: NetIndex,
+    /// Simulated milliseconds network commands spent (timeouts included) since the last
+    /// [`NetState::take_elapsed_ms`]; the session may advance the clock by it.
+    elapsed_ms: u64,
 }
 
 impl NetState {
     /// Keeps `trace` for the page, dropping the oldest beyond [`TRACE_CAPACITY`].
     pub fn record(&mut self, trace: Trace) {
+        self.elapsed_ms = self.elapsed_ms.saturating_add(trace.elapsed_ms);
         if self.traces.len() == TRACE_CAPACITY {
             self.traces.pop_front();
         }
         self.traces.push_back(trace);
+    }
+
+    /// How long (simulated ms) the network commands since the last call took, e.g. 5001 after
+    /// `curl -m 5` timed out. Tools never move the cluster clock themselves.
+    pub fn take_elapsed_ms(&mut self) -> u64 {
+        std::mem::take(&mut self.elapsed_ms)
     }
 
     /// Hands over the traces recorded since the last drain, oldest first.
