@@ -9,6 +9,12 @@
 //! workstation (Ubuntu) has curl, wget, BIND tools, ping and nc, and resolves only public names.
 //!
 //! Every run records one [`Trace`] in the cluster's `NetState` for the page to animate.
+//!
+//! For the shell and kubectl: [`run`] for any command line ([`None`] means "not a network
+//! tool"); [`EXPLAIN_HELP`] and [`PROXY_RULES_HELP`] for `help`; [`pod_logs`] for
+//! `kubectl logs`; `network::env::container_env` for `env`/`printenv`;
+//! `network::dns::resolv_conf` for `/etc/resolv.conf`; `NetState::take_elapsed_ms` for the time
+//! a command spent waiting (timeouts), and `NetState::drain_traces` for the animation.
 
 pub mod art;
 mod curl;
