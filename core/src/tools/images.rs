@@ -269,6 +269,14 @@ fn whoami(
     if let Some(pic) = animal.and_then(art::picture).filter(|_| legacy) {
         return go_text(pic.trim_start_matches('\n').to_string(), ctx.now);
     }
+    if !legacy {
+        match req.path() {
+            "/api" => return whoami_api(name, req, ctx),
+            "/bench" => return go_text("1".into(), ctx.now),
+            "/health" => return go_text(String::new(), ctx.now),
+            _ => {}
+        }
+    }
     let mut body = String::new();
     if let Some(n) = name.filter(|_| !legacy) {
         body.push_str(&format!("Name: {n}\n"));
@@ -309,6 +317,40 @@ fn whoami(
     body.push('\n');
     body.push_str(&req.body);
     go_text(body, ctx.now)
+}
+
+/// whoami's `/api`: Go's `json.Encoder` output of its `Data` struct, fields in declaration order.
+fn whoami_api(name: Option<&str>, req: &Request, ctx: &ServeCtx<'_>) -> Response {
+    let q = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+    let mut headers: Vec<(String, String)> = req.headers.clone();
+    headers.push(("User-Agent".into(), req.user_agent.clone()));
+    headers.sort();
+    let headers: Vec<String> = headers
+        .iter()
+        .map(|(k, v)| format!("{}:[{}]", q(k), q(v)))
+        .collect();
+    let ips = ["127.0.0.1", "::1", ctx.pod_ip].map(q).join(",");
+    let mut body = format!(
+        "{{\"hostname\":{},\"ip\":[{ips}],\"headers\":{{{}}},\"url\":{},\"host\":{},\"method\":{}",
+        q(ctx.pod_name),
+        headers.join(","),
+        q(&req.target),
+        q(&req.host),
+        q(&req.method)
+    );
+    if let Some(n) = name {
+        body.push_str(&format!(",\"name\":{}", q(n)));
+    }
+    body.push_str(&format!(",\"remoteAddr\":{}}}\n", q(ctx.remote)));
+    Response {
+        status: 200,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("Date".into(), http_date(ctx.now)),
+            ("Content-Length".into(), body.len().to_string()),
+        ],
+        body,
+    }
 }
 
 /// nginx ≤ 1.29.5's `index.html` (615 bytes).
