@@ -9,7 +9,7 @@ use super::policy::{self, Endpoint, Packet};
 use super::proxy::{self, Client, Ctx, Entry, ProxyOutcome, SvcPort};
 use super::trace::{latency, Direction, Hop, Proto, Target, Trace};
 use super::view::View;
-use super::WORKSTATION_IP;
+use super::{NetState, WORKSTATION_IP};
 use crate::api::*;
 use crate::cluster::Cluster;
 
@@ -110,13 +110,16 @@ pub fn connect(
         now,
         ..
     } = cluster;
-    let view = View {
-        store,
-        ix: &net.index,
-    };
+    let NetState {
+        index,
+        affinity,
+        rng: net_rng,
+        ..
+    } = net;
+    let view = View { store, ix: index };
     let mut ctx = Ctx {
-        rng,
-        affinity: &mut net.affinity,
+        rng: net_rng.get_or_insert_with(|| rng.fork(super::NET_RNG_STREAM)),
+        affinity,
         now: *now,
     };
     let target = classify(&view, client, dst, port, proto);

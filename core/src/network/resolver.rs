@@ -257,7 +257,9 @@ pub fn resolve_host(
     // spread over the pods themselves; the client takes the first address it is given.
     let first = match addresses.len() {
         0 | 1 => addresses.first().copied(),
-        n => addresses.get(cluster.rng.index(n)).copied(),
+        n => addresses
+            .get(cluster.net.rng(&mut cluster.rng).index(n))
+            .copied(),
     };
     match first {
         Some(ip) => Ok(ip),

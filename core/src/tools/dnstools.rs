@@ -359,7 +359,7 @@ pub fn dig(
         "9.18.30-0ubuntu0.24.04.2"
     };
     let server = server_of(client);
-    let id = cluster.rng.below(65_536);
+    let id = cluster.net.rng(&mut cluster.rng).below(65_536);
     let flags = if resp.authoritative {
         "qr aa rd"
     } else {

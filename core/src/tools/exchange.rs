@@ -125,7 +125,7 @@ pub fn fetch(
 
 /// Ephemeral source port for the client side of a connection.
 fn ephemeral_port(cluster: &mut Cluster) -> u32 {
-    32_768 + cluster.rng.below(28_232)
+    32_768 + cluster.net.rng(&mut cluster.rng).below(28_232)
 }
 
 #[allow(clippy::too_many_arguments)]
