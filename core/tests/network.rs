@@ -11,7 +11,8 @@
 //! Fixtures:
 //! - `@ns NAME [k=v ...]`
 //! - `@pod NS/NAME node=N ip=IP [labels=k=v,..] [image=I] [ports=name:80/TCP,..] [notready]
-//!   [terminating] [hostname=H] [subdomain=S] [env=K=V;..] [args=a;b] [started=SECS] [links=false]`
+//!   [terminating] [hostname=H] [subdomain=S] [env=K=V;..] [args=a;b] [started=SECS] [links=false]
+//!   [dns=Default]`
 //! - `@svc NS/NAME [type=T] [ip=IP|None] [selector=k=v,..] [ports=name:port[:target[:nodePort]][/PROTO],..]
 //!   [external=HOST] [lb=IP] [externalIPs=IP,..] [affinity=SECS] [etp=Local] [itp=Local]
 //!   [publishNotReady]`
@@ -351,6 +352,7 @@ impl Harness {
                 hostname: o.get("hostname").cloned(),
                 subdomain: o.get("subdomain").cloned(),
                 enable_service_links: o.get("links").map(|l| l == "true"),
+                dns_policy: o.get("dns").cloned(),
                 ..PodSpec::default()
             },
             status: Some(PodStatus {

@@ -47,6 +47,27 @@ pub fn resolver_candidates(view: &View<'_>, client: &ClientInfo, name: &str) -> 
     }
 }
 
+/// The resolver a pod with `dnsPolicy: Default` inherits from its node (the LAN's router).
+pub const NODE_RESOLVER: &str = "10.10.98.1";
+
+/// True when the client asks CoreDNS (a ClusterFirst pod); false for the workstation and for
+/// pods that inherit the node's resolver, which knows only the internet.
+pub fn uses_cluster_dns(view: &View<'_>, client: &ClientInfo) -> bool {
+    match &client.pod {
+        Some((ns, n)) => dns_policy_is_cluster_first(view.pod(ns, n)),
+        None => false,
+    }
+}
+
+/// The nameserver in the client's resolv.conf.
+pub fn dns_server(view: &View<'_>, client: &ClientInfo) -> &'static str {
+    match (&client.pod, uses_cluster_dns(view, client)) {
+        (_, true) => DNS_SERVICE_IP,
+        (Some(_), false) => NODE_RESOLVER,
+        (None, false) => internet::WORKSTATION_RESOLVER,
+    }
+}
+
 fn dns_policy_is_cluster_first(pod: Option<&Pod>) -> bool {
     match pod.and_then(|p| p.spec.dns_policy.as_deref()) {
         Some("Default") | Some("None") => false,
@@ -69,6 +90,7 @@ pub fn resolve(
         store: &cluster.store,
         ix: &cluster.net.index,
     };
+    let cluster_dns = uses_cluster_dns(&view, client);
     let mut out = Resolution {
         attempts: Vec::new(),
         unreachable: false,
@@ -107,7 +129,7 @@ pub fn resolve(
                     },
                     0,
                 );
-                let resp = if client.pod.is_some() {
+                let resp = if cluster_dns {
                     dns::query(&view, name, qtype)
                 } else {
                     dns::upstream(&view, name, qtype)
@@ -135,10 +157,14 @@ pub fn resolve(
 /// The kube-dns Service path for a pod (kube-proxy to a CoreDNS pod, policies at both ends),
 /// or the workstation's own resolver.
 fn dns_path(cluster: &mut Cluster, client: &ClientInfo, trace: &mut Trace) -> DnsPath {
-    if client.pod.is_none() {
-        return DnsPath::Server(internet::WORKSTATION_RESOLVER.to_string());
-    }
     cluster.net.index.refresh(&cluster.store);
+    let view = View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    if !uses_cluster_dns(&view, client) {
+        return DnsPath::Server(dns_server(&view, client).to_string());
+    }
     let dns_ip = Ipv4::parse(DNS_SERVICE_IP).unwrap_or(Ipv4(0));
     let has_service = View {
         store: &cluster.store,

@@ -3,22 +3,21 @@
 //! do to curl.
 
 use super::Toolbox;
-use crate::cluster::net::DNS_SERVICE_IP;
 use crate::cluster::Cluster;
 use crate::network::dns::{RData, RType, Rcode, Record, Response};
 use crate::network::flow::ClientInfo;
-use crate::network::internet::WORKSTATION_RESOLVER;
 use crate::network::resolver::{self, Resolution};
 use crate::network::view::View;
 use crate::network::{Ipv4, Trace};
 use crate::CommandOutput;
 
-fn server_of(client: &ClientInfo) -> &'static str {
-    if client.pod.is_some() {
-        DNS_SERVICE_IP
-    } else {
-        WORKSTATION_RESOLVER
-    }
+fn server_of(cluster: &mut Cluster, client: &ClientInfo) -> &'static str {
+    cluster.net.index.refresh(&cluster.store);
+    let view = View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    resolver::dns_server(&view, client)
 }
 
 fn candidates(cluster: &mut Cluster, client: &ClientInfo, name: &str) -> Vec<String> {
@@ -88,7 +87,7 @@ pub fn nslookup(
             1,
         );
     };
-    let server = server_of(client);
+    let server = server_of(cluster, client);
     if toolbox == Toolbox::BusyboxLegacy {
         return legacy_nslookup(cluster, client, &name, trace);
     }
@@ -257,7 +256,7 @@ fn legacy_nslookup(
             _ => ip.to_string(),
         }
     };
-    let server = server_of(client);
+    let server = server_of(cluster, client);
     let server_ip = Ipv4::parse(server).unwrap_or(Ipv4(0));
     let addresses: Vec<Ipv4> = match Ipv4::parse(name) {
         Some(ip) => vec![ip],
@@ -358,7 +357,7 @@ pub fn dig(
     } else {
         "9.18.30-0ubuntu0.24.04.2"
     };
-    let server = server_of(client);
+    let server = server_of(cluster, client);
     let id = cluster.net.rng(&mut cluster.rng).below(65_536);
     let flags = if resp.authoritative {
         "qr aa rd"
