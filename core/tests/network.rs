@@ -15,7 +15,7 @@
 //!   [dns=Default]`
 //! - `@svc NS/NAME [type=T] [ip=IP|None] [selector=k=v,..] [ports=name:port[:target[:nodePort]][/PROTO],..]
 //!   [external=HOST] [lb=IP] [externalIPs=IP,..] [affinity=SECS] [etp=Local] [itp=Local]
-//!   [publishNotReady]`
+//!   [publishNotReady] [hcnp=PORT] [sourceRanges=CIDR,..]`
 //! - `@slice NS/SVC ips=IP,.. [port=name:NUM] [hostname=H]` (hand-written endpoints)
 //! - `@netpol NS/NAME {flow-style YAML spec}`; `@delete KIND NS/NAME`; `@time SECS`
 //! - `@kubernetes`, `@coredns`: the default Services (with endpoints) a kubeadm cluster has.
@@ -424,6 +424,11 @@ impl Harness {
                 external_traffic_policy: o.get("etp").cloned(),
                 internal_traffic_policy: o.get("itp").cloned(),
                 publish_not_ready_addresses: o.contains_key("publishNotReady").then_some(true),
+                health_check_node_port: o.get("hcnp").and_then(|n| n.parse().ok()),
+                load_balancer_source_ranges: o
+                    .get("sourceRanges")
+                    .map(|s| s.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
                 ..ServiceSpec::default()
             },
             status,

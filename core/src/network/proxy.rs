@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use super::hash::chain_hash;
 use super::index::ExternalKind;
-use super::ip::Ipv4;
+use super::ip::{Cidr, Ipv4};
 use super::trace::{Hop, Ratio, Trace};
 use super::view::{Backend, View};
 use super::{AffinityEntry, AffinityKey};
@@ -61,6 +61,20 @@ impl SvcPort<'_> {
 
     pub fn ext_chain(&self) -> String {
         format!("KUBE-EXT-{}", chain_hash(&self.hash_input()))
+    }
+
+    pub fn fw_chain(&self) -> String {
+        format!("KUBE-FW-{}", chain_hash(&self.hash_input()))
+    }
+
+    /// True if `loadBalancerSourceRanges` lets `ip` through (no ranges: everyone).
+    fn source_allowed(&self, ip: Ipv4) -> bool {
+        let ranges = &self.svc.spec.load_balancer_source_ranges;
+        ranges.is_empty()
+            || ranges
+                .iter()
+                .filter_map(|r| Cidr::parse(r.trim()))
+                .any(|c| c.contains(ip))
     }
 
     pub fn sep_chain(&self, endpoint: &str) -> String {
@@ -145,6 +159,26 @@ pub fn decide(
         local_only,
         mut chains,
     } = path;
+    let firewalled = matches!(
+        entry,
+        Entry::External {
+            kind: ExternalKind::LoadBalancer,
+            ..
+        }
+    ) && !sp.svc.spec.load_balancer_source_ranges.is_empty();
+    if firewalled {
+        chains.insert(1, sp.fw_chain());
+        if !sp.source_allowed(client.ip) {
+            let ranges = sp.svc.spec.load_balancer_source_ranges.join(", ");
+            let reason = format!(
+                "kube-proxy on {proxy_node}: {} is not in loadBalancerSourceRanges ({ranges}) of {} (KUBE-FW, DROP)",
+                client.ip,
+                sp.name()
+            );
+            trace.push(Hop::Dropped { reason }, 0);
+            return ProxyOutcome::Drop;
+        }
+    }
     if pool.is_empty() {
         trace.push(
             Hop::Refused {

@@ -229,10 +229,38 @@ pub fn server_at(cluster: &Cluster, reached: &Reached, proto: Proto) -> Option<S
                     .labels
                     .contains_key("node-role.kubernetes.io/control-plane")
             });
-            images::node_listener(cp, *port)
+            images::node_listener(cp, *port).or_else(|| proxy_health(cluster, node, *port))
         }
         Reached::Internet { .. } => None,
     }
+}
+
+/// kube-proxy's health-check server for the LoadBalancer Service owning `port`, if any. Scans
+/// the Services: only reached for node ports nothing else claims.
+fn proxy_health(cluster: &Cluster, node: &str, port: i32) -> Option<Server> {
+    let svc = cluster
+        .store
+        .list_typed::<crate::api::Service>(None)
+        .find(|s| s.spec.health_check_node_port == Some(port))?;
+    let view = crate::network::view::View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    let mut local: Vec<Ipv4> = svc
+        .spec
+        .ports
+        .iter()
+        .flat_map(|p| view.endpoints(svc, p))
+        .filter(|b| b.ready && b.node.as_deref() == Some(node))
+        .map(|b| b.ip)
+        .collect();
+    local.sort();
+    local.dedup();
+    Some(Server::ProxyHealth {
+        namespace: svc.metadata.namespace.clone().unwrap_or_default(),
+        name: svc.metadata.name.clone(),
+        local_endpoints: local.len(),
+    })
 }
 
 /// TLS and protocol mismatches between what the client speaks and what the server expects.

@@ -10,7 +10,9 @@
 //! - `hashicorp/http-echo`: port 5678 (or `-listen=:N`), answers its `-text`.
 //! - agnhost `netexec` (8080, `/hostname`, `/echo?msg=`, `/clientip`) and `serve-hostname` (9376).
 //! - CoreDNS: DNS on 53, `/health` on 8080, `/ready` on 8181, metrics on 9153.
-//! - Nodes: the apiserver on the control plane's 6443 (TLS).
+//! - Nodes: the apiserver on the control plane's 6443 (TLS); kube-proxy's health check on each
+//!   `externalTrafficPolicy: Local` LoadBalancer's `healthCheckNodePort` (200 with local
+//!   endpoints, else 503).
 //!
 //! Anything else (netshoot, busybox, curl, an unknown `myapp:1.0`) listens on nothing, so a
 //! Service pointing at it gets `Connection refused`: declaring a containerPort does not start a
@@ -42,6 +44,12 @@ pub enum Server {
     ServeHostname,
     CoreDns,
     Apiserver,
+    /// kube-proxy's health check on a LoadBalancer Service's `healthCheckNodePort`.
+    ProxyHealth {
+        namespace: String,
+        name: String,
+        local_endpoints: usize,
+    },
 }
 
 impl Server {
@@ -237,6 +245,25 @@ pub fn serve(server: &Server, req: &Request, ctx: &ServeCtx<'_>) -> Response {
             _ => go_status(404, "404 page not found\n", ctx.now),
         },
         Server::Apiserver => apiserver(req, ctx),
+        Server::ProxyHealth {
+            namespace,
+            name,
+            local_endpoints,
+        } => {
+            let body = format!(
+                "{{\"service\":{{\"namespace\":\"{namespace}\",\"name\":\"{name}\"}},\"localEndpoints\":{local_endpoints},\"serviceProxyHealthy\":true}}"
+            );
+            Response {
+                status: if *local_endpoints > 0 { 200 } else { 503 },
+                headers: vec![
+                    ("Content-Type".into(), "application/json".into()),
+                    ("X-Content-Type-Options".into(), "nosniff".into()),
+                    ("Date".into(), http_date(ctx.now)),
+                    ("Content-Length".into(), body.len().to_string()),
+                ],
+                body,
+            }
+        }
     }
 }
 
