@@ -10,7 +10,7 @@
 //! - [`policy`]: NetworkPolicy verdicts per direction; [`rules`]: `iptables-save` per node.
 //! - [`flow`]: one connection end to end (routing, proxy, policies, delivery); [`resolver`]:
 //!   search path and the DNS transport.
-//! - [`env`]: the Service environment variables a container starts with.
+//! - [`env`](mod@env): the Service environment variables a container starts with.
 //! - [`trace`]: the hops of a request, in data and in plain words.
 
 pub mod dns;
