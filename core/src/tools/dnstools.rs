@@ -352,59 +352,90 @@ pub fn dig(
             .collect();
         return CommandOutput::stdout(lines);
     }
-    let version = if client.pod.is_some() {
-        "9.20.4"
-    } else {
-        "9.18.30-0ubuntu0.24.04.2"
+    let report = DigReport {
+        version: if client.pod.is_some() {
+            "9.20.4"
+        } else {
+            "9.18.30-0ubuntu0.24.04.2"
+        },
+        server: server_of(cluster, client),
+        id: cluster.net.rng(&mut cluster.rng).below(65_536),
+        when: super::http::when_date(cluster.now),
+        args: args.join(" "),
+        asked: &asked,
+        qtype,
+        resp: &resp,
     };
-    let server = server_of(cluster, client);
-    let id = cluster.net.rng(&mut cluster.rng).below(65_536);
-    let flags = if resp.authoritative {
-        "qr aa rd"
-    } else {
-        "qr rd ra"
-    };
-    let mut s = format!(
-        "\n; <<>> DiG {version} <<>> {}\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {}, id: {id}\n;; flags: {flags}; QUERY: 1, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: {}\n",
-        args.join(" "),
-        resp.rcode.as_str(),
-        resp.answers.len(),
-        resp.authority.len(),
-        resp.additional.len() + 1
-    );
-    if resp.authoritative {
-        s.push_str(";; WARNING: recursion requested but not available\n");
-    }
-    s.push_str(&format!("\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n;; QUESTION SECTION:\n;{asked}.\t\t\tIN\t{}\n", qtype.as_str()));
-    for (title, recs) in [
-        ("ANSWER", &resp.answers),
-        ("AUTHORITY", &resp.authority),
-        ("ADDITIONAL", &resp.additional),
-    ] {
-        if !recs.is_empty() {
-            s.push_str(&format!("\n;; {title} SECTION:\n"));
-            for rec in recs.iter() {
-                s.push_str(&rec.zone_line());
-                s.push('\n');
+    CommandOutput::stdout(report.render())
+}
+
+/// dig's full output for one answer.
+struct DigReport<'a> {
+    version: &'static str,
+    server: &'static str,
+    id: u32,
+    when: String,
+    args: String,
+    asked: &'a str,
+    qtype: RType,
+    resp: &'a Response,
+}
+
+impl DigReport<'_> {
+    fn render(&self) -> String {
+        let DigReport {
+            version,
+            server,
+            id,
+            when,
+            args,
+            asked,
+            qtype,
+            resp,
+        } = self;
+        let flags = if resp.authoritative {
+            "qr aa rd"
+        } else {
+            "qr rd ra"
+        };
+        let mut s = format!(
+            "\n; <<>> DiG {version} <<>> {args}\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {}, id: {id}\n;; flags: {flags}; QUERY: 1, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: {}\n",
+            resp.rcode.as_str(),
+            resp.answers.len(),
+            resp.authority.len(),
+            resp.additional.len() + 1
+        );
+        if resp.authoritative {
+            s.push_str(";; WARNING: recursion requested but not available\n");
+        }
+        s.push_str(&format!("\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n;; QUESTION SECTION:\n;{asked}.\t\t\tIN\t{}\n", qtype.as_str()));
+        let sections = [
+            ("ANSWER", &resp.answers),
+            ("AUTHORITY", &resp.authority),
+            ("ADDITIONAL", &resp.additional),
+        ];
+        for (title, recs) in sections {
+            if !recs.is_empty() {
+                s.push_str(&format!("\n;; {title} SECTION:\n"));
+                for rec in recs.iter() {
+                    s.push_str(&rec.zone_line());
+                    s.push('\n');
+                }
             }
         }
-    }
-    let size = 12
-        + asked.len()
-        + 6
-        + 11
-        + resp
+        // Roughly the wire size: header, question, OPT record and each record's fixed part.
+        let records = resp
             .answers
             .iter()
             .chain(&resp.authority)
-            .chain(&resp.additional)
-            .map(|r| 12 + r.rdata_text().len())
-            .sum::<usize>();
-    s.push_str(&format!(
-        "\n;; Query time: 0 msec\n;; SERVER: {server}#53({server}) (UDP)\n;; WHEN: {}\n;; MSG SIZE  rcvd: {size}\n\n",
-        super::http::when_date(cluster.now)
-    ));
-    CommandOutput::stdout(s)
+            .chain(&resp.additional);
+        let size =
+            12 + asked.len() + 6 + 11 + records.map(|r| 12 + r.rdata_text().len()).sum::<usize>();
+        s.push_str(&format!(
+            "\n;; Query time: 0 msec\n;; SERVER: {server}#53({server}) (UDP)\n;; WHEN: {when}\n;; MSG SIZE  rcvd: {size}\n\n"
+        ));
+        s
+    }
 }
 
 pub fn host(
