@@ -159,65 +159,38 @@ pub fn decide(
         local_only,
         mut chains,
     } = path;
-    let firewalled = matches!(
-        entry,
-        Entry::External {
-            kind: ExternalKind::LoadBalancer,
-            ..
-        }
-    ) && !sp.svc.spec.load_balancer_source_ranges.is_empty();
-    if firewalled {
-        chains.insert(1, sp.fw_chain());
-        if !sp.source_allowed(client.ip) {
-            let ranges = sp.svc.spec.load_balancer_source_ranges.join(", ");
-            let reason = format!(
-                "kube-proxy on {proxy_node}: {} is not in loadBalancerSourceRanges ({ranges}) of {} (KUBE-FW, DROP)",
-                client.ip,
-                sp.name()
-            );
-            trace.push(Hop::Dropped { reason }, 0);
-            return ProxyOutcome::Drop;
-        }
+    if firewall_drops(sp, entry, client, &proxy_node, &mut chains, trace) {
+        return ProxyOutcome::Drop;
     }
     if pool.is_empty() {
-        trace.push(
-            Hop::Refused {
-                reason: format!(
-                    "kube-proxy on {proxy_node}: \"{} has no endpoints\" (REJECT, ICMP port unreachable)",
-                    sp.name()
-                ),
-            },
-            0,
+        let reason = format!(
+            "kube-proxy on {proxy_node}: \"{} has no endpoints\" (REJECT, ICMP port unreachable)",
+            sp.name()
         );
+        trace.push(Hop::Refused { reason }, 0);
         return ProxyOutcome::Reject;
     }
-    let pool: Vec<Backend> = if local_only {
-        pool.into_iter()
+    let pool: Vec<Backend> = match local_only {
+        true => pool
+            .into_iter()
             .filter(|b| b.node.as_deref() == Some(proxy_node.as_str()))
-            .collect()
-    } else {
-        pool
+            .collect(),
+        false => pool,
     };
-    chains.push(if local_only {
-        sp.svl_chain()
-    } else {
-        sp.svc_chain()
+    chains.push(match local_only {
+        true => sp.svl_chain(),
+        false => sp.svc_chain(),
     });
     if pool.is_empty() {
-        let policy = if external_from_outside {
-            "externalTrafficPolicy"
-        } else {
-            "internalTrafficPolicy"
+        let policy = match external_from_outside {
+            true => "externalTrafficPolicy",
+            false => "internalTrafficPolicy",
         };
-        trace.push(
-            Hop::Dropped {
-                reason: format!(
-                    "kube-proxy on {proxy_node}: \"{} has no local endpoints\" ({policy}: Local, DROP)",
-                    sp.name()
-                ),
-            },
-            0,
+        let reason = format!(
+            "kube-proxy on {proxy_node}: \"{} has no local endpoints\" ({policy}: Local, DROP)",
+            sp.name()
         );
+        trace.push(Hop::Dropped { reason }, 0);
         return ProxyOutcome::Drop;
     }
     let (idx, sticky) = pick(ctx, client, sp, &pool);
@@ -252,6 +225,39 @@ pub fn decide(
         trace,
     );
     ProxyOutcome::Forward { backend, source }
+}
+
+/// `loadBalancerSourceRanges`: LoadBalancer traffic passes `KUBE-FW-*`, which drops sources
+/// outside the ranges. Returns true if the packet was dropped.
+fn firewall_drops(
+    sp: SvcPort<'_>,
+    entry: Entry<'_>,
+    client: &Client,
+    proxy_node: &str,
+    chains: &mut Vec<String>,
+    trace: &mut Trace,
+) -> bool {
+    let firewalled = matches!(
+        entry,
+        Entry::External {
+            kind: ExternalKind::LoadBalancer,
+            ..
+        }
+    ) && !sp.svc.spec.load_balancer_source_ranges.is_empty();
+    if firewalled {
+        chains.insert(1, sp.fw_chain());
+        if !sp.source_allowed(client.ip) {
+            let ranges = sp.svc.spec.load_balancer_source_ranges.join(", ");
+            let reason = format!(
+                "kube-proxy on {proxy_node}: {} is not in loadBalancerSourceRanges ({ranges}) of {} (KUBE-FW, DROP)",
+                client.ip,
+                sp.name()
+            );
+            trace.push(Hop::Dropped { reason }, 0);
+            return true;
+        }
+    }
+    false
 }
 
 /// Ready endpoints, or (none ready) the serving-and-terminating ones; true in the latter case.
