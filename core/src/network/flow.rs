@@ -89,20 +89,7 @@ pub fn connect(
     proto: Proto,
     trace: &mut Trace,
 ) -> ConnectResult {
-    cluster.net.index.refresh(&cluster.store);
-    let stale = {
-        let view = View {
-            store: &cluster.store,
-            ix: &cluster.net.index,
-        };
-        client.pod.is_some() && classify(&view, client, dst, port, proto) == Target::Unroutable
-    };
-    if stale {
-        // An address nobody owns may belong to a pod whose IP was written in place (without a
-        // new resourceVersion): rebuild once before declaring it unroutable.
-        cluster.net.index.invalidate();
-        cluster.net.index.refresh(&cluster.store);
-    }
+    refresh_index(cluster, client, dst, port, proto);
     let Cluster {
         store,
         net,
@@ -185,6 +172,21 @@ pub fn connect(
                 trace,
             )
         }
+    }
+}
+
+/// Brings the index up to date. An in-cluster address nobody owns may belong to a pod whose IP
+/// was written in place (without a new resourceVersion), so that case rebuilds once before the
+/// address is declared unroutable.
+fn refresh_index(cluster: &mut Cluster, client: &ClientInfo, dst: Ipv4, port: u16, proto: Proto) {
+    cluster.net.index.refresh(&cluster.store);
+    let view = View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    if client.pod.is_some() && classify(&view, client, dst, port, proto) == Target::Unroutable {
+        cluster.net.index.invalidate();
+        cluster.net.index.refresh(&cluster.store);
     }
 }
 
