@@ -23,7 +23,14 @@ fn meta(ns: &str, name: &str) -> ObjectMeta {
     }
 }
 
-fn pod(ns: &str, name: &str, ip: String, node: &str, labels: &[(&str, &str)], image: &str) -> Object {
+fn pod(
+    ns: &str,
+    name: &str,
+    ip: String,
+    node: &str,
+    labels: &[(&str, &str)],
+    image: &str,
+) -> Object {
     let mut m = meta(ns, name);
     for (k, v) in labels {
         m.labels.insert((*k).into(), (*v).into());
@@ -56,20 +63,47 @@ fn pod(ns: &str, name: &str, ip: String, node: &str, labels: &[(&str, &str)], im
 fn build(n_services: usize) -> Cluster {
     let mut c = Cluster::new(1);
     let ns = "default";
-    c.store.put(pod(ns, "client", "192.168.1.2".into(), "worker-1", &[("role", "client")], "nicolaka/netshoot"));
+    c.store.put(pod(
+        ns,
+        "client",
+        "192.168.1.2".into(),
+        "worker-1",
+        &[("role", "client")],
+        "nicolaka/netshoot",
+    ));
     for i in 0..n_services {
         let app = format!("svc-{i}");
         let mut endpoints = Vec::new();
         for r in 0..2 {
             let node = if r == 0 { "worker-1" } else { "worker-2" };
-            let ip = format!("192.168.{}.{}", 10 + (2 * i + r) / 250, 1 + (2 * i + r) % 250);
+            let ip = format!(
+                "192.168.{}.{}",
+                10 + (2 * i + r) / 250,
+                1 + (2 * i + r) % 250
+            );
             let name = format!("{app}-{r}");
-            c.store.put(pod(ns, &name, ip.clone(), node, &[("app", &app)], "traefik/whoami"));
+            c.store.put(pod(
+                ns,
+                &name,
+                ip.clone(),
+                node,
+                &[("app", &app)],
+                "traefik/whoami",
+            ));
             endpoints.push(SliceEndpoint {
                 addresses: vec![ip],
-                conditions: EndpointConditions { ready: Some(true), serving: Some(true), terminating: Some(false) },
+                conditions: EndpointConditions {
+                    ready: Some(true),
+                    serving: Some(true),
+                    terminating: Some(false),
+                },
                 node_name: Some(node.into()),
-                target_ref: Some(ObjectReference { kind: Some("Pod".into()), name: Some(name), namespace: Some(ns.into()), ..ObjectReference::default() }),
+                target_ref: Some(ObjectReference {
+                    kind: Some("Pod".into()),
+                    name: Some(name),
+                    namespace: Some(ns.into()),
+                    ..ObjectReference::default()
+                }),
                 ..SliceEndpoint::default()
             });
         }
@@ -79,19 +113,32 @@ fn build(n_services: usize) -> Cluster {
             metadata: svc_meta,
             spec: ServiceSpec {
                 selector: Some([("app".to_string(), app.clone())].into_iter().collect()),
-                ports: vec![ServicePort { name: Some("http".into()), port: 80, target_port: Some(IntOrString::Int(80)), protocol: Some("TCP".into()), ..ServicePort::default() }],
+                ports: vec![ServicePort {
+                    name: Some("http".into()),
+                    port: 80,
+                    target_port: Some(IntOrString::Int(80)),
+                    protocol: Some("TCP".into()),
+                    ..ServicePort::default()
+                }],
                 cluster_ip: Some(format!("10.100.{}.{}", i / 250, 1 + i % 250)),
                 ..ServiceSpec::default()
             },
             ..Service::default()
         }));
         let mut slice_meta = meta(ns, &format!("{app}-abcde"));
-        slice_meta.labels.insert("kubernetes.io/service-name".into(), app.clone());
+        slice_meta
+            .labels
+            .insert("kubernetes.io/service-name".into(), app.clone());
         c.store.put(Object::EndpointSlice(EndpointSlice {
             metadata: slice_meta,
             address_type: "IPv4".into(),
             endpoints,
-            ports: vec![EndpointPort { name: Some("http".into()), port: Some(80), protocol: Some("TCP".into()), app_protocol: None }],
+            ports: vec![EndpointPort {
+                name: Some("http".into()),
+                port: Some(80),
+                protocol: Some("TCP".into()),
+                app_protocol: None,
+            }],
             ..EndpointSlice::default()
         }));
     }
@@ -111,12 +158,25 @@ fn build(n_services: usize) -> Cluster {
 }
 
 fn main() {
-    let origin = Origin::Pod { namespace: "default".into(), name: "client".into(), container: "main".into() };
+    let origin = Origin::Pod {
+        namespace: "default".into(),
+        name: "client".into(),
+        container: "main".into(),
+    };
     let mut per_request_ns = Vec::new();
-    println!("{:>9} {:>12} {:>14}", "services", "requests/s", "us/request");
+    println!(
+        "{:>9} {:>12} {:>14}",
+        "services", "requests/s", "us/request"
+    );
     for n in [10usize, 100, 1000] {
         let mut c = build(n);
-        let argv = |i: usize| vec!["curl".to_string(), "-s".to_string(), format!("svc-{}", i % n)];
+        let argv = |i: usize| {
+            vec![
+                "curl".to_string(),
+                "-s".to_string(),
+                format!("svc-{}", i % n),
+            ]
+        };
         // Warm up: builds the network index once and checks the path works.
         let out = tools::run(&mut c, &origin, &argv(0), "").expect("curl is a tool");
         assert_eq!(out.exit_code, 0, "{}", out.text());
@@ -130,5 +190,8 @@ fn main() {
         per_request_ns.push(ns_per);
         println!("{n:>9} {:>12.0} {:>14.1}", 1e9 / ns_per, ns_per / 1000.0);
     }
-    println!("per-request cost ratio 1000/10: {:.2}", per_request_ns[2] / per_request_ns[0]);
+    println!(
+        "per-request cost ratio 1000/10: {:.2}",
+        per_request_ns[2] / per_request_ns[0]
+    );
 }

@@ -2,7 +2,8 @@
 //! NetworkPolicy reachability, Service environment variables and the network tools, all as data
 //! in `tests/network/*.txt`.
 //!
-//! Format: `# comment`, optional `# seed: N` first line. `@` lines build the cluster (typed
+//! Format: `# comment` (after a blank line when it follows expected output), optional
+//! `# seed: N` first line. `@` lines build the cluster (typed
 //! objects put straight into the store, EndpointSlices derived from selectors before each
 //! check); `$` lines are checks, followed by their expected output. `UPDATE_EXPECT=1 cargo test
 //! -p kubeplay-core --test network` rewrites the expected blocks in place.
@@ -10,17 +11,19 @@
 //! Fixtures:
 //! - `@ns NAME [k=v ...]`
 //! - `@pod NS/NAME node=N ip=IP [labels=k=v,..] [image=I] [ports=name:80/TCP,..] [notready]
-//!   [terminating] [hostname=H] [subdomain=S] [env=K=V;..] [args=a;b] [started=SECS] [links=false]`
+//!   [terminating] [hostname=H] [subdomain=S] [env=K=V;..] [args=a;b] [started=SECS] [links=false]
+//!   [dns=Default]`
 //! - `@svc NS/NAME [type=T] [ip=IP|None] [selector=k=v,..] [ports=name:port[:target[:nodePort]][/PROTO],..]
 //!   [external=HOST] [lb=IP] [externalIPs=IP,..] [affinity=SECS] [etp=Local] [itp=Local]
-//!   [publishNotReady]`
+//!   [publishNotReady] [hcnp=PORT] [sourceRanges=CIDR,..]`
 //! - `@slice NS/SVC ips=IP,.. [port=name:NUM] [hostname=H]` (hand-written endpoints)
 //! - `@netpol NS/NAME {flow-style YAML spec}`; `@delete KIND NS/NAME`; `@time SECS`
 //! - `@kubernetes`, `@coredns`: the default Services (with endpoints) a kubeadm cluster has.
 //!
 //! Checks: `$ query TYPE NAME`, `$ resolve NS/POD NAME`, `$ flow SRC DST:PORT[/PROTO]`,
-//! `$ flows N SRC DST:PORT`, `$ reach SRC NS/POD[:PORT][/PROTO]`, `$ env NS/POD`,
-//! `$ sh ORIGIN CMD...`, `$ explain` (the last trace), `$ chain INPUT` (hash).
+//! `$ flows N SRC DST:PORT`, `$ reach SRC NS/POD[:PORT][/PROTO]`, `$ env NS/POD [merged]`,
+//! `$ sh ORIGIN CMD...`, `$ explain` (the last trace), `$ chain INPUT` (hash), `$ served NS/POD`
+//! (requests a pod answered), `$ logs NS/POD` (its server's log), `$ traces` (drain count).
 //! SRC/ORIGIN is `NS/POD` or `workstation`; DST is an IP, `svc:NS/NAME`, `node:NAME`, `lb:NS/NAME`
 //! or `NS/POD`, each followed by `:PORT`.
 
@@ -32,6 +35,7 @@ use kubeplay_core::cluster::Cluster;
 use kubeplay_core::network::dns::{self, RType};
 use kubeplay_core::network::flow::{self, ClientInfo, ConnectResult, Reached};
 use kubeplay_core::network::hash::chain_hash;
+use kubeplay_core::network::resolver;
 use kubeplay_core::network::trace::{Direction, Hop, PolicyOutcome, Proto, Trace};
 use kubeplay_core::network::view::View;
 use kubeplay_core::network::Ipv4;
@@ -89,11 +93,8 @@ fn run_file(text: &str) -> (String, Vec<String>, usize) {
         if let Some(cmd) = line.strip_prefix("$ ") {
             checks += 1;
             let mut expected = String::new();
-            while i < lines.len()
-                && !lines[i].starts_with("$ ")
-                && !lines[i].starts_with('@')
-                && !lines[i].starts_with('#')
-            {
+            // A `#` line ends the block only after a blank line, so output may start with `#`.
+            while i < lines.len() && !ends_block(&lines, i) {
                 expected.push_str(lines[i]);
                 expected.push('\n');
                 i += 1;
@@ -124,6 +125,13 @@ fn run_file(text: &str) -> (String, Vec<String>, usize) {
         out.push('\n');
     }
     (out, fails, checks)
+}
+
+/// True if line `i` starts something new: a check, a fixture, or a comment after a blank line.
+fn ends_block(lines: &[&str], i: usize) -> bool {
+    let l = lines[i];
+    let after_blank = i > 0 && lines[i - 1].is_empty();
+    l.starts_with("$ ") || l.starts_with('@') || (l.starts_with('#') && after_blank)
 }
 
 struct Harness {
@@ -344,6 +352,7 @@ impl Harness {
                 hostname: o.get("hostname").cloned(),
                 subdomain: o.get("subdomain").cloned(),
                 enable_service_links: o.get("links").map(|l| l == "true"),
+                dns_policy: o.get("dns").cloned(),
                 ..PodSpec::default()
             },
             status: Some(PodStatus {
@@ -415,6 +424,11 @@ impl Harness {
                 external_traffic_policy: o.get("etp").cloned(),
                 internal_traffic_policy: o.get("itp").cloned(),
                 publish_not_ready_addresses: o.contains_key("publishNotReady").then_some(true),
+                health_check_node_port: o.get("hcnp").and_then(|n| n.parse().ok()),
+                load_balancer_source_ranges: o
+                    .get("sourceRanges")
+                    .map(|s| s.split(',').map(str::to_string).collect())
+                    .unwrap_or_default(),
                 ..ServiceSpec::default()
             },
             status,
@@ -627,6 +641,18 @@ impl Harness {
                 format!("{}\n", chosen.join(" "))
             }
             ["reach", who, dst] => self.reach(who, dst),
+            ["env", who, "merged"] => {
+                let (ns, name) = split_key(who);
+                let pod = self
+                    .cluster
+                    .store
+                    .get_typed::<Pod>(&ns, &name)
+                    .expect("pod");
+                kubeplay_core::network::env::container_env(&self.cluster, pod, "main")
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}\n"))
+                    .collect()
+            }
             ["env", who] => {
                 let (ns, name) = split_key(who);
                 let pod = self
@@ -650,6 +676,18 @@ impl Harness {
                 .map(Trace::explain)
                 .unwrap_or_default(),
             ["chain", input] => format!("{}\n", chain_hash(input)),
+            ["served", who] => {
+                let (ns, name) = split_key(who);
+                format!("{}\n", self.cluster.net.served(&ns, &name))
+            }
+            ["logs", who] => {
+                let (ns, name) = split_key(who);
+                tools::pod_logs(&self.cluster, &ns, &name)
+                    .iter()
+                    .map(|l| format!("{l}\n"))
+                    .collect()
+            }
+            ["traces"] => format!("{}\n", self.cluster.net.drain_traces().len()),
             _ => panic!("unknown check: {cmd}"),
         }
     }
@@ -680,9 +718,9 @@ impl Harness {
             store: &self.cluster.store,
             ix: &self.cluster.net.index,
         };
-        let names = flow::resolver_candidates(&view, &client, name);
+        let names = resolver::resolver_candidates(&view, &client, name);
         let mut t = Trace::new("", "");
-        let r = flow::resolve(&mut self.cluster, &client, &names, RType::A, true, &mut t);
+        let r = resolver::resolve(&mut self.cluster, &client, &names, RType::A, true, &mut t);
         let mut s = String::new();
         if r.unreachable {
             s.push_str("no DNS server reachable\n");

@@ -113,3 +113,67 @@ pub fn vars_for(svc: &Service) -> Vec<(String, String)> {
 fn mangle(name: &str) -> String {
     name.to_ascii_uppercase().replace('-', "_")
 }
+
+/// The environment a container starts with, as far as the kubelet builds it: the container's own
+/// `env` (literal values, with `$(VAR)` expanded against earlier entries and the Service
+/// variables, `$$` escaping), then the Service variables it does not override. `valueFrom`
+/// entries (ConfigMap, fieldRef…) are left to the caller and skipped here.
+pub fn container_env(cluster: &Cluster, pod: &Pod, container: &str) -> Vec<(String, String)> {
+    let services = service_env(cluster, pod);
+    let declared = pod
+        .spec
+        .containers
+        .iter()
+        .find(|c| c.name == container)
+        .map(|c| c.env.as_slice())
+        .unwrap_or(&[]);
+    let mut out: Vec<(String, String)> = Vec::new();
+    for var in declared {
+        let Some(raw) = var.value.as_deref() else {
+            continue;
+        };
+        let value = expand(raw, &out, &services);
+        out.retain(|(k, _)| *k != var.name);
+        out.push((var.name.clone(), value));
+    }
+    for (k, v) in services {
+        if !out.iter().any(|(name, _)| *name == k) {
+            out.push((k, v));
+        }
+    }
+    out
+}
+
+/// Kubernetes' `$(VAR)` expansion: known names are replaced, unknown ones kept verbatim,
+/// `$$` yields a literal `$`.
+fn expand(raw: &str, declared: &[(String, String)], services: &[(String, String)]) -> String {
+    let lookup = |name: &str| {
+        declared
+            .iter()
+            .rev()
+            .chain(services.iter())
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.clone())
+    };
+    let mut out = String::new();
+    let mut rest = raw;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(tail) = after.strip_prefix('$') {
+            out.push('$');
+            rest = tail;
+        } else if let Some((name, tail)) = after.strip_prefix('(').and_then(|a| a.split_once(')')) {
+            match lookup(name) {
+                Some(v) => out.push_str(&v),
+                None => out.push_str(&format!("$({name})")),
+            }
+            rest = tail;
+        } else {
+            out.push('$');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}

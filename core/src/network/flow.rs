@@ -1,10 +1,7 @@
 //! One connection end to end: where the destination address leads (Service VIP, nodePort,
 //! LoadBalancer or external IP, pod, node, internet), kube-proxy's choice and NAT, the
-//! NetworkPolicy checks at both ends, and delivery, all recorded in the [`Trace`]. Also the DNS
-//! transport: the resolver's questions travel to the kube-dns Service like any other packet, so
-//! an egress policy without a DNS rule breaks name resolution exactly as in a real cluster.
+//! NetworkPolicy checks at both ends, and delivery, all recorded in the [`Trace`].
 
-use super::dns::{self, RType, Rcode, Response};
 use super::index::ExternalKind;
 use super::internet::{self, Host};
 use super::ip::Ipv4;
@@ -12,9 +9,8 @@ use super::policy::{self, Endpoint, Packet};
 use super::proxy::{self, Client, Ctx, Entry, ProxyOutcome, SvcPort};
 use super::trace::{latency, Direction, Hop, Proto, Target, Trace};
 use super::view::View;
-use super::WORKSTATION_IP;
+use super::{NetState, WORKSTATION_IP};
 use crate::api::*;
-use crate::cluster::net::DNS_SERVICE_IP;
 use crate::cluster::Cluster;
 
 /// Who is asking: a pod or the workstation.
@@ -93,7 +89,7 @@ pub fn connect(
     proto: Proto,
     trace: &mut Trace,
 ) -> ConnectResult {
-    cluster.net.index.refresh(&cluster.store);
+    refresh_index(cluster, client, dst, port, proto);
     let Cluster {
         store,
         net,
@@ -101,13 +97,16 @@ pub fn connect(
         now,
         ..
     } = cluster;
-    let view = View {
-        store,
-        ix: &net.index,
-    };
+    let NetState {
+        index,
+        affinity,
+        rng: net_rng,
+        ..
+    } = net;
+    let view = View { store, ix: index };
     let mut ctx = Ctx {
-        rng,
-        affinity: &mut net.affinity,
+        rng: net_rng.get_or_insert_with(|| rng.fork(super::NET_RNG_STREAM)),
+        affinity,
         now: *now,
     };
     let target = classify(&view, client, dst, port, proto);
@@ -122,48 +121,10 @@ pub fn connect(
         },
         0,
     );
-    let via = |svc| find_port(svc, &target, port, proto);
-    let pclient = Client {
-        ip: client.ip,
-        node: client.node.clone(),
-    };
-    let (svc_entry, node) = match &target {
-        Target::ClusterIp { .. } => (
-            view.service_by_cluster_ip(dst)
-                .and_then(via)
-                .map(|s| (s, Entry::ClusterIp)),
-            None,
-        ),
-        Target::NodePort { node, service } => {
-            let svc = service
-                .split_once('/')
-                .and_then(|(ns, n)| view.service(ns, n));
-            (
-                svc.and_then(via).map(|s| (s, Entry::NodePort { node })),
-                Some(node.clone()),
-            )
-        }
-        Target::LoadBalancer { node, .. } | Target::ExternalIp { node, .. } => {
-            let found = view
-                .services_by_external_ip(dst)
-                .into_iter()
-                .find_map(|(s, k)| via(s).map(|x| (x, k)));
-            (
-                found.map(|(s, kind)| (s, Entry::External { kind, node })),
-                Some(node.clone()),
-            )
-        }
+    let sp_entry = match &target {
         Target::Pod { .. } => {
-            return deliver(
-                &view,
-                client,
-                client.ip,
-                dst,
-                i32::from(port),
-                proto,
-                None,
-                trace,
-            )
+            let p = i32::from(port);
+            return deliver(&view, client, client.ip, dst, p, proto, None, trace);
         }
         Target::Node { node } => {
             return reach_node(&view, client, node, dst, i32::from(port), trace)
@@ -172,15 +133,15 @@ pub fn connect(
         Target::Unroutable => {
             trace.push(
                 Hop::Dropped {
-                    reason: format!("nothing at {dst} answers from {}", client.label),
+                    reason: unroutable_reason(&view, client, dst),
                 },
                 0,
             );
             return ConnectResult::Dropped;
         }
+        _ => service_entry(&view, &target, dst, port, proto),
     };
-    let _ = node;
-    let Some(((svc, sp), entry)) = svc_entry else {
+    let Some((sport, entry)) = sp_entry else {
         let why = match &target {
             Target::ClusterIp { service } => format!(
                 "{service} has no port {port}/{}: a cluster IP only answers on its Service ports",
@@ -191,21 +152,72 @@ pub fn connect(
         trace.push(Hop::Dropped { reason: why }, 0);
         return ConnectResult::Dropped;
     };
-    let sport = SvcPort { svc, port: sp };
+    let pclient = Client {
+        ip: client.ip,
+        node: client.node.clone(),
+    };
     match proxy::decide(&view, &mut ctx, &pclient, sport, entry, trace) {
         ProxyOutcome::Reject => ConnectResult::Refused,
         ProxyOutcome::Drop => ConnectResult::Dropped,
-        ProxyOutcome::Forward { backend, source } => deliver(
-            &view,
-            client,
-            source,
-            backend.ip,
-            backend.port,
-            proto,
-            Some(sport.name()),
-            trace,
-        ),
+        ProxyOutcome::Forward { backend, source } => {
+            let svc = Some(sport.name());
+            deliver(
+                &view,
+                client,
+                source,
+                backend.ip,
+                backend.port,
+                proto,
+                svc,
+                trace,
+            )
+        }
     }
+}
+
+/// Brings the index up to date. An in-cluster address nobody owns may belong to a pod whose IP
+/// was written in place (without a new resourceVersion), so that case rebuilds once before the
+/// address is declared unroutable.
+fn refresh_index(cluster: &mut Cluster, client: &ClientInfo, dst: Ipv4, port: u16, proto: Proto) {
+    cluster.net.index.refresh(&cluster.store);
+    let view = View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    if client.pod.is_some() && classify(&view, client, dst, port, proto) == Target::Unroutable {
+        cluster.net.index.invalidate();
+        cluster.net.index.refresh(&cluster.store);
+    }
+}
+
+/// The Service port and kube-proxy entry point a VIP, nodePort or external address leads to.
+fn service_entry<'v, 't>(
+    view: &View<'v>,
+    target: &'t Target,
+    dst: Ipv4,
+    port: u16,
+    proto: Proto,
+) -> Option<(SvcPort<'v>, Entry<'t>)> {
+    let via = |svc| find_port(svc, target, port, proto);
+    let ((svc, sp), entry) = match target {
+        Target::ClusterIp { .. } => (
+            view.service_by_cluster_ip(dst).and_then(via)?,
+            Entry::ClusterIp,
+        ),
+        Target::NodePort { node, service } => {
+            let (ns, n) = service.split_once('/')?;
+            (via(view.service(ns, n)?)?, Entry::NodePort { node })
+        }
+        Target::LoadBalancer { node, .. } | Target::ExternalIp { node, .. } => {
+            let (found, kind) = view
+                .services_by_external_ip(dst)
+                .into_iter()
+                .find_map(|(s, k)| via(s).map(|x| (x, k)))?;
+            (found, Entry::External { kind, node })
+        }
+        _ => return None,
+    };
+    Some((SvcPort { svc, port: sp }, entry))
 }
 
 fn find_port<'s>(
@@ -276,6 +288,23 @@ fn classify(view: &View<'_>, client: &ClientInfo, dst: Ipv4, port: u16, proto: P
     Target::Unroutable
 }
 
+/// Why nothing answers, in terms a learner can act on.
+fn unroutable_reason(view: &View<'_>, client: &ClientInfo, dst: Ipv4) -> String {
+    if let Some(svc) = view.service_by_cluster_ip(dst) {
+        return format!(
+            "{dst} is the cluster IP of Service {}: it exists only in the nodes' kube-proxy rules, so it is unreachable from outside the cluster; use a NodePort or LoadBalancer",
+            key_of(&svc.metadata)
+        );
+    }
+    if let Some(pod) = view.pod_by_ip(dst) {
+        return format!(
+            "{dst} is pod {}'s IP: pod IPs are routed only between the cluster's nodes",
+            key_of(&pod.metadata)
+        );
+    }
+    format!("nothing at {dst} answers from {}", client.label)
+}
+
 fn key_of(meta: &ObjectMeta) -> String {
     format!(
         "{}/{}",
@@ -286,9 +315,19 @@ fn key_of(meta: &ObjectMeta) -> String {
 
 /// The node that attracts traffic for a Service's external address: with
 /// `externalTrafficPolicy: Local`, the first node (by name) running a ready endpoint (MetalLB
-/// announces only from those); otherwise a node picked by a stable hash of the Service name.
+/// announces only from those); otherwise a worker picked by a stable hash of the Service name.
 fn announcing_node(view: &View<'_>, svc: &Service) -> String {
-    let nodes: Vec<&String> = view.ix.node_ip.keys().collect();
+    // kubeadm labels control-plane nodes to keep them out of external load balancers.
+    let excluded = |name: &&String| {
+        view.store.get_typed::<Node>("", name).is_some_and(|n| {
+            let l = &n.metadata.labels;
+            l.contains_key("node.kubernetes.io/exclude-from-external-load-balancers")
+                || l.contains_key("node-role.kubernetes.io/control-plane")
+        })
+    };
+    let all: Vec<&String> = view.ix.node_ip.keys().collect();
+    let workers: Vec<&String> = all.iter().copied().filter(|n| !excluded(n)).collect();
+    let nodes = if workers.is_empty() { all } else { workers };
     if svc.spec.external_traffic_policy.as_deref() == Some("Local") {
         let mut with_endpoints: Vec<String> = svc
             .spec
@@ -538,255 +577,4 @@ fn reach_internet(
             ConnectResult::Dropped
         }
     }
-}
-
-/// How the resolver's questions got on: which server, and whether anything answers.
-enum DnsPath {
-    Server(String),
-    Unreachable { server: String, refused: bool },
-}
-
-/// The outcome of resolving one name to addresses.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Resolution {
-    /// Each name tried, with its answer, in order.
-    pub attempts: Vec<(String, Response)>,
-    /// True when no DNS server could be reached at all.
-    pub unreachable: bool,
-}
-
-impl Resolution {
-    /// The first successful attempt.
-    pub fn hit(&self) -> Option<&(String, Response)> {
-        self.attempts.iter().find(|(_, r)| r.is_hit())
-    }
-}
-
-/// Which names to try for `name` from this client: the pod's search path with ndots:5, or the
-/// workstation's resolver (no search list).
-pub fn resolver_candidates(view: &View<'_>, client: &ClientInfo, name: &str) -> Vec<String> {
-    match &client.pod {
-        Some((ns, n)) if dns_policy_is_cluster_first(view.pod(ns, n)) => {
-            dns::candidates(name, &dns::search_list(ns), dns::NDOTS)
-        }
-        _ => vec![name.trim_end_matches('.').to_string()],
-    }
-}
-
-fn dns_policy_is_cluster_first(pod: Option<&Pod>) -> bool {
-    match pod.and_then(|p| p.spec.dns_policy.as_deref()) {
-        Some("Default") | Some("None") => false,
-        _ => pod.is_none_or(|p| p.spec.host_network != Some(true)),
-    }
-}
-
-/// Asks the names in `names` one after another (stopping at the first hit if `stop_at_hit`),
-/// sending each question through the network like any packet.
-pub fn resolve(
-    cluster: &mut Cluster,
-    client: &ClientInfo,
-    names: &[String],
-    qtype: RType,
-    stop_at_hit: bool,
-    trace: &mut Trace,
-) -> Resolution {
-    let path = dns_path(cluster, client, trace);
-    let view = View {
-        store: &cluster.store,
-        ix: &cluster.net.index,
-    };
-    let mut out = Resolution {
-        attempts: Vec::new(),
-        unreachable: false,
-    };
-    for name in names {
-        match &path {
-            DnsPath::Unreachable { server, refused } => {
-                trace.push(
-                    Hop::DnsQuery {
-                        server: server.clone(),
-                        name: name.clone(),
-                        qtype: qtype.as_str().into(),
-                    },
-                    0,
-                );
-                trace.push(
-                    Hop::DnsNoAnswer {
-                        server: server.clone(),
-                        name: name.clone(),
-                    },
-                    if *refused {
-                        latency::HOP_MS
-                    } else {
-                        latency::DNS_TIMEOUT_MS
-                    },
-                );
-                out.unreachable = true;
-                return out;
-            }
-            DnsPath::Server(server) => {
-                trace.push(
-                    Hop::DnsQuery {
-                        server: server.clone(),
-                        name: name.clone(),
-                        qtype: qtype.as_str().into(),
-                    },
-                    0,
-                );
-                let resp = if client.pod.is_some() {
-                    dns::query(&view, name, qtype)
-                } else {
-                    dns::upstream(&view, name, qtype)
-                };
-                trace.push(
-                    Hop::DnsAnswer {
-                        name: name.clone(),
-                        qtype: qtype.as_str().into(),
-                        rcode: resp.rcode.as_str().into(),
-                        answers: resp.answers.iter().map(|r| r.to_string()).collect(),
-                    },
-                    latency::DNS_MS,
-                );
-                let hit = resp.is_hit();
-                out.attempts.push((name.clone(), resp));
-                if hit && stop_at_hit {
-                    break;
-                }
-            }
-        }
-    }
-    out
-}
-
-/// The kube-dns Service path for a pod (kube-proxy to a CoreDNS pod, policies at both ends),
-/// or the workstation's own resolver.
-fn dns_path(cluster: &mut Cluster, client: &ClientInfo, trace: &mut Trace) -> DnsPath {
-    if client.pod.is_none() {
-        return DnsPath::Server(internet::WORKSTATION_RESOLVER.to_string());
-    }
-    cluster.net.index.refresh(&cluster.store);
-    let dns_ip = Ipv4::parse(DNS_SERVICE_IP).unwrap_or(Ipv4(0));
-    let has_service = View {
-        store: &cluster.store,
-        ix: &cluster.net.index,
-    }
-    .service_by_cluster_ip(dns_ip)
-    .is_some();
-    if !has_service {
-        return virtual_dns_path(cluster, client, dns_ip, trace);
-    }
-    let mut sub = Trace::new("", "");
-    let r = connect(cluster, client, dns_ip, 53, Proto::Udp, &mut sub);
-    // Only the interesting part of the transport goes into the trace: where the query went.
-    for h in sub.hops {
-        if !matches!(h.hop, Hop::Connect { .. }) {
-            trace.push(h.hop, 0);
-        }
-    }
-    match r {
-        ConnectResult::Reached(_) => DnsPath::Server(DNS_SERVICE_IP.to_string()),
-        ConnectResult::Refused => DnsPath::Unreachable {
-            server: DNS_SERVICE_IP.into(),
-            refused: true,
-        },
-        ConnectResult::Dropped => DnsPath::Unreachable {
-            server: DNS_SERVICE_IP.into(),
-            refused: false,
-        },
-    }
-}
-
-/// No kube-dns Service in the store (a bare test cluster): CoreDNS is assumed to answer at the
-/// DNS Service IP as a pod `kube-system` / `k8s-app=kube-dns`, still subject to egress policy.
-fn virtual_dns_path(
-    cluster: &Cluster,
-    client: &ClientInfo,
-    dns_ip: Ipv4,
-    trace: &mut Trace,
-) -> DnsPath {
-    let view = View {
-        store: &cluster.store,
-        ix: &cluster.net.index,
-    };
-    let mut coredns = Pod::default();
-    coredns.metadata.name = "coredns".into();
-    coredns.metadata.namespace = Some("kube-system".into());
-    coredns
-        .metadata
-        .labels
-        .insert("k8s-app".into(), "kube-dns".into());
-    let src_pod = client.pod.as_ref().and_then(|(ns, n)| view.pod(ns, n));
-    let mut sub = Trace::new("", "");
-    let ok = check_policies(
-        &view,
-        src_pod,
-        client.ip,
-        client.ip,
-        Some(&coredns),
-        dns_ip,
-        53,
-        Proto::Udp,
-        &mut sub,
-    );
-    for h in sub.hops.into_iter().filter(|h| {
-        !matches!(
-            &h.hop,
-            Hop::Policy {
-                direction: Direction::Ingress,
-                ..
-            }
-        )
-    }) {
-        trace.push(h.hop, 0);
-    }
-    if ok {
-        DnsPath::Server(DNS_SERVICE_IP.to_string())
-    } else {
-        DnsPath::Unreachable {
-            server: DNS_SERVICE_IP.into(),
-            refused: false,
-        }
-    }
-}
-
-/// Resolves a host name the way curl does (A only, search path, first address) or passes an
-/// IP literal through. `Err(true)` means no server was reachable, `Err(false)` no such name.
-pub fn resolve_host(
-    cluster: &mut Cluster,
-    client: &ClientInfo,
-    host: &str,
-    trace: &mut Trace,
-) -> Result<Ipv4, bool> {
-    if let Some(ip) = Ipv4::parse(host) {
-        return Ok(ip);
-    }
-    if host.eq_ignore_ascii_case("localhost") {
-        return Ok(client
-            .pod
-            .as_ref()
-            .map(|_| client.ip)
-            .unwrap_or(Ipv4(0x7f00_0001)));
-    }
-    cluster.net.index.refresh(&cluster.store);
-    let names = resolver_candidates(
-        &View {
-            store: &cluster.store,
-            ix: &cluster.net.index,
-        },
-        client,
-        host,
-    );
-    let r = resolve(cluster, client, &names, RType::A, true, trace);
-    match r
-        .hit()
-        .and_then(|(_, resp)| resp.addresses().first().copied())
-    {
-        Some(ip) => Ok(ip),
-        None => Err(r.unreachable),
-    }
-}
-
-/// True for a negative answer (helper for tools printing failures).
-pub fn is_nxdomain(r: &Response) -> bool {
-    r.rcode == Rcode::NxDomain
 }

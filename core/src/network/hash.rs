@@ -1,5 +1,5 @@
 //! SHA-256 and RFC 4648 base32, implemented here (no crate) because kube-proxy names its
-//! iptables chains `KUBE-SVC-` + base32(sha256(servicePortName + protocol))[:16], and the rules
+//! iptables chains `KUBE-SVC-` + `base32(sha256(servicePortName + protocol))[:16]`, and the rules
 //! a learner sees must carry the same names a real node would.
 
 const K: [u32; 64] = [

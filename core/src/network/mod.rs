@@ -7,9 +7,10 @@
 //! - [`dns`]: the pod resolver (search path, ndots) and CoreDNS's answers; [`internet`]: the
 //!   small simulated outside world.
 //! - [`proxy`]: kube-proxy's choice of endpoint and its `iptables-save` rules.
-//! - [`policy`]: NetworkPolicy verdicts per direction.
-//! - [`flow`]: one connection end to end (routing, proxy, policies, delivery).
-//! - [`env`]: the Service environment variables a container starts with.
+//! - [`policy`]: NetworkPolicy verdicts per direction; [`rules`]: `iptables-save` per node.
+//! - [`flow`]: one connection end to end (routing, proxy, policies, delivery); [`resolver`]:
+//!   search path and the DNS transport.
+//! - [`env`](mod@env): the Service environment variables a container starts with.
 //! - [`trace`]: the hops of a request, in data and in plain words.
 
 pub mod dns;
@@ -21,12 +22,14 @@ pub mod internet;
 pub mod ip;
 pub mod policy;
 pub mod proxy;
+pub mod resolver;
+pub mod rules;
 pub mod trace;
 pub mod view;
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::sim::Time;
+use crate::sim::{Pcg32, Time};
 pub use index::NetIndex;
 pub use ip::{Cidr, Ipv4};
 pub use trace::{Hop, Trace};
@@ -38,6 +41,9 @@ pub const WORKSTATION_IP: &str = "10.10.98.50";
 pub const TRACE_CAPACITY: usize = 500;
 /// Log lines kept per pod for `kubectl logs`.
 pub const LOG_CAPACITY: usize = 1000;
+
+/// PCG stream of the network's PRNG ("network" in ASCII).
+pub const NET_RNG_STREAM: u64 = 0x006e_6574_776f_726b;
 
 /// sessionAffinity memory: which endpoint a client IP is pinned to, per Service port.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -62,15 +68,34 @@ pub struct NetState {
     logs: BTreeMap<(String, String), Vec<String>>,
     pub affinity: BTreeMap<AffinityKey, AffinityEntry>,
     pub index: NetIndex,
+    /// The network's own PRNG, forked from the cluster's on first use, so curl and friends do
+    /// not shift the stream the controllers draw pod names from.
+    rng: Option<Pcg32>,
+    /// Simulated milliseconds network commands spent (timeouts included) since the last
+    /// [`NetState::take_elapsed_ms`]; the session may advance the clock by it.
+    elapsed_ms: u64,
 }
 
 impl NetState {
+    /// The network's PRNG (endpoint choice, ephemeral ports, DNS ids), forked from `parent`
+    /// the first time it is needed.
+    pub fn rng(&mut self, parent: &mut Pcg32) -> &mut Pcg32 {
+        self.rng.get_or_insert_with(|| parent.fork(NET_RNG_STREAM))
+    }
+
     /// Keeps `trace` for the page, dropping the oldest beyond [`TRACE_CAPACITY`].
     pub fn record(&mut self, trace: Trace) {
+        self.elapsed_ms = self.elapsed_ms.saturating_add(trace.elapsed_ms);
         if self.traces.len() == TRACE_CAPACITY {
             self.traces.pop_front();
         }
         self.traces.push_back(trace);
+    }
+
+    /// How long (simulated ms) the network commands since the last call took, e.g. 5001 after
+    /// `curl -m 5` timed out. Tools never move the cluster clock themselves.
+    pub fn take_elapsed_ms(&mut self) -> u64 {
+        std::mem::take(&mut self.elapsed_ms)
     }
 
     /// Hands over the traces recorded since the last drain, oldest first.

@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use super::hash::chain_hash;
 use super::index::ExternalKind;
-use super::ip::Ipv4;
+use super::ip::{Cidr, Ipv4};
 use super::trace::{Hop, Ratio, Trace};
 use super::view::{Backend, View};
 use super::{AffinityEntry, AffinityKey};
@@ -61,6 +61,20 @@ impl SvcPort<'_> {
 
     pub fn ext_chain(&self) -> String {
         format!("KUBE-EXT-{}", chain_hash(&self.hash_input()))
+    }
+
+    pub fn fw_chain(&self) -> String {
+        format!("KUBE-FW-{}", chain_hash(&self.hash_input()))
+    }
+
+    /// True if `loadBalancerSourceRanges` lets `ip` through (no ranges: everyone).
+    fn source_allowed(&self, ip: Ipv4) -> bool {
+        let ranges = &self.svc.spec.load_balancer_source_ranges;
+        ranges.is_empty()
+            || ranges
+                .iter()
+                .filter_map(|r| Cidr::parse(r.trim()))
+                .any(|c| c.contains(ip))
     }
 
     pub fn sep_chain(&self, endpoint: &str) -> String {
@@ -137,83 +151,46 @@ pub fn decide(
     entry: Entry<'_>,
     trace: &mut Trace,
 ) -> ProxyOutcome {
-    let all = view.endpoints(sp.svc, sp.port);
-    let ready: Vec<Backend> = all.iter().filter(|b| b.ready).cloned().collect();
-    let (pool, fallback) = if ready.is_empty() {
-        let t: Vec<Backend> = all
-            .iter()
-            .filter(|b| b.serving && b.terminating)
-            .cloned()
-            .collect();
-        (t, true)
-    } else {
-        (ready, false)
-    };
-    let proxy_node = match entry {
-        Entry::ClusterIp => client.node.clone().unwrap_or_default(),
-        Entry::NodePort { node } | Entry::External { node, .. } => match (&client.node, entry) {
-            (Some(n), Entry::External { .. }) => n.clone(),
-            _ => node.to_string(),
-        },
-    };
-    let external_from_outside = match entry {
-        Entry::ClusterIp => false,
-        Entry::NodePort { .. } => true,
-        Entry::External { .. } => client.node.is_none(),
-    };
-    let local_only = if external_from_outside {
-        sp.external_local()
-    } else {
-        matches!(entry, Entry::ClusterIp) && sp.internal_local()
-    };
-    let mut chains = vec!["KUBE-SERVICES".to_string()];
-    match entry {
-        Entry::NodePort { .. } => {
-            chains.push("KUBE-NODEPORTS".into());
-            chains.push(sp.ext_chain());
-        }
-        Entry::External { .. } => chains.push(sp.ext_chain()),
-        Entry::ClusterIp => {}
+    let (pool, fallback) = usable_endpoints(view, sp);
+    let path = Path::new(client, sp, entry);
+    let Path {
+        node: proxy_node,
+        external: external_from_outside,
+        local_only,
+        mut chains,
+    } = path;
+    if firewall_drops(sp, entry, client, &proxy_node, &mut chains, trace) {
+        return ProxyOutcome::Drop;
     }
     if pool.is_empty() {
-        trace.push(
-            Hop::Refused {
-                reason: format!(
-                    "kube-proxy on {proxy_node}: \"{} has no endpoints\" (REJECT, ICMP port unreachable)",
-                    sp.name()
-                ),
-            },
-            0,
+        let reason = format!(
+            "kube-proxy on {proxy_node}: \"{} has no endpoints\" (REJECT, ICMP port unreachable)",
+            sp.name()
         );
+        trace.push(Hop::Refused { reason }, 0);
         return ProxyOutcome::Reject;
     }
-    let pool: Vec<Backend> = if local_only {
-        pool.into_iter()
+    let pool: Vec<Backend> = match local_only {
+        true => pool
+            .into_iter()
             .filter(|b| b.node.as_deref() == Some(proxy_node.as_str()))
-            .collect()
-    } else {
-        pool
+            .collect(),
+        false => pool,
     };
-    chains.push(if local_only {
-        sp.svl_chain()
-    } else {
-        sp.svc_chain()
+    chains.push(match local_only {
+        true => sp.svl_chain(),
+        false => sp.svc_chain(),
     });
     if pool.is_empty() {
-        let policy = if external_from_outside {
-            "externalTrafficPolicy"
-        } else {
-            "internalTrafficPolicy"
+        let policy = match external_from_outside {
+            true => "externalTrafficPolicy",
+            false => "internalTrafficPolicy",
         };
-        trace.push(
-            Hop::Dropped {
-                reason: format!(
-                    "kube-proxy on {proxy_node}: \"{} has no local endpoints\" ({policy}: Local, DROP)",
-                    sp.name()
-                ),
-            },
-            0,
+        let reason = format!(
+            "kube-proxy on {proxy_node}: \"{} has no local endpoints\" ({policy}: Local, DROP)",
+            sp.name()
         );
+        trace.push(Hop::Dropped { reason }, 0);
         return ProxyOutcome::Drop;
     }
     let (idx, sticky) = pick(ctx, client, sp, &pool);
@@ -248,6 +225,96 @@ pub fn decide(
         trace,
     );
     ProxyOutcome::Forward { backend, source }
+}
+
+/// `loadBalancerSourceRanges`: LoadBalancer traffic passes `KUBE-FW-*`, which drops sources
+/// outside the ranges. Returns true if the packet was dropped.
+fn firewall_drops(
+    sp: SvcPort<'_>,
+    entry: Entry<'_>,
+    client: &Client,
+    proxy_node: &str,
+    chains: &mut Vec<String>,
+    trace: &mut Trace,
+) -> bool {
+    let firewalled = matches!(
+        entry,
+        Entry::External {
+            kind: ExternalKind::LoadBalancer,
+            ..
+        }
+    ) && !sp.svc.spec.load_balancer_source_ranges.is_empty();
+    if firewalled {
+        chains.insert(1, sp.fw_chain());
+        if !sp.source_allowed(client.ip) {
+            let ranges = sp.svc.spec.load_balancer_source_ranges.join(", ");
+            let reason = format!(
+                "kube-proxy on {proxy_node}: {} is not in loadBalancerSourceRanges ({ranges}) of {} (KUBE-FW, DROP)",
+                client.ip,
+                sp.name()
+            );
+            trace.push(Hop::Dropped { reason }, 0);
+            return true;
+        }
+    }
+    false
+}
+
+/// Ready endpoints, or (none ready) the serving-and-terminating ones; true in the latter case.
+fn usable_endpoints(view: &View<'_>, sp: SvcPort<'_>) -> (Vec<Backend>, bool) {
+    let all = view.endpoints(sp.svc, sp.port);
+    let ready: Vec<Backend> = all.iter().filter(|b| b.ready).cloned().collect();
+    if !ready.is_empty() {
+        return (ready, false);
+    }
+    let terminating = all
+        .into_iter()
+        .filter(|b| b.serving && b.terminating)
+        .collect();
+    (terminating, true)
+}
+
+/// Where the packet meets kube-proxy: on which node, whether it came from outside the cluster,
+/// whether a Local traffic policy restricts it to that node, and the chains walked so far.
+struct Path {
+    node: String,
+    external: bool,
+    local_only: bool,
+    chains: Vec<String>,
+}
+
+impl Path {
+    fn new(client: &Client, sp: SvcPort<'_>, entry: Entry<'_>) -> Path {
+        // Pods reach external addresses through their own node's rules.
+        let node = match (entry, &client.node) {
+            (Entry::ClusterIp, n) => n.clone().unwrap_or_default(),
+            (Entry::External { .. }, Some(n)) => n.clone(),
+            (Entry::NodePort { node } | Entry::External { node, .. }, _) => node.to_string(),
+        };
+        let external = match entry {
+            Entry::ClusterIp => false,
+            Entry::NodePort { .. } => true,
+            Entry::External { .. } => client.node.is_none(),
+        };
+        let local_only = if external {
+            sp.external_local()
+        } else {
+            matches!(entry, Entry::ClusterIp) && sp.internal_local()
+        };
+        let mut chains = vec!["KUBE-SERVICES".to_string()];
+        if matches!(entry, Entry::NodePort { .. }) {
+            chains.push("KUBE-NODEPORTS".into());
+        }
+        if !matches!(entry, Entry::ClusterIp) {
+            chains.push(sp.ext_chain());
+        }
+        Path {
+            node,
+            external,
+            local_only,
+            chains,
+        }
+    }
 }
 
 /// The endpoint index: the pinned one under ClientIP affinity, else a uniform draw.

@@ -2,10 +2,13 @@
 //! objects (pods, Services, chains, policies) and never screen positions, so the terminal's
 //! `explain`, the tests and the page's animation all read the same data.
 //!
-//! Timings are simulated milliseconds from the start of the command, fixed per hop kind (see
+//! Traces serialize to JSON (`{"kind": "KubeProxy", …}` per hop) for front ends that want them
+//! as data. Timings are simulated milliseconds from the start of the command, fixed per hop kind (see
 //! [`latency`]), so a trace is a pure function of the cluster state and the PRNG.
 
 use std::fmt;
+
+use serde::Serialize;
 
 /// Fixed simulated latencies, in milliseconds.
 pub mod latency {
@@ -20,7 +23,7 @@ pub mod latency {
 }
 
 /// A probability written the way iptables rules read: `1/3`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub struct Ratio {
     pub num: u32,
     pub den: u32,
@@ -32,7 +35,7 @@ impl fmt::Display for Ratio {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 pub enum Proto {
     Tcp,
     Udp,
@@ -51,7 +54,8 @@ impl Proto {
 }
 
 /// What a destination address turned out to be.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind")]
 pub enum Target {
     /// A Service's cluster IP (`ns/name`).
     ClusterIp { service: String },
@@ -72,7 +76,8 @@ pub enum Target {
 }
 
 /// A NetworkPolicy decision at one end of a flow.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind")]
 pub enum PolicyOutcome {
     /// No policy selects the pod for this direction.
     NotIsolated,
@@ -84,14 +89,15 @@ pub enum PolicyOutcome {
     Denied { isolated_by: Vec<String> },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 pub enum Direction {
     Egress,
     Ingress,
 }
 
 /// One step of a request.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind")]
 pub enum Hop {
     /// The resolver asks `server` about `name`.
     DnsQuery {
@@ -160,7 +166,7 @@ pub enum Hop {
     Timeout { after_ms: u64 },
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct TimedHop {
     /// Milliseconds since the command started.
     pub at_ms: u64,
@@ -168,7 +174,7 @@ pub struct TimedHop {
 }
 
 /// Every hop of one command's network activity.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
 pub struct Trace {
     /// `default/origin-5b945ff9c5-ncx9r` or `workstation`.
     pub origin: String,
@@ -237,6 +243,11 @@ fn describe(hop: &Hop) -> String {
                     "the name exists but has no such record"
                 };
                 format!("DNS: {qtype} {name} -> {rcode} ({meaning})")
+            } else if answers.iter().any(|a| a.starts_with("CNAME ")) {
+                format!(
+                    "DNS: {qtype} {name} -> {rcode}: {}\n(a CNAME: an ExternalName Service redirects in DNS only, nothing is proxied)",
+                    answers.join(", ")
+                )
             } else {
                 format!("DNS: {qtype} {name} -> {rcode}: {}", answers.join(", "))
             }
@@ -379,5 +390,35 @@ fn describe_policy(direction: Direction, pod: &str, outcome: &PolicyOutcome) -> 
             "NetworkPolicy {dir} {pod}: isolated by {}, no rule matched -> drop",
             isolated_by.join(", ")
         ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn traces_are_json_for_front_ends() {
+        let mut t = Trace::new("default/client", "curl web");
+        t.push(
+            Hop::Policy {
+                direction: Direction::Ingress,
+                pod: "default/web-1".into(),
+                outcome: PolicyOutcome::Allowed {
+                    policy: "default/allow".into(),
+                    rule: 0,
+                },
+            },
+            1,
+        );
+        t.push(Hop::Timeout { after_ms: 5001 }, 0);
+        let json = serde_json::to_string(&t).unwrap_or_default();
+        assert_eq!(
+            json,
+            r#"{"origin":"default/client","command":"curl web","hops":[{"at_ms":0,"hop":{"kind":"Policy","direction":"Ingress","pod":"default/web-1","outcome":{"kind":"Allowed","policy":"default/allow","rule":0}}},{"at_ms":1,"hop":{"kind":"Timeout","after_ms":5001}}],"elapsed_ms":1}"#
+        );
+        assert!(t
+            .explain()
+            .contains("allowed by default/allow (ingress rule 1)"));
     }
 }

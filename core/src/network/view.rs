@@ -126,11 +126,16 @@ impl<'a> View<'a> {
             let Some(number) = number else { continue };
             let c = &ep.conditions;
             let ready = c.ready.unwrap_or(true);
+            // Slices written without nodeName still place the endpoint through its pod.
+            let node = ep.node_name.clone().or_else(|| {
+                let (pns, pname) = pod_key.as_ref()?;
+                self.pod(pns, pname)?.spec.node_name.clone()
+            });
             for ip in ep.addresses.iter().filter_map(|a| Ipv4::parse(a)) {
                 out.push(Backend {
                     ip,
                     port: number,
-                    node: ep.node_name.clone(),
+                    node: node.clone(),
                     pod: pod_key.clone(),
                     hostname: ep.hostname.clone(),
                     ready,
@@ -171,10 +176,14 @@ impl<'a> View<'a> {
                 let (Some(number), Some(ip)) = (number, Ipv4::parse(&addr.ip)) else {
                     continue;
                 };
+                let node = addr.node_name.clone().or_else(|| {
+                    let (pns, pname) = pod_key.as_ref()?;
+                    self.pod(pns, pname)?.spec.node_name.clone()
+                });
                 out.push(Backend {
                     ip,
                     port: number,
-                    node: addr.node_name.clone(),
+                    node,
                     pod: pod_key,
                     hostname: addr.hostname.clone(),
                     ready,

@@ -45,6 +45,12 @@ fn parse(args: &[String]) -> Result<Opts, CommandOutput> {
     let mut i = 0;
     let bad =
         |opt: &str| CommandOutput::stderr(format!("curl: option {opt}: is unknown\n{TRY_HELP}"), 2);
+    let not_number = |opt: &str| {
+        CommandOutput::stderr(
+            format!("curl: option {opt}: expected a proper numerical parameter\n{TRY_HELP}"),
+            2,
+        )
+    };
     let missing = |opt: &str| {
         CommandOutput::stderr(
             format!("curl: option {opt}: requires parameter\n{TRY_HELP}"),
@@ -108,10 +114,11 @@ fn parse(args: &[String]) -> Result<Opts, CommandOutput> {
                     }
                 }
                 "-m" | "--max-time" => {
-                    o.max_time_ms = Some(seconds_ms(&value()?).ok_or_else(|| bad(&name))?)
+                    o.max_time_ms = Some(seconds_ms(&value()?).ok_or_else(|| not_number(&name))?)
                 }
                 "--connect-timeout" => {
-                    o.connect_timeout_ms = Some(seconds_ms(&value()?).ok_or_else(|| bad(&name))?)
+                    o.connect_timeout_ms =
+                        Some(seconds_ms(&value()?).ok_or_else(|| not_number(&name))?)
                 }
                 "-o" | "--output" => o.output = Some(value()?),
                 "-X" | "--request" => o.method = Some(value()?),
@@ -159,14 +166,12 @@ pub fn run(
         );
         return out;
     }
-    let Some(mut url) = Url::parse(&raw) else {
-        fail(
-            &mut out,
-            &o,
-            3,
-            "URL rejected: Malformed input to a URL function",
-        );
-        return out;
+    let mut url = match Url::parse_why(&raw) {
+        Ok(url) => url,
+        Err(why) => {
+            fail(&mut out, &o, 3, why);
+            return out;
+        }
     };
     let ua = o
         .user_agent

@@ -3,26 +3,26 @@
 //! do to curl.
 
 use super::Toolbox;
-use crate::cluster::net::DNS_SERVICE_IP;
 use crate::cluster::Cluster;
 use crate::network::dns::{RData, RType, Rcode, Record, Response};
-use crate::network::flow::{self, ClientInfo, Resolution};
-use crate::network::internet::WORKSTATION_RESOLVER;
+use crate::network::flow::ClientInfo;
+use crate::network::resolver::{self, Resolution};
 use crate::network::view::View;
 use crate::network::{Ipv4, Trace};
 use crate::CommandOutput;
 
-fn server_of(client: &ClientInfo) -> &'static str {
-    if client.pod.is_some() {
-        DNS_SERVICE_IP
-    } else {
-        WORKSTATION_RESOLVER
-    }
+fn server_of(cluster: &mut Cluster, client: &ClientInfo) -> &'static str {
+    cluster.net.index.refresh(&cluster.store);
+    let view = View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    resolver::dns_server(&view, client)
 }
 
 fn candidates(cluster: &mut Cluster, client: &ClientInfo, name: &str) -> Vec<String> {
     cluster.net.index.refresh(&cluster.store);
-    flow::resolver_candidates(
+    resolver::resolver_candidates(
         &View {
             store: &cluster.store,
             ix: &cluster.net.index,
@@ -87,7 +87,10 @@ pub fn nslookup(
             1,
         );
     };
-    let server = server_of(client);
+    let server = server_of(cluster, client);
+    if toolbox == Toolbox::BusyboxLegacy {
+        return legacy_nslookup(cluster, client, &name, trace);
+    }
     if toolbox.bind_nslookup() {
         bind_nslookup(cluster, client, &name, qtype, server, trace)
     } else {
@@ -110,7 +113,7 @@ fn bind_nslookup(
     } else {
         candidates(cluster, client, name)
     };
-    let r = flow::resolve(cluster, client, &names, qtype, false, trace);
+    let r = resolver::resolve(cluster, client, &names, qtype, false, trace);
     if r.unreachable {
         return CommandOutput {
             chunks: vec![(
@@ -185,7 +188,7 @@ fn busybox_nslookup(
     };
     let mut replies: Vec<(String, Response)> = Vec::new();
     for t in types {
-        let r: Resolution = flow::resolve(cluster, client, &names, t, false, trace);
+        let r: Resolution = resolver::resolve(cluster, client, &names, t, false, trace);
         if r.unreachable {
             return CommandOutput {
                 chunks: vec![(
@@ -226,6 +229,64 @@ fn busybox_nslookup(
     let mut out = CommandOutput::stdout(s);
     out.exit_code = i32::from(failed || !hit);
     out
+}
+
+/// BusyBox ≤ 1.28: resolves through the C library (search path, ndots) and names every address
+/// by its PTR record, the server included.
+fn legacy_nslookup(
+    cluster: &mut Cluster,
+    client: &ClientInfo,
+    name: &str,
+    trace: &mut Trace,
+) -> CommandOutput {
+    let ptr_of = |cluster: &mut Cluster, ip: Ipv4, trace: &mut Trace| -> String {
+        let r = resolver::resolve(
+            cluster,
+            client,
+            &[ip.reverse_name()],
+            RType::Ptr,
+            true,
+            trace,
+        );
+        match r.hit().and_then(|(_, resp)| resp.answers.first()) {
+            Some(Record {
+                data: RData::Ptr(t),
+                ..
+            }) => format!("{ip} {}", t.trim_end_matches('.')),
+            _ => ip.to_string(),
+        }
+    };
+    let server = server_of(cluster, client);
+    let server_ip = Ipv4::parse(server).unwrap_or(Ipv4(0));
+    let addresses: Vec<Ipv4> = match Ipv4::parse(name) {
+        Some(ip) => vec![ip],
+        None => {
+            let names = candidates(cluster, client, name);
+            let r = resolver::resolve(cluster, client, &names, RType::A, true, trace);
+            r.hit()
+                .map(|(_, resp)| resp.addresses())
+                .unwrap_or_default()
+        }
+    };
+    let mut s = format!(
+        "Server:    {server}\nAddress 1: {}\n\n",
+        ptr_of(cluster, server_ip, trace)
+    );
+    if addresses.is_empty() {
+        let mut out = CommandOutput::stdout(s);
+        out.err(format!("nslookup: can't resolve '{name}'\n"));
+        out.exit_code = 1;
+        return out;
+    }
+    s.push_str(&format!("Name:      {name}\n"));
+    for (i, ip) in addresses.into_iter().enumerate() {
+        s.push_str(&format!(
+            "Address {}: {}\n",
+            i + 1,
+            ptr_of(cluster, ip, trace)
+        ));
+    }
+    CommandOutput::stdout(s)
 }
 
 pub fn dig(
@@ -270,7 +331,7 @@ pub fn dig(
     } else {
         vec![qname.trim_end_matches('.').to_string()]
     };
-    let r = flow::resolve(cluster, client, &names, qtype, true, trace);
+    let r = resolver::resolve(cluster, client, &names, qtype, true, trace);
     if r.unreachable {
         return CommandOutput {
             chunks: vec![(
@@ -291,59 +352,90 @@ pub fn dig(
             .collect();
         return CommandOutput::stdout(lines);
     }
-    let version = if client.pod.is_some() {
-        "9.20.4"
-    } else {
-        "9.18.30-0ubuntu0.24.04.2"
+    let report = DigReport {
+        version: if client.pod.is_some() {
+            "9.20.4"
+        } else {
+            "9.18.30-0ubuntu0.24.04.2"
+        },
+        server: server_of(cluster, client),
+        id: cluster.net.rng(&mut cluster.rng).below(65_536),
+        when: super::http::when_date(cluster.now),
+        args: args.join(" "),
+        asked: &asked,
+        qtype,
+        resp: &resp,
     };
-    let server = server_of(client);
-    let id = cluster.rng.below(65_536);
-    let flags = if resp.authoritative {
-        "qr aa rd"
-    } else {
-        "qr rd ra"
-    };
-    let mut s = format!(
-        "\n; <<>> DiG {version} <<>> {}\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {}, id: {id}\n;; flags: {flags}; QUERY: 1, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: {}\n",
-        args.join(" "),
-        resp.rcode.as_str(),
-        resp.answers.len(),
-        resp.authority.len(),
-        resp.additional.len() + 1
-    );
-    if resp.authoritative {
-        s.push_str(";; WARNING: recursion requested but not available\n");
-    }
-    s.push_str(&format!("\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n;; QUESTION SECTION:\n;{asked}.\t\t\tIN\t{}\n", qtype.as_str()));
-    for (title, recs) in [
-        ("ANSWER", &resp.answers),
-        ("AUTHORITY", &resp.authority),
-        ("ADDITIONAL", &resp.additional),
-    ] {
-        if !recs.is_empty() {
-            s.push_str(&format!("\n;; {title} SECTION:\n"));
-            for rec in recs.iter() {
-                s.push_str(&rec.zone_line());
-                s.push('\n');
+    CommandOutput::stdout(report.render())
+}
+
+/// dig's full output for one answer.
+struct DigReport<'a> {
+    version: &'static str,
+    server: &'static str,
+    id: u32,
+    when: String,
+    args: String,
+    asked: &'a str,
+    qtype: RType,
+    resp: &'a Response,
+}
+
+impl DigReport<'_> {
+    fn render(&self) -> String {
+        let DigReport {
+            version,
+            server,
+            id,
+            when,
+            args,
+            asked,
+            qtype,
+            resp,
+        } = self;
+        let flags = if resp.authoritative {
+            "qr aa rd"
+        } else {
+            "qr rd ra"
+        };
+        let mut s = format!(
+            "\n; <<>> DiG {version} <<>> {args}\n;; global options: +cmd\n;; Got answer:\n;; ->>HEADER<<- opcode: QUERY, status: {}, id: {id}\n;; flags: {flags}; QUERY: 1, ANSWER: {}, AUTHORITY: {}, ADDITIONAL: {}\n",
+            resp.rcode.as_str(),
+            resp.answers.len(),
+            resp.authority.len(),
+            resp.additional.len() + 1
+        );
+        if resp.authoritative {
+            s.push_str(";; WARNING: recursion requested but not available\n");
+        }
+        s.push_str(&format!("\n;; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232\n;; QUESTION SECTION:\n;{asked}.\t\t\tIN\t{}\n", qtype.as_str()));
+        let sections = [
+            ("ANSWER", &resp.answers),
+            ("AUTHORITY", &resp.authority),
+            ("ADDITIONAL", &resp.additional),
+        ];
+        for (title, recs) in sections {
+            if !recs.is_empty() {
+                s.push_str(&format!("\n;; {title} SECTION:\n"));
+                for rec in recs.iter() {
+                    s.push_str(&rec.zone_line());
+                    s.push('\n');
+                }
             }
         }
-    }
-    let size = 12
-        + asked.len()
-        + 6
-        + 11
-        + resp
+        // Roughly the wire size: header, question, OPT record and each record's fixed part.
+        let records = resp
             .answers
             .iter()
             .chain(&resp.authority)
-            .chain(&resp.additional)
-            .map(|r| 12 + r.rdata_text().len())
-            .sum::<usize>();
-    s.push_str(&format!(
-        "\n;; Query time: 0 msec\n;; SERVER: {server}#53({server}) (UDP)\n;; WHEN: {}\n;; MSG SIZE  rcvd: {size}\n\n",
-        super::http::when_date(cluster.now)
-    ));
-    CommandOutput::stdout(s)
+            .chain(&resp.additional);
+        let size =
+            12 + asked.len() + 6 + 11 + records.map(|r| 12 + r.rdata_text().len()).sum::<usize>();
+        s.push_str(&format!(
+            "\n;; Query time: 0 msec\n;; SERVER: {server}#53({server}) (UDP)\n;; WHEN: {when}\n;; MSG SIZE  rcvd: {size}\n\n"
+        ));
+        s
+    }
 }
 
 pub fn host(
@@ -373,7 +465,7 @@ pub fn host(
     } else {
         candidates(cluster, client, &name)
     };
-    let r = flow::resolve(cluster, client, &names, qtype, true, trace);
+    let r = resolver::resolve(cluster, client, &names, qtype, true, trace);
     if r.unreachable {
         return CommandOutput {
             chunks: vec![(

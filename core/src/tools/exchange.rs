@@ -8,6 +8,7 @@ use crate::api::Node;
 use crate::cluster::Cluster;
 use crate::network::flow::{self, ClientInfo, ConnectResult, Reached};
 use crate::network::internet::Host;
+use crate::network::resolver;
 use crate::network::trace::{Hop, Proto};
 use crate::network::{Ipv4, Trace};
 
@@ -25,12 +26,20 @@ pub struct Url {
 
 impl Url {
     pub fn parse(s: &str) -> Option<Url> {
+        Url::parse_why(s).ok()
+    }
+
+    /// Like [`Url::parse`], with curl's reason when the URL is rejected.
+    pub fn parse_why(s: &str) -> Result<Url, &'static str> {
+        if s.is_empty() {
+            return Err("URL using bad/illegal format or missing URL");
+        }
         let (https, rest) = if let Some(r) = s.strip_prefix("https://") {
             (true, r)
         } else if let Some(r) = s.strip_prefix("http://") {
             (false, r)
         } else if s.contains("://") {
-            return None;
+            return Err("Unsupported protocol");
         } else {
             (false, s)
         };
@@ -45,13 +54,18 @@ impl Url {
         };
         let authority = authority.rsplit('@').next().unwrap_or(authority);
         let (host, port, explicit) = match authority.rsplit_once(':') {
-            Some((h, p)) => (h, p.parse::<u16>().ok()?, true),
+            Some((h, p)) => {
+                let port = p.parse::<u16>().map_err(|_| {
+                    "URL rejected: Port number was not a decimal number between 0 and 65535"
+                })?;
+                (h, port, true)
+            }
             None => (authority, if https { 443 } else { 80 }, false),
         };
         if host.is_empty() {
-            return None;
+            return Err("URL rejected: No host part in the URL");
         }
-        Some(Url {
+        Ok(Url {
             https,
             host: host.to_string(),
             port,
@@ -98,7 +112,7 @@ pub fn fetch(
     insecure: bool,
     trace: &mut Trace,
 ) -> Outcome {
-    let ip = match flow::resolve_host(cluster, client, &url.host, trace) {
+    let ip = match resolver::resolve_host(cluster, client, &url.host, trace) {
         Ok(ip) => ip,
         Err(unreachable) => return Outcome::NoResolve { unreachable },
     };
@@ -111,7 +125,7 @@ pub fn fetch(
 
 /// Ephemeral source port for the client side of a connection.
 fn ephemeral_port(cluster: &mut Cluster) -> u32 {
-    32_768 + cluster.rng.below(28_232)
+    32_768 + cluster.net.rng(&mut cluster.rng).below(28_232)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -125,28 +139,15 @@ fn answer(
     insecure: bool,
     trace: &mut Trace,
 ) -> Outcome {
-    let (server, pod) = match &reached {
+    if let Reached::Internet { host, .. } = &reached {
+        return internet(*host, ip, url, req, cluster, trace);
+    }
+    let server = server_at(cluster, &reached, Proto::Tcp);
+    let pod = match &reached {
         Reached::Pod {
-            namespace,
-            name,
-            port,
-            ..
-        } => {
-            let server = cluster
-                .store
-                .get_typed::<crate::api::Pod>(namespace, name)
-                .and_then(|p| images::listener(p, *port, Proto::Tcp));
-            (server, Some((namespace.clone(), name.clone())))
-        }
-        Reached::Node { node, port, .. } => {
-            let cp = cluster.store.get_typed::<Node>("", node).is_some_and(|n| {
-                n.metadata
-                    .labels
-                    .contains_key("node-role.kubernetes.io/control-plane")
-            });
-            (images::node_listener(cp, *port), None)
-        }
-        Reached::Internet { host, .. } => return internet(*host, ip, url, req, cluster, trace),
+            namespace, name, ..
+        } => Some((namespace.clone(), name.clone())),
+        _ => None,
     };
     let Some(server) = server else {
         let (what, port) = match &reached {
@@ -167,35 +168,8 @@ fn answer(
         );
         return Outcome::Refused { ip };
     };
-    if url.https && !server.tls() {
-        trace.push(
-            Hop::Refused {
-                reason: "TLS handshake sent to a plain-HTTP server".into(),
-            },
-            1,
-        );
-        return Outcome::TlsToPlain { ip };
-    }
-    if url.https && !insecure {
-        trace.push(Hop::Refused { reason: "the server's certificate is signed by the cluster CA, which this client does not trust".into() }, 1);
-        return Outcome::UntrustedCert { ip };
-    }
-    if server == Server::CoreDns
-        && !matches!(
-            reached,
-            Reached::Pod {
-                port: 8080 | 8181 | 9153,
-                ..
-            }
-        )
-    {
-        trace.push(
-            Hop::Refused {
-                reason: "the server speaks DNS, not HTTP, and closed the connection".into(),
-            },
-            1,
-        );
-        return Outcome::EmptyReply { ip };
+    if let Some(failed) = handshake(&server, &reached, url, insecure, ip, trace) {
+        return failed;
     }
     let (seen, pod_ip) = match &reached {
         Reached::Pod { source, ip, .. } => (*source, ip.to_string()),
@@ -235,6 +209,100 @@ fn answer(
         1,
     );
     Outcome::Answer { ip, response }
+}
+
+/// The server a reached pod or node runs on the port, if any.
+pub fn server_at(cluster: &Cluster, reached: &Reached, proto: Proto) -> Option<Server> {
+    match reached {
+        Reached::Pod {
+            namespace,
+            name,
+            port,
+            ..
+        } => cluster
+            .store
+            .get_typed::<crate::api::Pod>(namespace, name)
+            .and_then(|p| images::listener(p, *port, proto)),
+        Reached::Node { node, port, .. } => {
+            let cp = cluster.store.get_typed::<Node>("", node).is_some_and(|n| {
+                n.metadata
+                    .labels
+                    .contains_key("node-role.kubernetes.io/control-plane")
+            });
+            images::node_listener(cp, *port).or_else(|| proxy_health(cluster, node, *port))
+        }
+        Reached::Internet { .. } => None,
+    }
+}
+
+/// kube-proxy's health-check server for the LoadBalancer Service owning `port`, if any. Scans
+/// the Services: only reached for node ports nothing else claims.
+fn proxy_health(cluster: &Cluster, node: &str, port: i32) -> Option<Server> {
+    let svc = cluster
+        .store
+        .list_typed::<crate::api::Service>(None)
+        .find(|s| s.spec.health_check_node_port == Some(port))?;
+    let view = crate::network::view::View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    let mut local: Vec<Ipv4> = svc
+        .spec
+        .ports
+        .iter()
+        .flat_map(|p| view.endpoints(svc, p))
+        .filter(|b| b.ready && b.node.as_deref() == Some(node))
+        .map(|b| b.ip)
+        .collect();
+    local.sort();
+    local.dedup();
+    Some(Server::ProxyHealth {
+        namespace: svc.metadata.namespace.clone().unwrap_or_default(),
+        name: svc.metadata.name.clone(),
+        local_endpoints: local.len(),
+    })
+}
+
+/// TLS and protocol mismatches between what the client speaks and what the server expects.
+fn handshake(
+    server: &Server,
+    reached: &Reached,
+    url: &Url,
+    insecure: bool,
+    ip: Ipv4,
+    trace: &mut Trace,
+) -> Option<Outcome> {
+    if url.https && !server.tls() {
+        trace.push(
+            Hop::Refused {
+                reason: "TLS handshake sent to a plain-HTTP server".into(),
+            },
+            1,
+        );
+        return Some(Outcome::TlsToPlain { ip });
+    }
+    if url.https && !insecure {
+        trace.push(Hop::Refused { reason: "the server's certificate is signed by the cluster CA, which this client does not trust".into() }, 1);
+        return Some(Outcome::UntrustedCert { ip });
+    }
+    if *server == Server::CoreDns
+        && !matches!(
+            reached,
+            Reached::Pod {
+                port: 8080 | 8181 | 9153,
+                ..
+            }
+        )
+    {
+        trace.push(
+            Hop::Refused {
+                reason: "the server speaks DNS, not HTTP, and closed the connection".into(),
+            },
+            1,
+        );
+        return Some(Outcome::EmptyReply { ip });
+    }
+    None
 }
 
 /// What a TLS-only port (the apiserver) says to plain HTTP.

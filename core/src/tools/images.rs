@@ -6,10 +6,13 @@
 //!   the seed lab uses) and the request. With `NAME_APPLICATION` naming a kubeanimals character,
 //!   the lab's image answers with that character's picture instead.
 //! - `nginx` (`nginx:1.2x`): port 80, the welcome page on `/`, 404 elsewhere, access log lines.
+//! - `httpd`: port 80, Apache's "It works!" page.
 //! - `hashicorp/http-echo`: port 5678 (or `-listen=:N`), answers its `-text`.
 //! - agnhost `netexec` (8080, `/hostname`, `/echo?msg=`, `/clientip`) and `serve-hostname` (9376).
 //! - CoreDNS: DNS on 53, `/health` on 8080, `/ready` on 8181, metrics on 9153.
-//! - Nodes: the apiserver on the control plane's 6443 (TLS).
+//! - Nodes: the apiserver on the control plane's 6443 (TLS); kube-proxy's health check on each
+//!   `externalTrafficPolicy: Local` LoadBalancer's `healthCheckNodePort` (200 with local
+//!   endpoints, else 503).
 //!
 //! Anything else (netshoot, busybox, curl, an unknown `myapp:1.0`) listens on nothing, so a
 //! Service pointing at it gets `Connection refused`: declaring a containerPort does not start a
@@ -32,6 +35,8 @@ pub enum Server {
     Nginx {
         version: String,
     },
+    /// Apache httpd's stock "It works!" page.
+    Httpd,
     HttpEcho {
         text: String,
     },
@@ -39,6 +44,12 @@ pub enum Server {
     ServeHostname,
     CoreDns,
     Apiserver,
+    /// kube-proxy's health check on a LoadBalancer Service's `healthCheckNodePort`.
+    ProxyHealth {
+        namespace: String,
+        name: String,
+        local_endpoints: usize,
+    },
 }
 
 impl Server {
@@ -143,6 +154,9 @@ pub fn container_server(c: &Container) -> Option<(Server, i32)> {
             port,
         ));
     }
+    if last == "httpd" {
+        return Some((Server::Httpd, 80));
+    }
     if last == "http-echo" {
         let text = flag(c, &["-text", "--text"])
             .unwrap_or("")
@@ -211,6 +225,7 @@ pub fn serve(server: &Server, req: &Request, ctx: &ServeCtx<'_>) -> Response {
     match server {
         Server::Whoami { legacy, name, animal } => whoami(*legacy, name.as_deref(), animal.as_deref(), req, ctx),
         Server::Nginx { version } => nginx(version, req, ctx),
+        Server::Httpd => httpd(req, ctx),
         Server::HttpEcho { text } => {
             let mut r = go_text(format!("{text}\n"), ctx.now);
             r.headers.insert(0, ("X-App-Name".into(), "http-echo".into()));
@@ -230,6 +245,25 @@ pub fn serve(server: &Server, req: &Request, ctx: &ServeCtx<'_>) -> Response {
             _ => go_status(404, "404 page not found\n", ctx.now),
         },
         Server::Apiserver => apiserver(req, ctx),
+        Server::ProxyHealth {
+            namespace,
+            name,
+            local_endpoints,
+        } => {
+            let body = format!(
+                "{{\"service\":{{\"namespace\":\"{namespace}\",\"name\":\"{name}\"}},\"localEndpoints\":{local_endpoints},\"serviceProxyHealthy\":true}}"
+            );
+            Response {
+                status: if *local_endpoints > 0 { 200 } else { 503 },
+                headers: vec![
+                    ("Content-Type".into(), "application/json".into()),
+                    ("X-Content-Type-Options".into(), "nosniff".into()),
+                    ("Date".into(), http_date(ctx.now)),
+                    ("Content-Length".into(), body.len().to_string()),
+                ],
+                body,
+            }
+        }
     }
 }
 
@@ -262,6 +296,14 @@ fn whoami(
     if let Some(pic) = animal.and_then(art::picture).filter(|_| legacy) {
         return go_text(pic.trim_start_matches('\n').to_string(), ctx.now);
     }
+    if !legacy {
+        match req.path() {
+            "/api" => return whoami_api(name, req, ctx),
+            "/bench" => return go_text("1".into(), ctx.now),
+            "/health" => return go_text(String::new(), ctx.now),
+            _ => {}
+        }
+    }
     let mut body = String::new();
     if let Some(n) = name.filter(|_| !legacy) {
         body.push_str(&format!("Name: {n}\n"));
@@ -281,7 +323,20 @@ fn whoami(
     if !req.user_agent.is_empty() {
         body.push_str(&format!("User-Agent: {}\n", req.user_agent));
     }
-    let mut others = req.headers.clone();
+    // Go's Request.Write: Host, User-Agent, Content-Length, then the other headers by name.
+    let mut others: Vec<(String, String)> = req
+        .headers
+        .iter()
+        .filter(|(k, _)| !k.eq_ignore_ascii_case("content-length"))
+        .cloned()
+        .collect();
+    if let Some((_, len)) = req
+        .headers
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case("content-length"))
+    {
+        body.push_str(&format!("Content-Length: {len}\n"));
+    }
     others.sort();
     for (k, v) in others {
         body.push_str(&format!("{k}: {v}\n"));
@@ -289,6 +344,40 @@ fn whoami(
     body.push('\n');
     body.push_str(&req.body);
     go_text(body, ctx.now)
+}
+
+/// whoami's `/api`: Go's `json.Encoder` output of its `Data` struct, fields in declaration order.
+fn whoami_api(name: Option<&str>, req: &Request, ctx: &ServeCtx<'_>) -> Response {
+    let q = |s: &str| serde_json::Value::String(s.to_string()).to_string();
+    let mut headers: Vec<(String, String)> = req.headers.clone();
+    headers.push(("User-Agent".into(), req.user_agent.clone()));
+    headers.sort();
+    let headers: Vec<String> = headers
+        .iter()
+        .map(|(k, v)| format!("{}:[{}]", q(k), q(v)))
+        .collect();
+    let ips = ["127.0.0.1", "::1", ctx.pod_ip].map(q).join(",");
+    let mut body = format!(
+        "{{\"hostname\":{},\"ip\":[{ips}],\"headers\":{{{}}},\"url\":{},\"host\":{},\"method\":{}",
+        q(ctx.pod_name),
+        headers.join(","),
+        q(&req.target),
+        q(&req.host),
+        q(&req.method)
+    );
+    if let Some(n) = name {
+        body.push_str(&format!(",\"name\":{}", q(n)));
+    }
+    body.push_str(&format!(",\"remoteAddr\":{}}}\n", q(ctx.remote)));
+    Response {
+        status: 200,
+        headers: vec![
+            ("Content-Type".into(), "application/json".into()),
+            ("Date".into(), http_date(ctx.now)),
+            ("Content-Length".into(), body.len().to_string()),
+        ],
+        body,
+    }
 }
 
 /// nginx ≤ 1.29.5's `index.html` (615 bytes).
@@ -365,6 +454,42 @@ fn nginx(version: &str, req: &Request, ctx: &ServeCtx<'_>) -> Response {
     }
 }
 
+fn httpd(req: &Request, ctx: &ServeCtx<'_>) -> Response {
+    let found = matches!(req.path(), "/" | "/index.html");
+    let body = if found {
+        "<html><body><h1>It works!</h1></body></html>\n".to_string()
+    } else {
+        "<!DOCTYPE HTML PUBLIC \"-//IETF//DTD HTML 2.0//EN\">\n<html><head>\n<title>404 Not Found</title>\n</head><body>\n<h1>Not Found</h1>\n<p>The requested URL was not found on this server.</p>\n</body></html>\n".to_string()
+    };
+    let mut headers = vec![
+        ("Date".into(), http_date(ctx.now)),
+        ("Server".into(), "Apache/2.4.65 (Unix)".into()),
+    ];
+    if found {
+        headers.push((
+            "Last-Modified".into(),
+            "Mon, 11 Jun 2007 18:53:14 GMT".into(),
+        ));
+        headers.push(("ETag".into(), "\"2d-432a5e4a73a80\"".into()));
+        headers.push(("Accept-Ranges".into(), "bytes".into()));
+    }
+    headers.push(("Content-Length".into(), body.len().to_string()));
+    headers.push((
+        "Content-Type".into(),
+        if found {
+            "text/html"
+        } else {
+            "text/html; charset=iso-8859-1"
+        }
+        .into(),
+    ));
+    Response {
+        status: if found { 200 } else { 404 },
+        headers,
+        body,
+    }
+}
+
 fn apiserver(req: &Request, ctx: &ServeCtx<'_>) -> Response {
     let path = req.path();
     let body = format!(
@@ -396,7 +521,7 @@ pub fn access_log(
     now: Time,
 ) -> Option<String> {
     match server {
-        Server::Nginx { .. } => Some(format!(
+        Server::Nginx { .. } | Server::Httpd => Some(format!(
             "{client_ip} - - [{}] \"{} {} HTTP/1.1\" {} {} \"-\" \"{}\" \"-\"",
             log_date(now),
             req.method,

@@ -9,6 +9,12 @@
 //! workstation (Ubuntu) has curl, wget, BIND tools, ping and nc, and resolves only public names.
 //!
 //! Every run records one [`Trace`] in the cluster's `NetState` for the page to animate.
+//!
+//! For the shell and kubectl: [`run`] for any command line ([`None`] means "not a network
+//! tool"); [`EXPLAIN_HELP`] and [`PROXY_RULES_HELP`] for `help`; [`pod_logs`] for
+//! `kubectl logs`; `network::env::container_env` for `env`/`printenv`;
+//! `network::dns::resolv_conf` for `/etc/resolv.conf`; `NetState::take_elapsed_ms` for the time
+//! a command spent waiting (timeouts), and `NetState::drain_traces` for the animation.
 
 pub mod art;
 mod curl;
@@ -31,8 +37,23 @@ pub const EXPLAIN_HELP: &str =
 
 /// The network tools this module implements (whether or not a given image has them).
 pub const TOOLS: &[&str] = &[
-    "curl", "wget", "nslookup", "dig", "host", "ping", "nc", "explain",
+    "curl",
+    "wget",
+    "nslookup",
+    "dig",
+    "host",
+    "ping",
+    "nc",
+    "explain",
+    PROXY_RULES,
 ];
+
+/// Workstation command printing one node's kube-proxy rules, `iptables-save`-style.
+pub const PROXY_RULES: &str = "kubeplay-proxy-rules";
+
+/// One line for the shell's `help`: what [`PROXY_RULES`] does.
+pub const PROXY_RULES_HELP: &str =
+    "kubeplay-proxy-rules NODE  show the iptables rules kube-proxy wrote on NODE (nat and filter tables)";
 
 /// Where a command runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -56,6 +77,8 @@ pub enum Toolbox {
     Dnsutils,
     /// BusyBox applets only (busybox, alpine).
     Busybox,
+    /// BusyBox 1.28 and older, whose nslookup goes through the C library resolver.
+    BusyboxLegacy,
     /// curlimages/curl: curl plus BusyBox applets.
     CurlImage,
     /// Debian-based server images (nginx): curl only.
@@ -73,10 +96,17 @@ impl Toolbox {
         match last {
             "netshoot" => Toolbox::Netshoot,
             "dnsutils" | "jessie-dnsutils" => Toolbox::Dnsutils,
+            // busybox:1.28 and older: the legacy nslookup the Kubernetes DNS docs show.
+            "busybox" if tag.starts_with("1.2") || tag.starts_with("1.1") => Toolbox::BusyboxLegacy,
             "busybox" | "alpine" | "agnhost" => Toolbox::Busybox,
             "curl" => Toolbox::CurlImage,
             "nginx" if tag.contains("alpine") => Toolbox::CurlImage,
-            "nginx" | "nginx-unprivileged" | "httpd" | "debian" => Toolbox::Debian,
+            "python" | "node" | "golang" | "ruby" | "openjdk" if tag.contains("slim") => {
+                Toolbox::Scratch
+            }
+            "nginx" | "nginx-unprivileged" | "python" | "node" | "golang" | "ruby" | "openjdk" => {
+                Toolbox::Debian
+            }
             _ => Toolbox::Scratch,
         }
     }
@@ -84,9 +114,13 @@ impl Toolbox {
     /// Whether `tool` exists here.
     pub fn has(self, tool: &str) -> bool {
         match self {
-            Toolbox::Workstation | Toolbox::Netshoot => true,
+            Toolbox::Workstation => true,
+            _ if tool == PROXY_RULES => false,
+            Toolbox::Netshoot => true,
             Toolbox::Dnsutils => matches!(tool, "nslookup" | "dig" | "host" | "ping" | "explain"),
-            Toolbox::Busybox => matches!(tool, "wget" | "nslookup" | "ping" | "nc" | "explain"),
+            Toolbox::Busybox | Toolbox::BusyboxLegacy => {
+                matches!(tool, "wget" | "nslookup" | "ping" | "nc" | "explain")
+            }
             Toolbox::CurlImage => matches!(
                 tool,
                 "curl" | "wget" | "nslookup" | "ping" | "nc" | "explain"
@@ -170,6 +204,9 @@ pub fn run(
             127,
         ));
     }
+    if tool == PROXY_RULES {
+        return Some(proxy_rules(cluster, &argv[1..]));
+    }
     let mut trace = Trace::new(&client.label, &argv.join(" "));
     let out = if tool == "explain" {
         explain(cluster, &client, toolbox, &argv[1..], &mut trace)
@@ -235,6 +272,25 @@ fn explain(
     ));
     out.exit_code = code;
     out
+}
+
+fn proxy_rules(cluster: &mut Cluster, args: &[String]) -> CommandOutput {
+    let Some(node) = args.first() else {
+        return CommandOutput::stderr(format!("usage: {PROXY_RULES_HELP}\n"), 2);
+    };
+    if cluster
+        .store
+        .get_typed::<crate::api::Node>("", node)
+        .is_none()
+    {
+        return CommandOutput::stderr(format!("{PROXY_RULES}: no node named \"{node}\"\n"), 1);
+    }
+    cluster.net.index.refresh(&cluster.store);
+    let view = crate::network::view::View {
+        store: &cluster.store,
+        ix: &cluster.net.index,
+    };
+    CommandOutput::stdout(crate::network::rules::iptables_save(&view, node))
 }
 
 /// What `kubectl logs` shows for a pod's network servers: their startup lines, then one line per

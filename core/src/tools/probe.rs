@@ -1,11 +1,12 @@
 //! `ping` (iputils and BusyBox dialects) and `nc -zv` (OpenBSD netcat). A cluster IP never
 //! answers ping: kube-proxy only rewrites the Service's ports, so ICMP to a VIP goes nowhere.
 
-use super::images;
+use super::exchange::server_at;
 use super::Toolbox;
-use crate::api::{Node, Pod};
+use crate::api::Pod;
 use crate::cluster::Cluster;
 use crate::network::flow::{self, ClientInfo, ConnectResult, Reached};
+use crate::network::resolver;
 use crate::network::trace::{latency, Hop, Proto};
 use crate::network::Trace;
 use crate::CommandOutput;
@@ -39,7 +40,7 @@ pub fn ping(
     let Some(host) = host else {
         return CommandOutput::stderr("ping: usage error: Destination address required\n", 2);
     };
-    let ip = match flow::resolve_host(cluster, client, &host, trace) {
+    let ip = match resolver::resolve_host(cluster, client, &host, trace) {
         Ok(ip) => ip,
         Err(_) if busybox => {
             return CommandOutput::stderr(format!("ping: bad address '{host}'\n"), 1)
@@ -92,13 +93,44 @@ pub fn ping(
     } else {
         host.clone()
     };
-    let mut s = if busybox {
-        format!("PING {shown} ({ip}): 56 data bytes\n")
-    } else {
-        format!("PING {shown} ({ip}) 56(84) bytes of data.\n")
+    let report = PingReport {
+        busybox,
+        shown: &shown,
+        ip: &ip.to_string(),
+        count,
+        replies: answered.then_some((ttl, rtt)),
     };
-    if answered {
+    let mut out = CommandOutput::stdout(report.render());
+    out.exit_code = if answered { 0 } else { 1 };
+    out
+}
+
+/// What ping prints, in iputils' or BusyBox's words.
+struct PingReport<'a> {
+    busybox: bool,
+    shown: &'a str,
+    ip: &'a str,
+    count: u32,
+    /// TTL and round-trip time of the replies, if any came back.
+    replies: Option<(u8, &'a str)>,
+}
+
+impl PingReport<'_> {
+    fn render(&self) -> String {
+        let PingReport {
+            busybox,
+            shown,
+            ip,
+            count,
+            replies,
+        } = *self;
+        let mut s = if busybox {
+            format!("PING {shown} ({ip}): 56 data bytes\n")
+        } else {
+            format!("PING {shown} ({ip}) 56(84) bytes of data.\n")
+        };
         for seq in 0..count {
+            let Some((ttl, rtt)) = replies else { break };
             s.push_str(&if busybox {
                 format!("64 bytes from {ip}: seq={seq} ttl={ttl} time={rtt} ms\n")
             } else {
@@ -108,31 +140,29 @@ pub fn ping(
                 )
             });
         }
-    }
-    let received = if answered { count } else { 0 };
-    let loss = if answered { 0 } else { 100 };
-    s.push_str(&format!("\n--- {shown} ping statistics ---\n"));
-    if busybox {
-        s.push_str(&format!(
-            "{count} packets transmitted, {received} packets received, {loss}% packet loss\n"
-        ));
-        if answered {
-            s.push_str(&format!("round-trip min/avg/max = {rtt}/{rtt}/{rtt} ms\n"));
-        }
-    } else {
-        s.push_str(&format!(
-            "{count} packets transmitted, {received} received, {loss}% packet loss, time {}ms\n",
-            (count - 1) * 1001
-        ));
-        if answered {
+        let (received, loss) = if replies.is_some() {
+            (count, 0)
+        } else {
+            (0, 100)
+        };
+        s.push_str(&format!("\n--- {shown} ping statistics ---\n"));
+        if busybox {
             s.push_str(&format!(
-                "rtt min/avg/max/mdev = {rtt}/{rtt}/{rtt}/0.000 ms\n"
+                "{count} packets transmitted, {received} packets received, {loss}% packet loss\n"
             ));
+        } else {
+            let time = (count - 1) * 1001;
+            s.push_str(&format!("{count} packets transmitted, {received} received, {loss}% packet loss, time {time}ms\n"));
         }
+        if let Some((_, rtt)) = replies {
+            s.push_str(&if busybox {
+                format!("round-trip min/avg/max = {rtt}/{rtt}/{rtt} ms\n")
+            } else {
+                format!("rtt min/avg/max/mdev = {rtt}/{rtt}/{rtt}/0.000 ms\n")
+            });
+        }
+        s
     }
-    let mut out = CommandOutput::stdout(s);
-    out.exit_code = if answered { 0 } else { 1 };
-    out
 }
 
 fn service_name(port: u16) -> &'static str {
@@ -170,7 +200,7 @@ pub fn nc(
     ) else {
         return CommandOutput::stderr("usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n\t  [-m minttl] [-O length] [-P proxy_username] [-p source_port]\n\t  [-q seconds] [-s sourceaddr] [-T keyword] [-V rtable] [-W recvlimit]\n\t  [-w timeout] [-X proxy_protocol] [-x proxy_address[:port]]\n\t  [destination] [port]\n", 1);
     };
-    let ip = match flow::resolve_host(cluster, client, host, trace) {
+    let ip = match resolver::resolve_host(cluster, client, host, trace) {
         Ok(ip) => ip,
         Err(_) => {
             return CommandOutput::stderr(
@@ -183,26 +213,10 @@ pub fn nc(
     let pname = if udp { "udp" } else { "tcp" };
     let r = flow::connect(cluster, client, ip, port, proto, trace);
     let open = match &r {
-        ConnectResult::Reached(Reached::Pod {
-            namespace,
-            name,
-            port,
-            ..
-        }) => cluster
-            .store
-            .get_typed::<Pod>(namespace, name)
-            .is_some_and(|p| images::listener(p, *port, proto).is_some()),
-        ConnectResult::Reached(Reached::Node { node, port, .. }) => {
-            let cp = cluster.store.get_typed::<Node>("", node).is_some_and(|n| {
-                n.metadata
-                    .labels
-                    .contains_key("node-role.kubernetes.io/control-plane")
-            });
-            images::node_listener(cp, *port).is_some()
-        }
         ConnectResult::Reached(Reached::Internet { host, .. }) => {
             host.is_some() && matches!(port, 80 | 443)
         }
+        ConnectResult::Reached(reached) => server_at(cluster, reached, proto).is_some(),
         _ => false,
     };
     let shown = if *host == ip.to_string() {
