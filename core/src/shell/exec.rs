@@ -73,14 +73,12 @@ impl<'h> Exec<'h> {
                 )
             }
         };
-        let mut out = self.run_list(term, &list, stdin);
-        if self.depth == 0 {
-            if let Some(why) = self.aborted.take() {
-                out.err(format!("{name}: {why}; the rest of the line was not run\n"));
-                out.exit_code = 1;
-            }
-        }
-        out
+        self.run_list(term, &list, stdin)
+    }
+
+    /// Why the line stopped early, once, for the top level to report.
+    pub fn take_abort(&mut self) -> Option<String> {
+        self.aborted.take()
     }
 
     /// Runs `src` as a subshell: variable, directory and `exit` changes do not leak out.
@@ -148,7 +146,10 @@ impl<'h> Exec<'h> {
             if self.stopped(term) && i > 0 {
                 break;
             }
+            let piped = term.st.piped;
+            term.st.piped |= i != last;
             let r = self.run_command(term, cmd, &input);
+            term.st.piped = piped;
             if i == last {
                 out.extend(r);
             } else {
@@ -179,7 +180,16 @@ impl<'h> Exec<'h> {
             }
         }
         let stdin = input.as_deref().unwrap_or(stdin);
-        let out = match &cmd.kind {
+        let piped = term.st.piped;
+        term.st.piped |= fds[0] != Dest::Stream(Stream::Stdout);
+        let out = self.run_kind(term, cmd, stdin);
+        term.st.piped = piped;
+        err.extend(out);
+        self.route(term, err, &fds)
+    }
+
+    fn run_kind(&mut self, term: &mut Term<'_>, cmd: &Command, stdin: &str) -> CommandOutput {
+        match &cmd.kind {
             CommandKind::Simple { assigns, words } => self.run_simple(term, assigns, words, stdin),
             CommandKind::For { var, words, body } => {
                 let mut e = CommandOutput::default();
@@ -223,9 +233,7 @@ impl<'h> Exec<'h> {
                 *term.cwd = cwd;
                 r
             }
-        };
-        err.extend(out);
-        self.route(term, err, &fds)
+        }
     }
 
     fn run_if(

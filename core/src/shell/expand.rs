@@ -298,7 +298,9 @@ impl Exec<'_> {
 
     /// `$(…)`: runs `src` in a subshell and returns its stdout minus trailing newlines.
     fn substitute(&mut self, term: &mut Term<'_>, src: &str, err: &mut CommandOutput) -> String {
+        let piped = std::mem::replace(&mut term.st.piped, true);
         let out = self.subshell(term, src, "");
+        term.st.piped = piped;
         for (stream, text) in &out.chunks {
             if *stream == crate::Stream::Stderr {
                 err.err(text.clone());

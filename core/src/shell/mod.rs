@@ -75,6 +75,9 @@ pub struct ShellState {
     pub exit: Option<i32>,
     /// `$0`, `$1`…
     pub positional: Vec<String>,
+    /// Stdout goes to a pipe, a file or `$(…)` rather than the terminal (`ls` prints one name
+    /// per line then). Set by the executor around each command.
+    pub piped: bool,
     /// The image's coreutils are BusyBox's (Alpine, netshoot): their error wording differs.
     pub busybox: bool,
 }
@@ -87,6 +90,7 @@ impl ShellState {
             last_status: 0,
             history: Vec::new(),
             positional: vec![flavor.name().to_string()],
+            piped: false,
             busybox: flavor == Flavor::Ash,
             flavor,
             exit: None,
@@ -152,7 +156,12 @@ pub struct Term<'a> {
 /// come back as bash-style messages with status 2.
 pub fn run(term: &mut Term<'_>, host: &mut dyn Host, input: &str) -> CommandOutput {
     let mut ex = exec::Exec::new(host);
-    let out = ex.run_source(term, input, "");
+    let mut out = ex.run_source(term, input, "");
+    if let Some(why) = ex.take_abort() {
+        let name = term.st.flavor.name();
+        out.err(format!("{name}: {why}; the rest of the line was not run\n"));
+        out.exit_code = 1;
+    }
     term.st.last_status = out.exit_code;
     out
 }

@@ -31,53 +31,20 @@ pub fn run(
             }
             CommandOutput::default()
         }
-        "exit" => {
-            let code = match args.first() {
-                None => term.st.last_status,
-                Some(a) => match a.parse::<i64>() {
-                    Ok(n) => (n & 0xff) as i32,
-                    Err(_) => {
-                        term.st.exit = Some(2);
-                        return Some(CommandOutput::stderr(
-                            format!("{sh}: exit: {a}: numeric argument required\n"),
-                            2,
-                        ));
-                    }
-                },
-            };
-            term.st.exit = Some(code);
-            CommandOutput {
-                exit_code: code,
-                ..CommandOutput::default()
-            }
-        }
-        "history" => {
-            let mut out = String::new();
-            for (i, line) in term.st.history.iter().enumerate() {
-                out.push_str(&format!("{:>5}  {line}\n", i + 1));
-            }
-            CommandOutput::stdout(out)
-        }
+        "exit" => exit(term, args),
+        "history" => CommandOutput::stdout(
+            term.st
+                .history
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("{:>5}  {l}\n", i + 1))
+                .collect::<String>(),
+        ),
         "help" => help(),
         "which" => which(ex, term, args),
         "type" => type_(ex, term, args),
         "sh" | "bash" | "zsh" => sub_shell(ex, term, name, args, stdin),
-        "source" | "." => match args.first() {
-            None => CommandOutput::stderr(
-                format!("{sh}: {name}: filename argument required\n{name}: usage: {name} filename [arguments]\n"),
-                2,
-            ),
-            Some(f) => {
-                let path = resolve(term.cwd, &term.st.home(), f);
-                match term.fs.read(&path).map(str::to_string) {
-                    Some(src) => ex.run_source(term, &src, stdin),
-                    None => CommandOutput::stderr(
-                        format!("{sh}: {f}: No such file or directory\n"),
-                        1,
-                    ),
-                }
-            }
-        },
+        "source" | "." => source(ex, term, name, args, stdin),
         "sleep" => sleep(ex, args),
         "clear" => CommandOutput::stdout(CLEAR_SCREEN),
         "vi" | "vim" | "nano" => edit(ex, term, name, args),
@@ -86,10 +53,7 @@ pub fn run(
             "{}\n",
             term.st.get("HOSTNAME").unwrap_or("workstation")
         )),
-        "whoami" => CommandOutput::stdout(format!(
-            "{}\n",
-            term.st.get("USER").unwrap_or("root")
-        )),
+        "whoami" => CommandOutput::stdout(format!("{}\n", term.st.get("USER").unwrap_or("root"))),
         "test" => test(term, "test", args),
         "[" => match args.split_last() {
             Some((last, rest)) if last == "]" => test(term, "[", rest),
@@ -97,6 +61,51 @@ pub fn run(
         },
         _ => return None,
     })
+}
+
+fn exit(term: &mut Term<'_>, args: &[String]) -> CommandOutput {
+    let code = match args.first() {
+        None => term.st.last_status,
+        Some(a) => match a.parse::<i64>() {
+            Ok(n) => (n & 0xff) as i32,
+            Err(_) => {
+                term.st.exit = Some(2);
+                return CommandOutput::stderr(
+                    format!(
+                        "{}: exit: {a}: numeric argument required\n",
+                        term.st.flavor.name()
+                    ),
+                    2,
+                );
+            }
+        },
+    };
+    term.st.exit = Some(code);
+    CommandOutput {
+        exit_code: code,
+        ..CommandOutput::default()
+    }
+}
+
+fn source(
+    ex: &mut Exec<'_>,
+    term: &mut Term<'_>,
+    name: &str,
+    args: &[String],
+    stdin: &str,
+) -> CommandOutput {
+    let sh = term.st.flavor.name();
+    let Some(f) = args.first() else {
+        return CommandOutput::stderr(
+            format!("{sh}: {name}: filename argument required\n{name}: usage: {name} filename [arguments]\n"),
+            2,
+        );
+    };
+    let path = resolve(term.cwd, &term.st.home(), f);
+    match term.fs.read(&path).map(str::to_string) {
+        Some(src) => ex.run_source(term, &src, stdin),
+        None => CommandOutput::stderr(format!("{sh}: {f}: No such file or directory\n"), 1),
+    }
 }
 
 fn cd(term: &mut Term<'_>, args: &[String]) -> CommandOutput {

@@ -41,17 +41,13 @@ fn with_errors(text: String, errs: CommandOutput) -> CommandOutput {
 }
 
 fn grep(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> CommandOutput {
-    let o = match opts(
-        args,
-        "ivcEonlqhHwFx",
-        "e",
-        &[
-            ("ignore-case", 'i'),
-            ("invert-match", 'v'),
-            ("count", 'c'),
-            ("only-matching", 'o'),
-        ],
-    ) {
+    let long = [
+        ("ignore-case", 'i'),
+        ("invert-match", 'v'),
+        ("count", 'c'),
+        ("only-matching", 'o'),
+    ];
+    let o = match opts(args, "ivcEonlqhHwFx", "e", &long) {
         Ok(o) => o,
         Err(bad) => return invalid_option("grep", &bad),
     };
@@ -64,11 +60,56 @@ fn grep(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> CommandOut
         ),
         None => operands.remove(0),
     };
-    let extended = o.has('E') || name == "egrep";
+    let re = match grep_regex(&o, name == "egrep", &pattern) {
+        Ok(r) => r,
+        Err(e) => return CommandOutput::stderr(format!("grep: {e}\n"), 2),
+    };
+    let mut errs = CommandOutput::default();
+    let texts = inputs(
+        term,
+        &operands,
+        stdin,
+        |n, why| format!("grep: {n}: {why}\n"),
+        &mut errs,
+    );
+    let show_name = (operands.len() > 1 || o.has('H')) && !o.has('h');
+    let mut text = String::new();
+    let mut any = false;
+    for (file, content) in &texts {
+        let prefix = if show_name {
+            format!("{file}:")
+        } else {
+            String::new()
+        };
+        let count = grep_lines(&re, &o, &prefix, content, &mut text);
+        any |= count > 0;
+        if o.has('c') {
+            text.push_str(&format!("{prefix}{count}\n"));
+        } else if o.has('l') && count > 0 {
+            text.push_str(&format!("{file}\n"));
+        }
+    }
+    if o.has('q') {
+        text.clear();
+    }
+    // GNU grep: 2 on a read error unless -q already found a match; else 0 on a match, 1 none.
+    let code = match (errs.exit_code != 0 && !(o.has('q') && any), any) {
+        (true, _) => 2,
+        (false, true) => 0,
+        (false, false) => 1,
+    };
+    let mut out = with_errors(text, errs);
+    out.exit_code = code;
+    out
+}
+
+/// The pattern as a regex: `-F` fixed strings, `-x` whole lines, `-w` whole words.
+fn grep_regex(o: &super::Opts, egrep: bool, pattern: &str) -> Result<Regex, String> {
+    let extended = o.has('E') || egrep;
     let mut pat = if o.has('F') {
-        escape_fixed(&pattern)
+        escape_fixed(pattern)
     } else {
-        pattern.clone()
+        pattern.to_string()
     };
     if o.has('x') {
         pat = if extended {
@@ -83,75 +124,43 @@ fn grep(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> CommandOut
             format!("\\(^\\|\\W\\)\\({pat}\\)\\(\\W\\|$\\)")
         };
     }
-    let re = match Regex::new(&pat, extended || o.has('F'), o.has('i')) {
-        Ok(r) => r,
-        Err(e) => return CommandOutput::stderr(format!("grep: {e}\n"), 2),
-    };
-    let mut errs = CommandOutput::default();
-    let texts = inputs(
-        term,
-        &operands,
-        stdin,
-        |n, why| format!("grep: {n}: {why}\n"),
-        &mut errs,
-    );
-    if errs.exit_code != 0 {
-        errs.exit_code = 2;
-    }
-    let show_name = (operands.len() > 1 || o.has('H')) && !o.has('h');
-    let mut text = String::new();
-    let mut any = false;
-    for (file, content) in &texts {
-        let prefix = if show_name {
-            format!("{file}:")
+    Regex::new(&pat, extended || o.has('F'), o.has('i'))
+}
+
+/// Appends the selected lines of one input to `text`; returns how many lines were selected.
+fn grep_lines(
+    re: &Regex,
+    o: &super::Opts,
+    prefix: &str,
+    content: &str,
+    text: &mut String,
+) -> usize {
+    let mut count = 0;
+    for (i, line) in lines(content).iter().enumerate() {
+        if re.is_match(line) == o.has('v') {
+            continue;
+        }
+        count += 1;
+        if o.has('c') || o.has('l') || o.has('q') {
+            continue;
+        }
+        let num = if o.has('n') {
+            format!("{}:", i + 1)
         } else {
             String::new()
         };
-        let mut count = 0;
-        for (i, line) in lines(content).iter().enumerate() {
-            if re.is_match(line) == o.has('v') {
-                continue;
+        if o.has('o') && !o.has('v') {
+            for m in re.find_all(line) {
+                text.push_str(&format!("{prefix}{num}{m}\n"));
             }
-            count += 1;
-            any = true;
-            if o.has('c') || o.has('l') || o.has('q') {
-                continue;
-            }
-            let num = if o.has('n') {
-                format!("{}:", i + 1)
-            } else {
-                String::new()
-            };
-            if o.has('o') && !o.has('v') {
-                for m in re.find_all(line) {
-                    text.push_str(&format!("{prefix}{num}{m}\n"));
-                }
-            } else {
-                text.push_str(&format!("{prefix}{num}{line}\n"));
-            }
-            if text.len() > MAX_OUTPUT {
-                break;
-            }
+        } else {
+            text.push_str(&format!("{prefix}{num}{line}\n"));
         }
-        if o.has('c') {
-            text.push_str(&format!("{prefix}{count}\n"));
-        } else if o.has('l') && count > 0 {
-            text.push_str(&format!("{file}\n"));
+        if text.len() > MAX_OUTPUT {
+            break;
         }
     }
-    if o.has('q') {
-        text.clear();
-    }
-    let code = if errs.exit_code == 2 && !(o.has('q') && any) {
-        2
-    } else if any {
-        0
-    } else {
-        1
-    };
-    let mut out = with_errors(text, errs);
-    out.exit_code = code;
-    out
+    count
 }
 
 fn escape_fixed(p: &str) -> String {
