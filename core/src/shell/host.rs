@@ -40,7 +40,12 @@ impl Host for SessionHost<'_> {
         if program == "kubectl" && self.origin == Origin::Workstation {
             return Some(self.kubectl(term, args, stdin));
         }
-        tools::run(self.cluster, &self.origin, argv, stdin)
+        let mut out = tools::run(self.cluster, &self.origin, argv, stdin)?;
+        // The tools word "not found" as a BusyBox sh; the terminal's own shell says it its way.
+        if out.exit_code == 127 && out.text() == format!("sh: {program}: not found\n") {
+            out = CommandOutput::stderr(term.st.flavor.not_found(program), 127);
+        }
+        Some(out)
     }
 
     fn edit(&mut self, path: &str) -> bool {
