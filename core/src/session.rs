@@ -57,6 +57,15 @@ impl Session {
         let mut fs = Vfs::default();
         fs.mkdir_all(HOME);
         fs.mkdir_all("/tmp");
+        fs.write("/etc/hostname", "workstation\n".into());
+        fs.write(
+            "/etc/hosts",
+            "127.0.0.1 localhost\n127.0.1.1 workstation\n\n# The following lines are desirable for IPv6 capable hosts\n::1     ip6-localhost ip6-loopback\n".into(),
+        );
+        fs.write(
+            "/etc/resolv.conf",
+            "nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n".into(),
+        );
         let shell = ShellState::new(
             Flavor::Bash {
                 version: "5.2".into(),

@@ -48,6 +48,10 @@ impl Host for SessionHost<'_> {
         Some(out)
     }
 
+    fn now(&self) -> Option<crate::sim::Time> {
+        Some(self.cluster.now)
+    }
+
     fn edit(&mut self, path: &str) -> bool {
         self.edit = Some(path.to_string());
         true

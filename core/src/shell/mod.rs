@@ -68,6 +68,8 @@ impl Flavor {
 pub struct ShellState {
     pub vars: BTreeMap<String, String>,
     pub exported: BTreeSet<String>,
+    /// Exported names in the order they entered the environment (`env` prints that order).
+    export_order: Vec<String>,
     pub last_status: i32,
     pub history: Vec<String>,
     pub flavor: Flavor,
@@ -87,6 +89,7 @@ impl ShellState {
         let mut st = ShellState {
             vars: BTreeMap::new(),
             exported: BTreeSet::new(),
+            export_order: Vec::new(),
             last_status: 0,
             history: Vec::new(),
             positional: vec![flavor.name().to_string()],
@@ -103,7 +106,9 @@ impl ShellState {
 
     pub fn export(&mut self, name: &str, value: &str) {
         self.vars.insert(name.to_string(), value.to_string());
-        self.exported.insert(name.to_string());
+        if self.exported.insert(name.to_string()) && !self.export_order.iter().any(|n| n == name) {
+            self.export_order.push(name.to_string());
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -112,8 +117,9 @@ impl ShellState {
 
     /// The exported variables, as `env` prints them.
     pub fn environ(&self) -> Vec<(String, String)> {
-        self.exported
+        self.export_order
             .iter()
+            .filter(|k| self.exported.contains(*k))
             .filter_map(|k| self.vars.get(k).map(|v| (k.clone(), v.clone())))
             .collect()
     }
@@ -136,6 +142,10 @@ pub trait Host {
     fn sleep(&mut self, d: Duration);
     /// Where `which` finds a host program (`/usr/local/bin/kubectl`), if it exists here.
     fn program_path(&self, _term: &Term<'_>, _name: &str) -> Option<String> {
+        None
+    }
+    /// The simulated wall clock, for `date`.
+    fn now(&self) -> Option<crate::sim::Time> {
         None
     }
     /// `vi FILE`: asks the terminal to open its editor on `path` once the line finishes.

@@ -13,12 +13,12 @@ use super::Term;
 use crate::CommandOutput;
 
 /// Every builtin name, for `help`, `which` and `type`.
-pub const NAMES: [&str; 52] = [
+pub const NAMES: [&str; 53] = [
     ".", ":", "[", "basename", "bash", "cat", "cd", "clear", "cp", "cut", "dirname", "echo", "env",
     "exit", "export", "false", "grep", "head", "help", "history", "hostname", "ls", "mkdir", "mv",
     "printenv", "printf", "pwd", "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "source",
     "tail", "tee", "test", "touch", "tr", "true", "type", "uniq", "unset", "wc", "which", "whoami",
-    "zsh", "egrep", "vi", "vim", "nano",
+    "zsh", "egrep", "vi", "vim", "nano", "date",
 ];
 
 /// Names bash itself implements (`type` says "is a shell builtin"); the rest live in /usr/bin.

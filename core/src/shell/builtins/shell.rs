@@ -49,10 +49,8 @@ pub fn run(
         "clear" => CommandOutput::stdout(CLEAR_SCREEN),
         "vi" | "vim" | "nano" => edit(ex, term, name, args),
         "env" | "printenv" => env(term, name, args),
-        "hostname" => CommandOutput::stdout(format!(
-            "{}\n",
-            term.st.get("HOSTNAME").unwrap_or("workstation")
-        )),
+        "hostname" => hostname(term, args),
+        "date" => date(ex, args),
         "whoami" => CommandOutput::stdout(format!("{}\n", term.st.get("USER").unwrap_or("root"))),
         "test" => test(term, "test", args),
         "[" => match args.split_last() {
@@ -312,7 +310,9 @@ fn export(term: &mut Term<'_>, args: &[String]) -> CommandOutput {
     let list = args.is_empty() || args.iter().all(|a| a == "-p");
     if list {
         let mut text = String::new();
-        for (k, v) in term.st.environ() {
+        let mut env = term.st.environ();
+        env.sort();
+        for (k, v) in env {
             text.push_str(&format!("declare -x {k}=\"{v}\"\n"));
         }
         return CommandOutput::stdout(text);
@@ -621,4 +621,80 @@ fn edit(ex: &mut Exec<'_>, term: &Term<'_>, name: &str, args: &[String]) -> Comm
         ),
         0,
     )
+}
+
+/// `hostname`, and `hostname -i` (the address /etc/hosts gives the name).
+fn hostname(term: &Term<'_>, args: &[String]) -> CommandOutput {
+    let name = term.st.get("HOSTNAME").unwrap_or("workstation").to_string();
+    if !args.iter().any(|a| a == "-i") {
+        return CommandOutput::stdout(format!("{name}\n"));
+    }
+    let hosts = term.fs.read("/etc/hosts").unwrap_or_default();
+    let ip = hosts.lines().find_map(|l| {
+        let mut f = l.split_whitespace();
+        let ip = f.next()?;
+        f.any(|n| n == name).then(|| ip.to_string())
+    });
+    match ip {
+        Some(ip) => CommandOutput::stdout(format!("{ip}\n")),
+        None => CommandOutput::stderr("hostname: Name or service not known\n", 1),
+    }
+}
+
+/// `date` over simulated time, in the C locale: `Mon Jan  5 09:00:00 UTC 2026`, or `+FORMAT`.
+fn date(ex: &mut Exec<'_>, args: &[String]) -> CommandOutput {
+    let Some(now) = ex.host.now() else {
+        return CommandOutput::stderr("date: cannot read the clock\n", 1);
+    };
+    let secs = crate::sim::EPOCH_UNIX_SECS + now.0 / 1000;
+    let rfc = now.to_rfc3339();
+    let part = |a: usize, b: usize| rfc.get(a..b).unwrap_or("00").to_string();
+    let (year, month, day) = (part(0, 4), part(5, 7), part(8, 10));
+    let (hh, mm, ss) = (part(11, 13), part(14, 16), part(17, 19));
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let weekday = DAYS[((secs / 86_400 + 4) % 7) as usize];
+    let mon = month
+        .parse::<usize>()
+        .ok()
+        .and_then(|m| MONTHS.get(m.wrapping_sub(1)))
+        .unwrap_or(&"Jan");
+    let day_pad = format!("{:>2}", day.trim_start_matches('0'));
+    let format = args.iter().find_map(|a| a.strip_prefix('+'));
+    let Some(format) = format else {
+        return CommandOutput::stdout(format!(
+            "{weekday} {mon} {day_pad} {hh}:{mm}:{ss} UTC {year}\n"
+        ));
+    };
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            Some('Y') => out.push_str(&year),
+            Some('m') => out.push_str(&month),
+            Some('d') => out.push_str(&day),
+            Some('H') => out.push_str(&hh),
+            Some('M') => out.push_str(&mm),
+            Some('S') => out.push_str(&ss),
+            Some('s') => out.push_str(&secs.to_string()),
+            Some('T') => out.push_str(&format!("{hh}:{mm}:{ss}")),
+            Some('F') => out.push_str(&format!("{year}-{month}-{day}")),
+            Some('a') => out.push_str(weekday),
+            Some('b') => out.push_str(mon),
+            Some('Z') => out.push_str("UTC"),
+            Some('%') => out.push('%'),
+            Some(o) => {
+                out.push('%');
+                out.push(o);
+            }
+            None => out.push('%'),
+        }
+    }
+    CommandOutput::stdout(format!("{out}\n"))
 }
