@@ -38,13 +38,16 @@ pub struct Session {
     editor: Option<Editor>,
 }
 
-/// `vi`/`nano` in a line-oriented terminal: every line typed replaces the file's contents until
-/// `:wq` (save) or `:q!` (discard). Front ends with a real editor widget use
+/// `vi`/`nano` in a line-oriented terminal: the lines typed after `vi FILE` become the file's
+/// new contents at `:wq` (`:q!` discards them); until then `feed` returns `None` and the prompt
+/// is empty, like any command still reading its input. Front ends with a real editor widget use
 /// [`Session::editing`] and [`Session::finish_edit`] instead.
 #[derive(Clone, Debug)]
 struct Editor {
     path: String,
     lines: Vec<String>,
+    /// What the command line that opened the editor printed.
+    output: CommandOutput,
 }
 
 /// The learner's home directory on the workstation.
@@ -155,7 +158,15 @@ impl Session {
             return None;
         }
         self.pending.clear();
-        Some(self.exec(&input))
+        let out = self.exec(&input);
+        match &mut self.editor {
+            // The editor keeps the command running: its output shows when the editor closes.
+            Some(ed) => {
+                ed.output = out;
+                None
+            }
+            None => Some(out),
+        }
     }
 
     /// The absolute path `vi` is editing, if an editor is open (in the current terminal).
@@ -176,7 +187,7 @@ impl Session {
             };
             fs.write(&ed.path, text.to_string());
         }
-        CommandOutput::default()
+        ed.output
     }
 
     /// Ctrl-C: drops a half-typed command (and an open editor) without running it.
@@ -235,6 +246,7 @@ impl Session {
         self.editor = host.edit.map(|path| Editor {
             path,
             lines: Vec::new(),
+            output: CommandOutput::default(),
         });
         out
     }
@@ -273,6 +285,7 @@ impl Session {
         self.editor = host.edit.map(|path| Editor {
             path,
             lines: Vec::new(),
+            output: CommandOutput::default(),
         });
         match p.st.exit {
             Some(code) => {

@@ -1,66 +1,82 @@
-//! Shell tests as data: every `tests/transcripts/shell/*.txt` file is fed to a fresh `Session`
-//! the way the CLI does (advance 1 s, then `feed` each line; `> ` lines continue the `$ ` line)
-//! and the terminal text is compared with the expected block. `UPDATE_EXPECT=1 cargo test`
-//! rewrites the expected blocks. Plus a few tables for what a transcript cannot show.
+//! Shell tests as data: every `tests/transcripts/shell/*.txt` file is replayed against a fresh
+//! `Session` with the shared transcript rules (core/tests/transcripts.rs, the apiserver's
+//! harness): `# seed: N` (default 1), `$ ` command lines with `> ` continuation lines, 1 s of
+//! simulated time before each command, expected output up to the next `$`/`#` line, `%no-eol`
+//! when the output lacks a final newline. `UPDATE_EXPECT=1 cargo test` rewrites the expected
+//! blocks. Plus tables for what a transcript cannot show.
 
 use crate::sim::Duration;
 use crate::Session;
 
 struct Step {
     lines: Vec<String>,
-    expected: String,
+    expected: Vec<String>,
 }
 
+/// (seed, verbatim lines before the first command, steps).
 fn parse_transcript(text: &str) -> (u64, Vec<String>, Vec<Step>) {
-    let mut seed = 0;
+    let mut seed = 1;
     let mut header = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
+    let mut in_block = false;
     for line in text.lines() {
         if let Some(cmd) = line.strip_prefix("$ ") {
             steps.push(Step {
                 lines: vec![cmd.to_string()],
-                expected: String::new(),
+                expected: Vec::new(),
             });
-        } else if line == "$" {
-            steps.push(Step {
-                lines: vec![String::new()],
-                expected: String::new(),
-            });
-        } else if let Some(step) = steps.last_mut() {
-            match line.strip_prefix("> ").or((line == ">").then_some("")) {
-                Some(cont) if step.expected.is_empty() => step.lines.push(cont.to_string()),
-                _ if line.starts_with('#') => {}
-                _ => {
-                    step.expected.push_str(line);
-                    step.expected.push('\n');
-                }
+            in_block = true;
+        } else if let (Some(step), Some(cont)) = (steps.last_mut(), line.strip_prefix("> ")) {
+            if step.expected.is_empty() {
+                step.lines.push(cont.to_string());
+            } else {
+                step.expected.push(line.to_string());
             }
+        } else if line.starts_with('#') {
+            if let Some(s) = line.strip_prefix("# seed:") {
+                seed = s.trim().parse().unwrap_or(1);
+            }
+            assert!(
+                steps.is_empty(),
+                "comments only before the first command: {line:?}"
+            );
+            header.push(line.to_string());
+            in_block = false;
+        } else if let (true, Some(step)) = (in_block, steps.last_mut()) {
+            step.expected.push(line.to_string());
         } else {
-            if let Some(s) = line.strip_prefix("# seed: ") {
-                seed = s.trim().parse().unwrap_or(0);
-            }
             header.push(line.to_string());
         }
     }
     (seed, header, steps)
 }
 
-fn run_steps(seed: u64, steps: &[Step]) -> Vec<String> {
+fn run_steps(seed: u64, steps: &[Step]) -> Vec<Vec<String>> {
     let mut session = Session::new(seed);
     steps
         .iter()
         .map(|step| {
-            let mut text = String::new();
-            for line in &step.lines {
-                session.advance(Duration::from_secs(1));
-                if let Some(out) = session.feed(line) {
-                    text.push_str(&out.text());
-                }
+            session.advance(Duration::from_secs(1));
+            let mut output = None;
+            for (k, line) in step.lines.iter().enumerate() {
+                let out = session.feed(line);
+                assert!(
+                    out.is_none() || k + 1 == step.lines.len(),
+                    "`$ {}` finished before its `> ` lines",
+                    step.lines[0]
+                );
+                output = out.or(output);
             }
-            if !text.is_empty() && !text.ends_with('\n') {
-                text.push('\n');
+            let text = output.map(|o| o.text()).unwrap_or_default();
+            let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+            if text.is_empty() {
+                lines.clear();
+            } else if text.ends_with('\n') {
+                lines.pop();
+            } else {
+                lines.push("%no-eol".into());
             }
-            text
+            lines
         })
         .collect()
 }
@@ -80,17 +96,17 @@ fn shell_transcripts() {
         let (seed, header, steps) = parse_transcript(&text);
         let actual = run_steps(seed, &steps);
         if update {
-            let mut out = header.join("\n");
-            if !out.is_empty() {
-                out.push('\n');
-            }
+            let mut out: String = header.iter().map(|l| format!("{l}\n")).collect();
             for (step, got) in steps.iter().zip(&actual) {
                 for (i, l) in step.lines.iter().enumerate() {
                     out.push_str(if i == 0 { "$ " } else { "> " });
                     out.push_str(l);
                     out.push('\n');
                 }
-                out.push_str(got);
+                for l in got {
+                    out.push_str(l);
+                    out.push('\n');
+                }
             }
             let _ = std::fs::write(&file, out);
             continue;
@@ -98,11 +114,11 @@ fn shell_transcripts() {
         for (step, got) in steps.iter().zip(&actual) {
             if *got != step.expected {
                 failures.push(format!(
-                    "{}: $ {}\n--- expected\n{}--- actual\n{}",
+                    "{}: $ {}\n--- expected\n{}\n--- actual\n{}",
                     file.display(),
                     step.lines.join("\n> "),
-                    step.expected,
-                    got
+                    step.expected.join("\n"),
+                    got.join("\n")
                 ));
             }
         }

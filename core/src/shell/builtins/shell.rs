@@ -422,7 +422,9 @@ fn help() -> CommandOutput {
          Quoting, $VAR, $(...), pipes, ; && ||, for/while/if, heredocs and redirections work.\n\n\
          Programs:\n  kubectl   (get, describe, apply, create, expose, exec, ...)\n  \
          curl wget nslookup dig host ping nc   (network tools, where the image has them)\n  \
-         explain   (why did that request go where it went?)\n\nBuiltins:\n",
+         explain   (why did that request go where it went?)\n  \
+         vi FILE   (line editor: the lines you type become FILE; :wq saves, :q! quits)\n\n\
+         Builtins:\n",
     );
     let mut line = String::from(" ");
     for name in NAMES
@@ -615,12 +617,7 @@ fn edit(ex: &mut Exec<'_>, term: &Term<'_>, name: &str, args: &[String]) -> Comm
     if !ex.host.edit(&path) {
         return CommandOutput::stderr(term.st.flavor.not_found(name), 127);
     }
-    CommandOutput::stderr(
-        format!(
-            "(kubeplay line editor: type the new contents of {file}, then :wq to save or :q! to quit)\n"
-        ),
-        0,
-    )
+    CommandOutput::default()
 }
 
 /// `hostname`, and `hostname -i` (the address /etc/hosts gives the name).
