@@ -343,3 +343,22 @@ fn hostile_input_never_panics() {
         let _ = s.eof();
     }
 }
+
+#[test]
+fn date_formats_simulated_time() {
+    let mut s = Session::new(1);
+    // 2026-01-05T09:00:00Z plus 1 day, 2 h, 3 min, 4 s.
+    s.cluster.now = crate::sim::Time(((24 + 2) * 3600 + 3 * 60 + 4) * 1000);
+    let table = [
+        ("date", "Tue Jan  6 11:03:04 UTC 2026\n"),
+        ("date -u", "Tue Jan  6 11:03:04 UTC 2026\n"),
+        ("date +%F_%T", "2026-01-06_11:03:04\n"),
+        (
+            "date '+%a %b %d %Y %H%M%S %s %Z %%'",
+            "Tue Jan 06 2026 110304 1767697384 UTC %\n",
+        ),
+    ];
+    for (line, want) in table {
+        assert_eq!(s.exec(line).text(), want, "{line}");
+    }
+}
