@@ -58,6 +58,70 @@ pub(crate) struct Param {
 
 pub use parse::parse;
 
+/// What `kubectl get -o jsonpath=TEMPLATE` prints for `value` (the object, or the `List` of
+/// objects), or kubectl's error text for it: print `error: ` then the message, which already
+/// ends in its newline(s) — `error parsing jsonpath {.a, unclosed action⏎` or `error executing
+/// jsonpath "{.a[9]}": Error executing template: …` with kubectl's dump of template and object.
+pub fn kubectl_output(
+    template: &str,
+    value: &Value,
+    allow_missing_keys: bool,
+) -> Result<String, String> {
+    let parsed =
+        parse(template).map_err(|e| format!("error parsing jsonpath {template}, {e}\n"))?;
+    parsed.execute(value, allow_missing_keys).map_err(|e| {
+        format!(
+            "error executing jsonpath {}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n\n",
+            go_quote(template),
+            go_sharp_v(value)
+        )
+    })
+}
+
+/// Go's `%q` of a string.
+fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `%#v` of an unstructured object (`map[string]interface {}{"a":1, …}`), keys sorted.
+fn go_sharp_v(v: &Value) -> String {
+    match v {
+        Value::Null => "interface {}(nil)".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => go_float(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => go_quote(s),
+        Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(go_sharp_v).collect();
+            format!("[]interface {{}}{{{}}}", items.join(", "))
+        }
+        Value::Object(m) => {
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}:{}", go_quote(k), go_sharp_v(v)))
+                .collect();
+            format!("map[string]interface {{}}{{{}}}", items.join(", "))
+        }
+    }
+}
+
 struct Exec {
     allow_missing: bool,
 }

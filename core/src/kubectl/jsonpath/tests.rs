@@ -471,3 +471,26 @@ fn jsonpath_table() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn kubectl_framing() {
+    let svc = json!({"kind": "Service", "spec": {"clusterIP": "10.96.0.1", "ports": [{"port": 443}]}, "x": null});
+    let table: &[(&str, Result<&str, &str>)] = &[
+        ("{.spec.clusterIP}", Ok("10.96.0.1")),
+        ("{.spec.ports[0].port}{\"\\n\"}", Ok("443\n")),
+        ("{.spec.nope}", Ok("")),
+        ("{.a", Err("error parsing jsonpath {.a, unclosed action\n")),
+        (
+            "{.spec.ports[3]}",
+            Err("error executing jsonpath \"{.spec.ports[3]}\": Error executing template: array index out of bounds: index 3, length 1. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{.spec.ports[3]}\n\tobject given to jsonpath engine was:\n\t\tmap[string]interface {}{\"kind\":\"Service\", \"spec\":map[string]interface {}{\"clusterIP\":\"10.96.0.1\", \"ports\":[]interface {}{map[string]interface {}{\"port\":443}}}, \"x\":interface {}(nil)}\n\n\n"),
+        ),
+    ];
+    for (template, want) in table {
+        let got = super::kubectl_output(template, &svc, true);
+        assert_eq!(
+            got,
+            want.map(String::from).map_err(String::from),
+            "{template}"
+        );
+    }
+}
