@@ -78,6 +78,55 @@ pub fn kubectl_output(
     })
 }
 
+/// kubectl's `RelaxedJSONPathExpression` for custom columns: `name1.name2`, `.name1.name2`,
+/// `{name1.name2}` and `{.name1.name2}` all mean `{.name1.name2}`.
+pub fn relaxed(expr: &str) -> Result<String, String> {
+    if expr.is_empty() {
+        return Ok(String::new());
+    }
+    let inner = match expr.strip_prefix('{').and_then(|e| e.strip_suffix('}')) {
+        Some(i) => i,
+        None => expr,
+    };
+    let inner = inner.strip_prefix('.').unwrap_or(inner);
+    if inner.is_empty() || inner.contains(['{', '}']) {
+        return Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into());
+    }
+    Ok(format!("{{.{inner}}}"))
+}
+
+/// One `-o custom-columns` cell: every result of the relaxed expression printed as Go's `%v`
+/// (`map[app:web]`, `[a b]`), joined with commas; `<none>` when there is none.
+pub fn custom_column(expr: &str, value: &Value) -> Result<String, String> {
+    let template = parse(&relaxed(expr)?)?;
+    let ex = Exec {
+        allow_missing: true,
+    };
+    let mut cells = Vec::new();
+    for seg in &template.segments {
+        if let Segment::Action(nodes) = seg {
+            cells.extend(ex.list(vec![value.clone()], nodes)?.iter().map(go_v));
+        }
+    }
+    Ok(if cells.is_empty() {
+        "<none>".into()
+    } else {
+        cells.join(",")
+    })
+}
+
+/// Go's `%v` of an unstructured value.
+fn go_v(v: &Value) -> String {
+    match v {
+        Value::Array(a) => format!("[{}]", a.iter().map(go_v).collect::<Vec<_>>().join(" ")),
+        Value::Object(m) => {
+            let items: Vec<String> = m.iter().map(|(k, v)| format!("{k}:{}", go_v(v))).collect();
+            format!("map[{}]", items.join(" "))
+        }
+        other => print(other),
+    }
+}
+
 /// Go's `%q` of a string.
 fn go_quote(s: &str) -> String {
     let mut out = String::from("\"");

@@ -494,3 +494,23 @@ fn kubectl_framing() {
         );
     }
 }
+
+#[test]
+fn custom_columns_cells() {
+    let pod = json!({"metadata": {"name": "web", "labels": {"app": "web", "tier": "fe"}},
+                     "spec": {"containers": [{"name": "a", "image": "nginx"}, {"name": "b", "image": "busybox"}]},
+                     "status": {"podIP": "10.0.0.5"}});
+    let table: &[(&str, Result<&str, &str>)] = &[
+        ("metadata.name", Ok("web")),
+        (".status.podIP", Ok("10.0.0.5")),
+        ("{.spec.containers[*].image}", Ok("nginx,busybox")),
+        ("{metadata.labels}", Ok("map[app:web tier:fe]")),
+        (".spec.nodeName", Ok("<none>")),
+        (".spec.containers[*]", Ok("map[image:nginx name:a],map[image:busybox name:b]")),
+        ("{.a}{.b}", Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'")),
+    ];
+    for (expr, want) in table {
+        let got = super::custom_column(expr, &pod);
+        assert_eq!(got, want.map(String::from).map_err(String::from), "{expr}");
+    }
+}
