@@ -22,6 +22,8 @@ pub struct Exec<'h> {
     pub subst_status: Option<i32>,
     /// Set when an expansion failed (bad substitution): the command does not run.
     expansion_failed: bool,
+    /// Nesting of `${…}` inside `${…}` being expanded.
+    pub expand_depth: u32,
 }
 
 /// Where a file descriptor points while a command runs.
@@ -41,6 +43,7 @@ impl<'h> Exec<'h> {
             aborted: None,
             subst_status: None,
             expansion_failed: false,
+            expand_depth: 0,
         }
     }
 
@@ -79,6 +82,18 @@ impl<'h> Exec<'h> {
     /// Why the line stopped early, once, for the top level to report.
     pub fn take_abort(&mut self) -> Option<String> {
         self.aborted.take()
+    }
+
+    /// Runs `src` in the current shell (`source`), counting towards the nesting limit.
+    pub fn run_nested(&mut self, term: &mut Term<'_>, src: &str, stdin: &str) -> CommandOutput {
+        if self.depth >= MAX_DEPTH {
+            self.abort("maximum nesting depth exceeded");
+            return CommandOutput::stderr("", 1);
+        }
+        self.depth += 1;
+        let out = self.run_source(term, src, stdin);
+        self.depth -= 1;
+        out
     }
 
     /// Runs `src` as a subshell: variable, directory and `exit` changes do not leak out.

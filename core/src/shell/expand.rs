@@ -235,6 +235,26 @@ impl Exec<'_> {
     }
 
     fn braced(&mut self, term: &mut Term<'_>, inner: &str, err: &mut CommandOutput) -> String {
+        if self.expand_depth > 32 {
+            err.err(format!(
+                "{}: ${{{inner}}}: bad substitution\n",
+                term.st.flavor.name()
+            ));
+            self.fail_expansion();
+            return String::new();
+        }
+        self.expand_depth += 1;
+        let v = self.braced_inner(term, inner, err);
+        self.expand_depth -= 1;
+        v
+    }
+
+    fn braced_inner(
+        &mut self,
+        term: &mut Term<'_>,
+        inner: &str,
+        err: &mut CommandOutput,
+    ) -> String {
         if let Some(name) = inner.strip_prefix('#') {
             return param(term, name).chars().count().to_string();
         }
@@ -468,7 +488,7 @@ fn class_match(p: &[char], i: usize, c: char) -> Option<usize> {
 fn arith(term: &Term<'_>, src: &str) -> Result<i64, String> {
     let toks: Vec<String> = arith_tokens(src)?;
     let mut pos = 0;
-    let v = arith_expr(term, &toks, &mut pos, 0)?;
+    let v = arith_expr(term, &toks, &mut pos, 0, 0)?;
     match toks.get(pos) {
         None => Ok(v),
         Some(t) => Err(format!(
@@ -526,8 +546,17 @@ const PRECEDENCE: [(&str, u8); 13] = [
     ("%", 6),
 ];
 
-fn arith_expr(term: &Term<'_>, toks: &[String], pos: &mut usize, min: u8) -> Result<i64, String> {
-    let mut lhs = arith_atom(term, toks, pos)?;
+fn arith_expr(
+    term: &Term<'_>,
+    toks: &[String],
+    pos: &mut usize,
+    min: u8,
+    depth: u32,
+) -> Result<i64, String> {
+    if depth > 64 {
+        return Err("expression recursion level exceeded".into());
+    }
+    let mut lhs = arith_atom(term, toks, pos, depth + 1)?;
     while let Some(&(op, prec)) = toks
         .get(*pos)
         .and_then(|t| PRECEDENCE.iter().find(|(o, _)| o == t))
@@ -536,7 +565,7 @@ fn arith_expr(term: &Term<'_>, toks: &[String], pos: &mut usize, min: u8) -> Res
             break;
         }
         *pos += 1;
-        let rhs = arith_expr(term, toks, pos, prec)?;
+        let rhs = arith_expr(term, toks, pos, prec, depth + 1)?;
         lhs = match op {
             "+" => lhs.wrapping_add(rhs),
             "-" => lhs.wrapping_sub(rhs),
@@ -557,23 +586,31 @@ fn arith_expr(term: &Term<'_>, toks: &[String], pos: &mut usize, min: u8) -> Res
     Ok(lhs)
 }
 
-fn arith_atom(term: &Term<'_>, toks: &[String], pos: &mut usize) -> Result<i64, String> {
+fn arith_atom(
+    term: &Term<'_>,
+    toks: &[String],
+    pos: &mut usize,
+    depth: u32,
+) -> Result<i64, String> {
+    if depth > 64 {
+        return Err("expression recursion level exceeded".into());
+    }
     let t = toks
         .get(*pos)
         .ok_or("syntax error: operand expected (error token is \"\")")?;
     *pos += 1;
     match t.as_str() {
         "(" => {
-            let v = arith_expr(term, toks, pos, 0)?;
+            let v = arith_expr(term, toks, pos, 0, depth + 1)?;
             if toks.get(*pos).map(String::as_str) != Some(")") {
                 return Err("syntax error: `)' expected".into());
             }
             *pos += 1;
             Ok(v)
         }
-        "-" => Ok(arith_atom(term, toks, pos)?.wrapping_neg()),
-        "+" => arith_atom(term, toks, pos),
-        "!" => Ok((arith_atom(term, toks, pos)? == 0) as i64),
+        "-" => Ok(arith_atom(term, toks, pos, depth + 1)?.wrapping_neg()),
+        "+" => arith_atom(term, toks, pos, depth + 1),
+        "!" => Ok((arith_atom(term, toks, pos, depth + 1)? == 0) as i64),
         t if t.starts_with(|c: char| c.is_ascii_digit()) => t
             .parse()
             .map_err(|_| format!("value too great for base (error token is \"{t}\")")),

@@ -362,3 +362,38 @@ fn date_formats_simulated_time() {
         assert_eq!(s.exec(line).text(), want, "{line}");
     }
 }
+
+/// Deeply nested input is refused or bounded, never a stack overflow: run on a 1 MiB stack,
+/// the size wasm gives the page.
+#[test]
+fn deep_nesting_fits_a_wasm_sized_stack() {
+    let run = || {
+        let inputs = [
+            "(".repeat(20_000),
+            "echo $(".repeat(5_000),
+            "echo \"$(".repeat(5_000),
+            format!("echo {}", "${a:-".repeat(5_000)),
+            format!("echo $(({}1", "(".repeat(5_000)),
+            format!("echo $(({}))", "-".repeat(5_000)),
+            "{ ".repeat(10_000),
+            "if true; then ".repeat(5_000),
+            format!("echo {}", "${a:-${b:-x}}".repeat(500)),
+            format!("echo $(({}1{}))", "(".repeat(60), ")".repeat(60)),
+            format!("echo {}", "$(echo ".repeat(200) + &")".repeat(200)),
+        ];
+        let mut s = Session::new(1);
+        for input in &inputs {
+            let _ = s.feed(input);
+            s.interrupt();
+        }
+        let _ = s.exec("echo 'source x' > x; source x");
+        let _ = s.exec("mkdir -p $(printf 'd/%.0s' $(seq 3000)); cp -r d e; rm -r d e");
+        s.exec("echo ok").text()
+    };
+    let result = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(run)
+        .expect("spawn")
+        .join();
+    assert_eq!(result.ok().as_deref(), Some("ok\n"));
+}

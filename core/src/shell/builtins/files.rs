@@ -125,6 +125,8 @@ fn ls(term: &Term<'_>, args: &[String]) -> CommandOutput {
         let p = path(term, t);
         if let Some(text) = term.fs.read(&p) {
             files.push((t.clone(), false, text.len()));
+        } else if term.fs.is_dir(&p) && o.has('d') {
+            files.push((t.clone(), true, 0));
         } else if term.fs.is_dir(&p) {
             dirs.push((t.clone(), p));
         } else {
@@ -149,12 +151,9 @@ fn ls(term: &Term<'_>, args: &[String]) -> CommandOutput {
         }
         text.push_str(&listing(term, &o, dir_entries(term, &o, p)));
     }
-    let code = errs.exit_code;
-    let mut result = CommandOutput::stdout(text);
-    result.extend(errs);
-    result.chunks.retain(|(_, t)| !t.is_empty());
-    result.exit_code = code;
-    result
+    // ls reports bad operands while it reads them, before listing anything.
+    errs.out(text);
+    errs
 }
 
 /// A directory's entries as `(name, is_dir, size)`, honouring `-a`, `-A`, `-r`.
@@ -331,16 +330,22 @@ fn copy(term: &mut Term<'_>, cmd: &str, args: &[String]) -> CommandOutput {
     out
 }
 
+/// Copies a directory tree (iteratively: depth is the learner's to choose).
 fn copy_tree(term: &mut Term<'_>, from: &str, to: &str) {
     term.fs.mkdir_all(to);
-    for (name, is_dir) in term.fs.list_dir(from) {
-        let (f, t) = (format!("{from}/{name}"), format!("{to}/{name}"));
-        if is_dir {
-            copy_tree(term, &f, &t);
-        } else {
-            let text = term.fs.read(&f).unwrap_or_default().to_string();
-            term.fs.write(&t, text);
-        }
+    // Paths below `from` keep their "/…" suffix; `from` may be "/" itself.
+    let base = from.trim_end_matches('/').len();
+    let dirs: Vec<String> = term.fs.dirs_under(from).map(str::to_string).collect();
+    for d in dirs {
+        term.fs.mkdir_all(&format!("{to}{}", &d[base..]));
+    }
+    let files: Vec<(String, String)> = term
+        .fs
+        .files_under(from)
+        .map(|(p, c)| (format!("{to}{}", &p[base..]), c.to_string()))
+        .collect();
+    for (p, c) in files {
+        term.fs.write(&p, c);
     }
 }
 

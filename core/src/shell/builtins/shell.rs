@@ -101,7 +101,7 @@ fn source(
     };
     let path = resolve(term.cwd, &term.st.home(), f);
     match term.fs.read(&path).map(str::to_string) {
-        Some(src) => ex.run_source(term, &src, stdin),
+        Some(src) => ex.run_nested(term, &src, stdin),
         None => CommandOutput::stderr(format!("{sh}: {f}: No such file or directory\n"), 1),
     }
 }
