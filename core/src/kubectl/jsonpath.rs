@@ -352,13 +352,13 @@ fn array(input: Vec<Value>, params: &[Param; 3]) -> Result<Vec<Value>, String> {
             p[0].value = 0;
         }
         if p[0].value < 0 {
-            p[0].value += len;
+            p[0].value = p[0].value.saturating_add(len);
         }
         if !p[1].known {
             p[1].value = len;
         }
         if p[1].value < 0 || (p[1].value == 0 && p[1].derived) {
-            p[1].value += len;
+            p[1].value = p[1].value.saturating_add(len);
         }
         if p[1].value == p[0].value {
             return Ok(out);
@@ -372,7 +372,7 @@ fn array(input: Vec<Value>, params: &[Param; 3]) -> Result<Vec<Value>, String> {
         if p[1].value > len || p[1].value < 0 {
             return Err(format!(
                 "array index out of bounds: index {}, length {len}",
-                p[1].value - 1
+                p[1].value.saturating_sub(1)
             ));
         }
         if p[0].value > p[1].value {

@@ -24,7 +24,12 @@ pub struct Exec<'h> {
     expansion_failed: bool,
     /// Nesting of `${…}` inside `${…}` being expanded.
     pub expand_depth: u32,
+    /// Bytes expanded so far this line (a loop doubling a variable must end, too).
+    expanded_bytes: usize,
 }
+
+/// Bytes word expansion may produce in one command line.
+pub const MAX_EXPANDED_BYTES: usize = 64 << 20;
 
 /// Where a file descriptor points while a command runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -44,12 +49,22 @@ impl<'h> Exec<'h> {
             subst_status: None,
             expansion_failed: false,
             expand_depth: 0,
+            expanded_bytes: 0,
         }
     }
 
     pub fn abort(&mut self, why: &str) {
         if self.aborted.is_none() {
             self.aborted = Some(why.to_string());
+        }
+    }
+
+    /// Counts expanded text against the line's budget; past it the line stops.
+    pub fn spend_bytes(&mut self, n: usize) {
+        self.expanded_bytes = self.expanded_bytes.saturating_add(n);
+        if self.expanded_bytes > MAX_EXPANDED_BYTES {
+            self.abort("expansion limit reached (64 MiB per line)");
+            self.expansion_failed = true;
         }
     }
 

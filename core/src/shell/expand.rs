@@ -27,6 +27,7 @@ impl Exec<'_> {
         let mut out = Vec::new();
         for w in words {
             let pieces = self.pieces(term, w, err);
+            self.spend_bytes(pieces.iter().map(|p| p.text.len()).sum());
             for (field, pattern) in fields(pieces) {
                 match pattern {
                     Some(p) => {
@@ -51,10 +52,13 @@ impl Exec<'_> {
         word: &str,
         err: &mut CommandOutput,
     ) -> String {
-        self.pieces(term, word, err)
+        let text: String = self
+            .pieces(term, word, err)
             .into_iter()
             .map(|p| p.text)
-            .collect()
+            .collect();
+        self.spend_bytes(text.len());
+        text
     }
 
     /// Expands a heredoc body: parameters, `$(…)` and `\$`, `` \` ``, `\\`; quotes stay literal.

@@ -397,3 +397,15 @@ fn deep_nesting_fits_a_wasm_sized_stack() {
         .join();
     assert_eq!(result.ok().as_deref(), Some("ok\n"));
 }
+
+#[test]
+fn expansion_and_width_limits() {
+    let mut s = Session::new(1);
+    let out = s.exec("x=$(seq 100000); for i in $(seq 10000); do y=$x$x; done; echo never");
+    assert_eq!(
+        out.text(),
+        "bash: expansion limit reached (64 MiB per line); the rest of the line was not run\n"
+    );
+    let out = s.exec("printf '%999999999999s' x | wc -c");
+    assert_eq!(out.text(), "1048576\n");
+}

@@ -514,3 +514,44 @@ fn custom_columns_cells() {
         assert_eq!(got, want.map(String::from).map_err(String::from), "{expr}");
     }
 }
+
+#[test]
+fn hostile_templates_are_errors_not_crashes() {
+    let deep_range = "{range .a}".repeat(10_000);
+    let deep_union = format!("{{{}}}", "[".repeat(5_000));
+    let deep_filter = format!("{{{}}}", "[?(@".repeat(2_000));
+    for t in [
+        deep_range.as_str(),
+        deep_union.as_str(),
+        deep_filter.as_str(),
+        "{",
+        "{[",
+        "{[?(",
+        "{\"",
+        "{..}..",
+        "{.a[1:2:3:4]}",
+        "{.Book[9223372036854775807]}",
+        "{.Book[-9223372036854775808]}",
+        "{.Book[-9223372036854775808:9223372036854775807]}",
+    ] {
+        let _ = parse(t).and_then(|p| p.execute(&store(), false));
+    }
+    assert!(parse(&deep_range).is_err());
+}
+
+#[test]
+fn random_templates_never_panic() {
+    let alphabet: Vec<char> = "{}[]().,:*?@$'\"\\=<>!~-+0123 abcBookPrice\n"
+        .chars()
+        .collect();
+    let mut rng = crate::sim::Pcg32::new(11, 3);
+    let data = store();
+    for _ in 0..20_000 {
+        let len = rng.below(24) as usize;
+        let t: String = (0..len)
+            .map(|_| alphabet[rng.index(alphabet.len())])
+            .collect();
+        let _ = parse(&t).and_then(|p| p.execute(&data, rng.below(2) == 0));
+        let _ = super::custom_column(&t, &data);
+    }
+}

@@ -291,6 +291,8 @@ fn pad(spec: &str, mut text: String) -> String {
     if let Some(p) = prec {
         text = text.chars().take(p).collect();
     }
+    // A width past the output cap could only be cut off later; don't build it.
+    let width: usize = width.min(crate::shell::MAX_OUTPUT);
     let len = text.chars().count();
     if len >= width {
         return text;
