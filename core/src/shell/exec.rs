@@ -318,7 +318,8 @@ impl<'h> Exec<'h> {
             v.truncate(MAX_OUTPUT);
             values.push((name.clone(), v));
         }
-        let argv = self.expand_words(term, words, &mut out);
+        let aliased = alias(term, words);
+        let argv = self.expand_words(term, aliased.as_deref().unwrap_or(words), &mut out);
         if self.expansion_failed {
             out.exit_code = 1;
             return out;
@@ -528,4 +529,24 @@ fn truncate(out: &mut CommandOutput) {
     }
     out.chunks.retain(|(_, t)| !t.is_empty());
     out.err("\n");
+}
+
+/// bash's alias substitution on the first word (`alias k=kubectl`): the alias text is split
+/// into words; an alias ending in a blank also substitutes the next word, which is rare enough
+/// to leave out.
+fn alias(term: &Term<'_>, words: &[String]) -> Option<Vec<String>> {
+    let first = words.first()?;
+    let text = term.st.aliases.get(first)?;
+    let mut out: Vec<String> = match super::lexer::lex(text) {
+        Ok(toks) => toks
+            .into_iter()
+            .filter_map(|t| match t {
+                super::lexer::Token::Word(w) => Some(w),
+                _ => None,
+            })
+            .collect(),
+        Err(_) => return None,
+    };
+    out.extend(words[1..].iter().cloned());
+    Some(out)
 }

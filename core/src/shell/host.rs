@@ -117,7 +117,9 @@ impl SessionHost<'_> {
                 Ok(t) => t,
                 Err(out) => return out,
             };
-        let interactive = pod::is_shell(&program) && e.command.len() == 1 && e.stdin;
+        // With input piped in (`kubectl exec -i pod -- sh < script`) the shell runs it and exits.
+        let interactive =
+            pod::is_shell(&program) && e.command.len() == 1 && e.stdin && stdin.is_empty();
         if interactive && self.open.is_none() {
             self.open = Some(terminal);
             return CommandOutput::default();
@@ -178,7 +180,8 @@ impl SessionHost<'_> {
             Err(out) => return out,
         };
         terminal.rm_on_exit = r.rm;
-        if pod::is_shell(&command[0]) && command.len() == 1 && r.stdin && self.open.is_none() {
+        let interactive = pod::is_shell(&command[0]) && command.len() == 1 && r.stdin;
+        if interactive && stdin.is_empty() && self.open.is_none() {
             self.open = Some(terminal);
             return CommandOutput::stderr(
                 "If you don't see a command prompt, try pressing enter.\n",

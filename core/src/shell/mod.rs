@@ -68,6 +68,8 @@ impl Flavor {
 pub struct ShellState {
     pub vars: BTreeMap<String, String>,
     pub exported: BTreeSet<String>,
+    /// `alias NAME=TEXT` definitions.
+    pub aliases: BTreeMap<String, String>,
     /// Exported names in the order they entered the environment (`env` prints that order).
     export_order: Vec<String>,
     pub last_status: i32,
@@ -90,6 +92,7 @@ impl ShellState {
             vars: BTreeMap::new(),
             exported: BTreeSet::new(),
             export_order: Vec::new(),
+            aliases: BTreeMap::new(),
             last_status: 0,
             history: Vec::new(),
             positional: vec![flavor.name().to_string()],

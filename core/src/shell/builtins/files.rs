@@ -140,7 +140,7 @@ fn ls(term: &Term<'_>, args: &[String]) -> CommandOutput {
     }
     let mut text = String::new();
     if !files.is_empty() {
-        text.push_str(&listing(term, &o, files));
+        text.push_str(&listing(term, &o, files, false));
     }
     for (i, (t, p)) in dirs.iter().enumerate() {
         if targets.len() > 1 {
@@ -149,7 +149,7 @@ fn ls(term: &Term<'_>, args: &[String]) -> CommandOutput {
             }
             text.push_str(&format!("{t}:\n"));
         }
-        text.push_str(&listing(term, &o, dir_entries(term, &o, p)));
+        text.push_str(&listing(term, &o, dir_entries(term, &o, p), true));
     }
     // ls reports bad operands while it reads them, before listing anything.
     errs.out(text);
@@ -178,33 +178,17 @@ fn dir_entries(term: &Term<'_>, o: &Opts, dir: &str) -> Vec<(String, bool, usize
 
 /// `ls -l` lines, one name per line into a pipe (or `-1`), else GNU-style columns for 80
 /// characters.
-fn listing(term: &Term<'_>, o: &Opts, entries: Vec<(String, bool, usize)>) -> String {
+fn listing(term: &Term<'_>, o: &Opts, entries: Vec<(String, bool, usize)>, dir: bool) -> String {
     let mut text = String::new();
     if o.has('l') {
-        let total: usize = entries
-            .iter()
-            .map(|(_, d, s)| if *d { 4 } else { s.div_ceil(4096) * 4 })
-            .sum();
-        text.push_str(&format!("total {total}\n"));
-        let width = entries
-            .iter()
-            .map(|(_, d, s)| if *d { 4096 } else { *s })
-            .max()
-            .unwrap_or(0);
-        let width = width.to_string().len();
-        let owner = if term.st.get("USER") == Some("learner") {
-            "learner learner"
-        } else {
-            "root root"
-        };
-        for (n, d, s) in entries {
-            let (mode, size) = if d {
-                ("drwxr-xr-x 2", 4096)
-            } else {
-                ("-rw-r--r-- 1", s)
-            };
-            text.push_str(&format!("{mode} {owner} {size:>width$} Jan  1 00:00 {n}\n"));
+        if dir {
+            let total: usize = entries
+                .iter()
+                .map(|(_, d, s)| if *d { 4 } else { s.div_ceil(4096) * 4 })
+                .sum();
+            text.push_str(&format!("total {total}\n"));
         }
+        text.push_str(&long_lines(term, entries));
         return text;
     }
     let names: Vec<String> = entries.into_iter().map(|(n, _, _)| n).collect();
@@ -215,6 +199,27 @@ fn listing(term: &Term<'_>, o: &Opts, entries: Vec<(String, bool, usize)>) -> St
         return names.iter().map(|n| format!("{n}\n")).collect();
     }
     columns(&names, 80)
+}
+
+/// `ls -l` rows: mode, links, owner, group, size, a fixed date, name.
+fn long_lines(term: &Term<'_>, entries: Vec<(String, bool, usize)>) -> String {
+    let sizes = entries.iter().map(|(_, d, s)| if *d { 4096 } else { *s });
+    let width = sizes.max().unwrap_or(0).to_string().len();
+    let owner = if term.st.get("USER") == Some("learner") {
+        "learner learner"
+    } else {
+        "root root"
+    };
+    let mut text = String::new();
+    for (n, d, s) in entries {
+        let (mode, size) = if d {
+            ("drwxr-xr-x 2", 4096)
+        } else {
+            ("-rw-r--r-- 1", s)
+        };
+        text.push_str(&format!("{mode} {owner} {size:>width$} Jan  1 00:00 {n}\n"));
+    }
+    text
 }
 
 /// Lays names out column by column in the fewest rows that fit `width`, as GNU ls does.

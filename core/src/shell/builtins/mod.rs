@@ -13,18 +13,18 @@ use super::Term;
 use crate::CommandOutput;
 
 /// Every builtin name, for `help`, `which` and `type`.
-pub const NAMES: [&str; 53] = [
+pub const NAMES: [&str; 55] = [
     ".", ":", "[", "basename", "bash", "cat", "cd", "clear", "cp", "cut", "dirname", "echo", "env",
     "exit", "export", "false", "grep", "head", "help", "history", "hostname", "ls", "mkdir", "mv",
     "printenv", "printf", "pwd", "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "source",
     "tail", "tee", "test", "touch", "tr", "true", "type", "uniq", "unset", "wc", "which", "whoami",
-    "zsh", "egrep", "vi", "vim", "nano", "date",
+    "zsh", "egrep", "vi", "vim", "nano", "date", "alias", "unalias",
 ];
 
 /// Names bash itself implements (`type` says "is a shell builtin"); the rest live in /usr/bin.
-pub const SHELL_BUILTINS: [&str; 18] = [
+pub const SHELL_BUILTINS: [&str; 20] = [
     ".", ":", "[", "cd", "echo", "exit", "export", "false", "help", "history", "printf", "pwd",
-    "source", "test", "true", "type", "unset", "hash",
+    "source", "test", "true", "type", "unset", "hash", "alias", "unalias",
 ];
 
 /// Runs `argv` if it names a builtin.

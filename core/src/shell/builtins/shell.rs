@@ -32,6 +32,19 @@ pub fn run(
             CommandOutput::default()
         }
         "exit" => exit(term, args),
+        "alias" => alias(term, args),
+        "unalias" => {
+            let mut out = CommandOutput::default();
+            for a in args {
+                if a == "-a" {
+                    term.st.aliases.clear();
+                } else if term.st.aliases.remove(a).is_none() {
+                    out.err(format!("{sh}: unalias: {a}: not found\n"));
+                    out.exit_code = 1;
+                }
+            }
+            out
+        }
         "history" => CommandOutput::stdout(
             term.st
                 .history
@@ -448,8 +461,9 @@ fn help() -> CommandOutput {
 
 /// Where a program lives on disk: `None` for pure shell builtins (`cd`, `export`…).
 fn locate(ex: &mut Exec<'_>, term: &Term<'_>, name: &str) -> Option<String> {
-    const NO_BINARY: [&str; 11] = [
+    const NO_BINARY: [&str; 13] = [
         "cd", "export", "exit", "history", "help", "source", ".", "type", "unset", "hash", ":",
+        "alias", "unalias",
     ];
     if NO_BINARY.contains(&name) {
         return None;
@@ -480,7 +494,9 @@ fn type_(ex: &mut Exec<'_>, term: &Term<'_>, args: &[String]) -> CommandOutput {
     let sh = term.st.flavor.name();
     let mut out = CommandOutput::default();
     for a in args {
-        if SHELL_BUILTINS.contains(&a.as_str()) {
+        if let Some(v) = term.st.aliases.get(a) {
+            out.out(format!("{a} is aliased to `{v}'\n"));
+        } else if SHELL_BUILTINS.contains(&a.as_str()) {
             out.out(format!("{a} is a shell builtin\n"));
         } else if let Some(p) = locate(ex, term, a) {
             out.out(format!("{a} is {p}\n"));
@@ -696,4 +712,37 @@ fn date(ex: &mut Exec<'_>, args: &[String]) -> CommandOutput {
         }
     }
     CommandOutput::stdout(format!("{out}\n"))
+}
+
+/// `alias`, `alias NAME`, `alias NAME=TEXT…`, printing as bash does (`alias k='kubectl'`).
+fn alias(term: &mut Term<'_>, args: &[String]) -> CommandOutput {
+    let show = |k: &str, v: &str| format!("alias {k}='{}'\n", v.replace('\'', "'\\''"));
+    if args.is_empty() || args.iter().all(|a| a == "-p") {
+        return CommandOutput::stdout(
+            term.st
+                .aliases
+                .iter()
+                .map(|(k, v)| show(k, v))
+                .collect::<String>(),
+        );
+    }
+    let mut out = CommandOutput::default();
+    for a in args.iter().filter(|a| *a != "-p") {
+        match a.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                term.st.aliases.insert(k.to_string(), v.to_string());
+            }
+            _ => match term.st.aliases.get(a.as_str()) {
+                Some(v) => out.out(show(a, v)),
+                None => {
+                    out.err(format!(
+                        "{}: alias: {a}: not found\n",
+                        term.st.flavor.name()
+                    ));
+                    out.exit_code = 1;
+                }
+            },
+        }
+    }
+    out
 }
