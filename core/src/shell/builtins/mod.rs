@@ -4,6 +4,7 @@
 
 mod files;
 mod shell;
+mod system;
 mod text;
 
 use std::collections::BTreeMap;
@@ -37,6 +38,9 @@ pub fn run(
     let name = argv.first()?.as_str();
     let args = argv.get(1..).unwrap_or(&[]);
     if let Some(out) = shell::run(ex, term, name, args, stdin) {
+        return Some(out);
+    }
+    if let Some(out) = system::run(ex, term, name, args) {
         return Some(out);
     }
     if let Some(out) = files::run(term, name, args, stdin) {
