@@ -340,33 +340,8 @@ fn sort(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
         })
         .collect();
     let mut ls: Vec<&str> = lines(&all);
-    let key = |l: &str| -> String {
-        match o
-            .values
-            .get(&'k')
-            .and_then(|k| k.split(',').next()?.parse::<usize>().ok())
-        {
-            Some(k) => {
-                let fields: Vec<&str> = match o.values.get(&'t') {
-                    Some(t) => l.split(t.as_str()).collect(),
-                    None => l.split_whitespace().collect(),
-                };
-                fields
-                    .get(k.saturating_sub(1)..)
-                    .map(|f| f.join(" "))
-                    .unwrap_or_default()
-            }
-            None => l.to_string(),
-        }
-    };
-    let num = |s: &str| -> i64 {
-        let t = s.trim_start();
-        let end = t
-            .char_indices()
-            .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-')))
-            .map_or(t.len(), |(i, _)| i);
-        t[..end].parse().unwrap_or(0)
-    };
+    let key = |l: &str| sort_key(&o, l);
+    let num = leading_number;
     ls.sort_by(|a, b| {
         let (ka, kb) = (key(a), key(b));
         let ord = if o.has('n') {
@@ -388,6 +363,40 @@ fn sort(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
         ls.dedup_by(|a, b| if o.has('n') { num(a) == num(b) } else { a == b });
     }
     CommandOutput::stdout(join(&ls))
+}
+
+/// The `-k START[,END]` key of a line (fields split by `-t` or blanks), or the whole line.
+fn sort_key(o: &super::Opts, line: &str) -> String {
+    let Some(spec) = o.values.get(&'k') else {
+        return line.to_string();
+    };
+    let mut bounds = spec
+        .split(',')
+        .map(|f| f.split('.').next().unwrap_or("").parse::<usize>().ok());
+    let start = bounds.next().flatten().unwrap_or(1).max(1);
+    let end = bounds.next().flatten().unwrap_or(usize::MAX);
+    let sep = o.values.get(&'t').map(String::as_str);
+    let fields: Vec<&str> = match sep {
+        Some(t) => line.split(t).collect(),
+        None => line.split_whitespace().collect(),
+    };
+    let picked: Vec<&str> = fields
+        .iter()
+        .skip(start - 1)
+        .take(end.saturating_sub(start - 1))
+        .copied()
+        .collect();
+    picked.join(sep.unwrap_or(" "))
+}
+
+/// `sort -n`'s view of a line: its leading (optionally negative) integer, else 0.
+fn leading_number(s: &str) -> i64 {
+    let t = s.trim_start();
+    let end = t
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-')))
+        .map_or(t.len(), |(i, _)| i);
+    t[..end].parse().unwrap_or(0)
 }
 
 fn uniq(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
