@@ -112,7 +112,7 @@ impl SessionHost<'_> {
             Err(msg) => return CommandOutput::stderr(msg, 1),
         };
         let program = e.command.first().cloned().unwrap_or_default();
-        let mut terminal =
+        let (mut terminal, notice) =
             match self.open_terminal(&ns, &name, e.container.as_deref(), &program, e.tty) {
                 Ok(t) => t,
                 Err(out) => return out,
@@ -120,24 +120,24 @@ impl SessionHost<'_> {
         // With input piped in (`kubectl exec -i pod -- sh < script`) the shell runs it and exits.
         let interactive =
             pod::is_shell(&program) && e.command.len() == 1 && e.stdin && stdin.is_empty();
+        let mut shown = CommandOutput::stderr(notice, 0);
         if interactive && self.open.is_none() {
             self.open = Some(terminal);
-            return CommandOutput::default();
+            return shown;
         }
         let result = self.run_in_pod(&mut terminal, &e.command, if e.stdin { stdin } else { "" });
         self.keep_fs(terminal);
         match result {
-            Ok(mut out) => {
-                if out.exit_code != 0 {
-                    out.err(format!(
-                        "command terminated with exit code {}\n",
-                        out.exit_code
-                    ));
+            Ok(out) => {
+                let code = out.exit_code;
+                shown.extend(out);
+                if code != 0 {
+                    shown.err(format!("command terminated with exit code {code}\n"));
                 }
-                out
             }
-            Err(out) => out,
+            Err(out) => shown.extend(out),
         }
+        shown
     }
 
     /// `kubectl run NAME --image=IMG -it [--rm] -- CMD`: create the pod (kubectl's own `run`),
@@ -176,7 +176,7 @@ impl SessionHost<'_> {
             r.command.clone()
         };
         let mut terminal = match self.open_terminal(&ns, &r.name, None, &command[0], r.tty) {
-            Ok(t) => t,
+            Ok((t, _)) => t,
             Err(out) => return out,
         };
         terminal.rm_on_exit = r.rm;
@@ -214,22 +214,24 @@ impl SessionHost<'_> {
         container: Option<&str>,
         program: &str,
         tty: bool,
-    ) -> Result<PodTerminal, CommandOutput> {
+    ) -> Result<(PodTerminal, String), CommandOutput> {
         let Some(pod_obj) = self.cluster.store.get_typed::<Pod>(ns, name).cloned() else {
             return Err(CommandOutput::stderr(
                 format!("Error from server (NotFound): pods \"{name}\" not found\n"),
                 1,
             ));
         };
-        let container = match container {
-            Some(c) => c.to_string(),
-            None => pod_obj
-                .spec
-                .containers
-                .first()
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
+        let (container, notice) = match container {
+            Some(c) => (c.to_string(), String::new()),
+            None => default_container(&pod_obj),
         };
+        let phase = pod_obj.status.as_ref().and_then(|s| s.phase.as_deref());
+        if let Some(phase @ ("Succeeded" | "Failed")) = phase {
+            return Err(CommandOutput::stderr(
+                format!("error: cannot exec into a container in a completed pod; current phase is {phase}\n"),
+                1,
+            ));
+        }
         let Some(spec) = pod_obj.spec.containers.iter().find(|c| c.name == container) else {
             return Err(CommandOutput::stderr(
                 format!("error: container {container} not found in pod {name}\n"),
@@ -267,7 +269,7 @@ impl SessionHost<'_> {
         } else {
             "/"
         };
-        Ok(PodTerminal {
+        let terminal = PodTerminal {
             namespace: ns.to_string(),
             pod: name.to_string(),
             container,
@@ -276,7 +278,8 @@ impl SessionHost<'_> {
             st,
             prompt,
             rm_on_exit: false,
-        })
+        };
+        Ok((terminal, notice))
     }
 
     /// `kubectl exec POD -- cmd args…`: runs argv directly (no shell parsing) in the pod.
@@ -312,6 +315,35 @@ impl SessionHost<'_> {
         }
         Ok(out)
     }
+}
+
+/// The container kubectl picks without `-c`: the `kubectl.kubernetes.io/default-container`
+/// annotation, else the first; with several containers it says which on stderr.
+fn default_container(pod: &Pod) -> (String, String) {
+    let names: Vec<&str> = pod
+        .spec
+        .containers
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let annotated = pod
+        .metadata
+        .annotations
+        .get("kubectl.kubernetes.io/default-container")
+        .filter(|a| names.contains(&a.as_str()));
+    if let Some(a) = annotated {
+        return (a.clone(), String::new());
+    }
+    let first = names.first().copied().unwrap_or_default().to_string();
+    let notice = if names.len() > 1 {
+        format!(
+            "Defaulted container \"{first}\" out of: {}\n",
+            names.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    (first, notice)
 }
 
 fn pod_running(cluster: &Cluster, ns: &str, name: &str) -> bool {

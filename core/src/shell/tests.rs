@@ -227,6 +227,18 @@ mod pods {
         ] {
             s.cluster.store.put(pod(name, image, running));
         }
+        if let Object::Pod(mut duo) = pod("duo", "nginx", true) {
+            let mut sidecar = duo.spec.containers[0].clone();
+            sidecar.name = "sidecar".into();
+            duo.spec.containers.push(sidecar);
+            s.cluster.store.put(Object::Pod(duo));
+        }
+        if let Object::Pod(mut done) = pod("done", "busybox", false) {
+            if let Some(st) = done.status.as_mut() {
+                st.phase = Some("Succeeded".into());
+            }
+            s.cluster.store.put(Object::Pod(done));
+        }
         s.cluster.store.put(Object::Deployment(Deployment {
             metadata: ObjectMeta {
                 name: "webdeploy".into(),
@@ -280,6 +292,11 @@ mod pods {
         ("kubectl exec -it web -c other -- sh", "error: container other not found in pod web\n", "learner@workstation:~$ "),
         ("kubectl exec web ls", "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n", "learner@workstation:~$ "),
         ("kubectl exec -it -n kube-system web -- sh", "Error from server (NotFound): pods \"web\" not found\n", "learner@workstation:~$ "),
+        ("kubectl exec duo -- hostname", "Defaulted container \"main\" out of: main, sidecar\nduo\n", "learner@workstation:~$ "),
+        ("kubectl exec duo -c sidecar -- hostname", "duo\n", "learner@workstation:~$ "),
+        ("kubectl exec -it duo -- bash", "Defaulted container \"main\" out of: main, sidecar\n", "root@duo:/# "),
+        ("exit", "exit\n", "learner@workstation:~$ "),
+        ("kubectl exec done -- ls", "error: cannot exec into a container in a completed pod; current phase is Succeeded\n", "learner@workstation:~$ "),
         ("kubectl exec web -- nosuch", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"39d5ca7a2c4f822dd41ed70088d51054dd1930c53aac1fa0e9873e8337c5ec5d\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),
     ];
 
