@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::pod::{self, PodTerminal};
 use super::{exec, kexec, Host, ShellState, Term};
-use crate::api::Pod;
+use crate::api::{Kind, Object, Pod};
 use crate::cluster::Cluster;
 use crate::sim::Duration;
 use crate::tools::{self, Origin};
@@ -113,7 +113,7 @@ impl SessionHost<'_> {
         };
         let program = e.command.first().cloned().unwrap_or_default();
         let (mut terminal, notice) =
-            match self.open_terminal(&ns, &name, e.container.as_deref(), &program, e.tty) {
+            match self.open_terminal(&ns, &name, e.container.as_deref(), &program, e.tty, true) {
                 Ok(t) => t,
                 Err(out) => return out,
             };
@@ -148,7 +148,15 @@ impl SessionHost<'_> {
         r: kexec::RunArgs,
         stdin: &str,
     ) -> CommandOutput {
-        let created = self.kubectl_plain(term, &r.create_args, stdin);
+        let created = {
+            let mut io = kubectl::KubectlIo {
+                fs: term.fs,
+                cwd: term.cwd,
+                stdin,
+                namespace: self.namespace,
+            };
+            kubectl::run(self.cluster, &mut io, &r.create_args)
+        };
         if created.exit_code != 0 {
             return created;
         }
@@ -156,9 +164,21 @@ impl SessionHost<'_> {
             .namespace
             .clone()
             .unwrap_or_else(|| self.namespace.clone());
+        // kubectl's run generator sets these for -i/-t, before anything starts the container:
+        // they keep a shell like `sh` running instead of exiting at once.
+        if let Some(Object::Pod(p)) = self.cluster.store.get_mut(Kind::Pod, &ns, &r.name) {
+            for c in &mut p.spec.containers {
+                c.stdin = r.stdin.then_some(true);
+                c.tty = r.tty.then_some(true);
+            }
+        }
+        self.cluster.reconcile();
         let mut waited = 0;
-        while !pod_running(self.cluster, &ns, &r.name) {
-            if waited >= 120 {
+        // kubectl waits for the pod to run. A one-shot command may already have finished by
+        // then; kubectl still shows what it printed, so the command runs here either way.
+        while !pod_running(self.cluster, &ns, &r.name) && !pod_finished(self.cluster, &ns, &r.name)
+        {
+            if waited >= 60 {
                 return CommandOutput::stderr("error: timed out waiting for the condition\n", 1);
             }
             self.cluster.advance(Duration::from_secs(1));
@@ -175,7 +195,7 @@ impl SessionHost<'_> {
         } else {
             r.command.clone()
         };
-        let mut terminal = match self.open_terminal(&ns, &r.name, None, &command[0], r.tty) {
+        let mut terminal = match self.open_terminal(&ns, &r.name, None, &command[0], r.tty, false) {
             Ok((t, _)) => t,
             Err(out) => return out,
         };
@@ -214,6 +234,7 @@ impl SessionHost<'_> {
         container: Option<&str>,
         program: &str,
         tty: bool,
+        exec: bool,
     ) -> Result<(PodTerminal, String), CommandOutput> {
         let Some(pod_obj) = self.cluster.store.get_typed::<Pod>(ns, name).cloned() else {
             return Err(CommandOutput::stderr(
@@ -226,7 +247,7 @@ impl SessionHost<'_> {
             None => default_container(&pod_obj),
         };
         let phase = pod_obj.status.as_ref().and_then(|s| s.phase.as_deref());
-        if let Some(phase @ ("Succeeded" | "Failed")) = phase {
+        if let (true, Some(phase @ ("Succeeded" | "Failed"))) = (exec, phase) {
             return Err(CommandOutput::stderr(
                 format!("error: cannot exec into a container in a completed pod; current phase is {phase}\n"),
                 1,
@@ -238,7 +259,7 @@ impl SessionHost<'_> {
                 1,
             ));
         };
-        if !pod_running(self.cluster, ns, name) {
+        if exec && !pod_running(self.cluster, ns, name) {
             return Err(CommandOutput::stderr(
                 format!(
                     "error: unable to upgrade connection: container not found (\"{container}\")\n"
@@ -344,6 +365,13 @@ fn default_container(pod: &Pod) -> (String, String) {
         String::new()
     };
     (first, notice)
+}
+
+fn pod_finished(cluster: &Cluster, ns: &str, name: &str) -> bool {
+    cluster.store.get_typed::<Pod>(ns, name).is_some_and(|p| {
+        let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
+        matches!(phase, Some("Succeeded" | "Failed"))
+    })
 }
 
 fn pod_running(cluster: &Cluster, ns: &str, name: &str) -> bool {
