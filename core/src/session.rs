@@ -135,6 +135,8 @@ impl Session {
     /// Feeds one input line. Returns `None` while the line continues an unfinished command (an
     /// open heredoc, quote, loop or trailing `\`/`|`), else the output of the complete command.
     pub fn feed(&mut self, line: &str) -> Option<CommandOutput> {
+        // Pasted or loaded text may carry CRLF line ends; a heredoc's `EOF\r` must still end it.
+        let line = line.strip_suffix('\r').unwrap_or(line);
         if let Some(ed) = &mut self.editor {
             return match line.trim_end() {
                 ":wq" | ":x" | "ZZ" | ":wq!" => {
