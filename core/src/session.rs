@@ -6,6 +6,12 @@
 //! returns `None` for a line that only continues an unfinished command (open quote, heredoc,
 //! `for`/`if`, trailing `\`, `|`, `&&`) and the prompt becomes `> `; the line that completes it
 //! runs the whole command. After every complete command the cluster reconciles.
+//!
+//! For front ends: [`Session::prompt`] is what to draw before the next line (`> ` while a
+//! command continues, a pod shell's prompt inside `kubectl exec -it`, empty while `vi` collects
+//! lines); [`Session::interrupt`] is Ctrl-C, [`Session::eof`] Ctrl-D (leaves a pod shell);
+//! [`Session::editing`] names the file `vi` opened, so a page can show a real editor and hand
+//! the text back with [`Session::finish_edit`]; `clear` prints [`crate::shell::CLEAR_SCREEN`].
 
 use std::collections::BTreeMap;
 

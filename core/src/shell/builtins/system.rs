@@ -48,10 +48,13 @@ fn help() -> CommandOutput {
          Builtins:\n",
     );
     let mut line = String::from(" ");
-    for name in NAMES
+    let mut names: Vec<&str> = NAMES
         .iter()
-        .filter(|n| !matches!(**n, "." | ":" | "[" | "egrep"))
-    {
+        .copied()
+        .filter(|n| !matches!(*n, "." | ":" | "[" | "egrep"))
+        .collect();
+    names.sort_unstable();
+    for name in names {
         if line.len() + name.len() > 76 {
             text.push_str(&line);
             text.push('\n');
