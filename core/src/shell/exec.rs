@@ -4,7 +4,10 @@
 //! spends one step of the line's budget so loops always end.
 
 use super::lexer::LexError;
+use std::collections::BTreeMap;
+
 use super::parser::{parse, AndOr, Command, CommandKind, List, Pipeline, RedirKind};
+
 use super::{builtins, Host, Term, MAX_DEPTH, MAX_OUTPUT, MAX_STEPS};
 use crate::vfs::resolve;
 use crate::{CommandOutput, Stream};
@@ -26,6 +29,9 @@ pub struct Exec<'h> {
     pub expand_depth: u32,
     /// Bytes expanded so far this line (a loop doubling a variable must end, too).
     expanded_bytes: usize,
+    /// How far `read` has consumed each input buffer, keyed by the buffer's address and length:
+    /// the commands of a `while read` loop all see the same `&str`.
+    read_offsets: BTreeMap<(usize, usize), usize>,
 }
 
 /// Bytes word expansion may produce in one command line.
@@ -50,6 +56,7 @@ impl<'h> Exec<'h> {
             expansion_failed: false,
             expand_depth: 0,
             expanded_bytes: 0,
+            read_offsets: BTreeMap::new(),
         }
     }
 
@@ -66,6 +73,25 @@ impl<'h> Exec<'h> {
             self.abort("expansion limit reached (64 MiB per line)");
             self.expansion_failed = true;
         }
+    }
+
+    /// The next unread line of `stdin` for `read`, without its newline.
+    pub fn next_line(&mut self, stdin: &str) -> Option<String> {
+        let key = (stdin.as_ptr() as usize, stdin.len());
+        let at = self.read_offsets.get(&key).copied().unwrap_or(0);
+        let rest = stdin.get(at..).filter(|r| !r.is_empty())?;
+        let (line, used) = match rest.find('\n') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        self.read_offsets.insert(key, at + used);
+        Some(line.to_string())
+    }
+
+    /// Forgets read positions in a buffer about to be replaced (a new pipe or redirect).
+    fn fresh_input(&mut self, input: &str) {
+        self.read_offsets
+            .remove(&(input.as_ptr() as usize, input.len()));
     }
 
     pub fn fail_expansion(&mut self) {
@@ -170,7 +196,9 @@ impl<'h> Exec<'h> {
 
     fn run_pipeline(&mut self, term: &mut Term<'_>, p: &Pipeline, stdin: &str) -> CommandOutput {
         let mut out = CommandOutput::default();
-        let mut input = stdin.to_string();
+        // The first stage reads the caller's very buffer (so `read` in a loop keeps its place);
+        // later stages read the previous stage's output.
+        let mut piped_in: Option<String> = None;
         let last = p.commands.len().saturating_sub(1);
         for (i, cmd) in p.commands.iter().enumerate() {
             if self.stopped(term) && i > 0 {
@@ -178,12 +206,14 @@ impl<'h> Exec<'h> {
             }
             let piped = term.st.piped;
             term.st.piped |= i != last;
-            let r = self.run_command(term, cmd, &input);
+            let r = self.run_command(term, cmd, piped_in.as_deref().unwrap_or(stdin));
             term.st.piped = piped;
             if i == last {
                 out.extend(r);
             } else {
-                input = r.stdout_text();
+                let next = r.stdout_text();
+                self.fresh_input(&next);
+                piped_in = Some(next);
                 for (s, t) in r.chunks {
                     if s == Stream::Stderr {
                         out.err(t);
@@ -208,6 +238,9 @@ impl<'h> Exec<'h> {
                 err.exit_code = 1;
                 return err;
             }
+        }
+        if let Some(i) = &input {
+            self.fresh_input(i);
         }
         let stdin = input.as_deref().unwrap_or(stdin);
         let piped = term.st.piped;

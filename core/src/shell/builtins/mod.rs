@@ -14,18 +14,18 @@ use super::Term;
 use crate::CommandOutput;
 
 /// Every builtin name, for `help`, `which` and `type`.
-pub const NAMES: [&str; 55] = [
+pub const NAMES: [&str; 57] = [
     ".", ":", "[", "basename", "bash", "cat", "cd", "clear", "cp", "cut", "dirname", "echo", "env",
     "exit", "export", "false", "grep", "head", "help", "history", "hostname", "ls", "mkdir", "mv",
     "printenv", "printf", "pwd", "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "source",
     "tail", "tee", "test", "touch", "tr", "true", "type", "uniq", "unset", "wc", "which", "whoami",
-    "zsh", "egrep", "vi", "vim", "nano", "date", "alias", "unalias",
+    "zsh", "egrep", "vi", "vim", "nano", "date", "alias", "unalias", "xargs", "read",
 ];
 
 /// Names bash itself implements (`type` says "is a shell builtin"); the rest live in /usr/bin.
-pub const SHELL_BUILTINS: [&str; 20] = [
+pub const SHELL_BUILTINS: [&str; 21] = [
     ".", ":", "[", "cd", "echo", "exit", "export", "false", "help", "history", "printf", "pwd",
-    "source", "test", "true", "type", "unset", "hash", "alias", "unalias",
+    "source", "test", "true", "type", "unset", "hash", "alias", "unalias", "read",
 ];
 
 /// Runs `argv` if it names a builtin.
@@ -40,7 +40,7 @@ pub fn run(
     if let Some(out) = shell::run(ex, term, name, args, stdin) {
         return Some(out);
     }
-    if let Some(out) = system::run(ex, term, name, args) {
+    if let Some(out) = system::run(ex, term, name, args, stdin) {
         return Some(out);
     }
     if let Some(out) = files::run(term, name, args, stdin) {

@@ -1,6 +1,6 @@
 //! Builtins about the system rather than the shell's own state: `help`, `which`, `type`,
-//! `alias`/`unalias`, `hostname`, `date` (simulated time) and `vi`/`vim`/`nano` (the line
-//! editor).
+//! `alias`/`unalias`, `hostname`, `date` (simulated time), `vi`/`vim`/`nano` (the line
+//! editor), `xargs` and `read`.
 
 use super::{Exec, Term, NAMES, SHELL_BUILTINS};
 use crate::vfs::resolve;
@@ -11,6 +11,7 @@ pub fn run(
     term: &mut Term<'_>,
     name: &str,
     args: &[String],
+    stdin: &str,
 ) -> Option<CommandOutput> {
     let sh = term.st.flavor.name();
     Some(match name {
@@ -33,6 +34,8 @@ pub fn run(
         "vi" | "vim" | "nano" => edit(ex, term, name, args),
         "hostname" => hostname(term, args),
         "date" => date(ex, args),
+        "xargs" => xargs(ex, term, args, stdin),
+        "read" => read(ex, term, args, stdin),
         _ => return None,
     })
 }
@@ -70,9 +73,9 @@ fn help() -> CommandOutput {
 
 /// Where a program lives on disk: `None` for pure shell builtins (`cd`, `export`…).
 fn locate(ex: &mut Exec<'_>, term: &Term<'_>, name: &str) -> Option<String> {
-    const NO_BINARY: [&str; 13] = [
+    const NO_BINARY: [&str; 14] = [
         "cd", "export", "exit", "history", "help", "source", ".", "type", "unset", "hash", ":",
-        "alias", "unalias",
+        "alias", "unalias", "read",
     ];
     if NO_BINARY.contains(&name) {
         return None;
@@ -242,4 +245,97 @@ fn alias(term: &mut Term<'_>, args: &[String]) -> CommandOutput {
         }
     }
     out
+}
+
+/// `xargs [-n N] [-I R] [CMD ARGS…]`: runs CMD with the words of stdin appended (default
+/// `echo`), `N` at a time, or once per line with `R` replaced.
+fn xargs(ex: &mut Exec<'_>, term: &mut Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
+    let mut per: Option<usize> = None;
+    let mut replace: Option<String> = None;
+    let mut i = 0;
+    while let Some(a) = args.get(i) {
+        match a.as_str() {
+            "-n" => {
+                per = args
+                    .get(i + 1)
+                    .and_then(|v| v.parse().ok())
+                    .filter(|n| *n > 0);
+                i += 2;
+            }
+            "-I" => {
+                replace = args.get(i + 1).cloned();
+                i += 2;
+            }
+            "-r" | "--no-run-if-empty" => i += 1,
+            _ => break,
+        }
+    }
+    let mut cmd: Vec<String> = args.get(i..).unwrap_or(&[]).to_vec();
+    if cmd.is_empty() {
+        cmd.push("echo".into());
+    }
+    let runs: Vec<Vec<String>> = match &replace {
+        Some(r) => stdin
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| {
+                cmd.iter()
+                    .map(|w| w.replace(r.as_str(), l.trim()))
+                    .collect()
+            })
+            .collect(),
+        None => {
+            let words: Vec<String> = stdin.split_whitespace().map(String::from).collect();
+            let chunk = per.unwrap_or(words.len().max(1));
+            if words.is_empty() {
+                Vec::new()
+            } else {
+                words
+                    .chunks(chunk)
+                    .map(|c| cmd.iter().cloned().chain(c.iter().cloned()).collect())
+                    .collect()
+            }
+        }
+    };
+    let mut out = CommandOutput::default();
+    let mut failed = false;
+    for argv in runs {
+        let r = ex.dispatch(term, &argv, "");
+        failed |= r.exit_code != 0;
+        out.extend(r);
+    }
+    // GNU xargs exits 123 when any invocation failed.
+    out.exit_code = if failed { 123 } else { 0 };
+    out
+}
+
+/// `read [-r] NAME…`: takes the next line of stdin (successive `read`s in a `while` loop over
+/// the same input see successive lines) and splits it into the variables, the last one getting
+/// the rest. Status 1 at end of input.
+fn read(ex: &mut Exec<'_>, term: &mut Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
+    let names: Vec<&String> = args.iter().filter(|a| !a.starts_with('-')).collect();
+    let Some(line) = ex.next_line(stdin) else {
+        for n in &names {
+            term.st.vars.insert((*n).clone(), String::new());
+        }
+        return CommandOutput::stderr("", 1);
+    };
+    let names: Vec<String> = if names.is_empty() {
+        vec!["REPLY".to_string()]
+    } else {
+        names.into_iter().cloned().collect()
+    };
+    let mut rest = line.trim_start();
+    for (k, n) in names.iter().enumerate() {
+        let value = if k + 1 == names.len() {
+            rest.trim_end().to_string()
+        } else {
+            let end = rest.find([' ', '\t']).unwrap_or(rest.len());
+            let (word, tail) = rest.split_at(end);
+            rest = tail.trim_start();
+            word.to_string()
+        };
+        term.st.vars.insert(n.clone(), value);
+    }
+    CommandOutput::default()
 }
