@@ -346,7 +346,9 @@ fn hostile_input_never_panics() {
         "echo", "cat", "for", "in", "do", "done", "if", "then", "fi", "<<EOF", "EOF", "$((", "))",
         "${", "}", "grep", "-E", "sort", "head", "-n", "cut", "-d", "sed", "s/a/b/", "printf",
         "%s", "tr", "seq", "wc", "ls", "cd", "..", "mkdir", "-p", "rm", "-rf", "/", "test", "[",
-        "]", "sh", "-c", "exit", "while", "kubectl", "exec", "-it", "x", "--",
+        "]", "sh", "-c", "exit", "while", "kubectl", "exec", "-it", "x", "--", "read", "xargs",
+        "-I", "alias", "k=echo", "k", "vi", ":wq", "date", "+%s", "true", "source", "export",
+        "unset", "ls", "-l", "cp", "-r", "mv", "touch", "tee", "uniq", "-c",
     ];
     let mut rng = crate::sim::Pcg32::new(7, 1);
     for _ in 0..3000 {
