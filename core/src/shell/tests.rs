@@ -288,6 +288,7 @@ mod pods {
         ("kubectl exec -it box -- sh", "", "/ # "),
         ("cd /tmp", "", "/tmp # "),
         ("foo", "sh: foo: not found\n", "/tmp # "),
+        ("cd /nowhere", "sh: cd: can't cd to /nowhere: No such file or directory\n", "/tmp # "),
         ("cat nothing", "cat: can't open 'nothing': No such file or directory\n", "/tmp # "),
         ("exit 3", "command terminated with exit code 3\n", "learner@workstation:~$ "),
         ("kubectl exec -it box -- bash", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"<id>\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"bash\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),

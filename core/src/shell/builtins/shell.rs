@@ -119,10 +119,11 @@ fn cd(term: &mut Term<'_>, args: &[String]) -> CommandOutput {
         return CommandOutput::stderr(format!("{sh}: cd: {target}: Not a directory\n"), 1);
     }
     if !term.fs.is_dir(&path) {
-        return CommandOutput::stderr(
-            format!("{sh}: cd: {target}: No such file or directory\n"),
-            1,
-        );
+        let msg = match term.st.flavor {
+            Flavor::Ash => format!("sh: cd: can't cd to {target}: No such file or directory\n"),
+            Flavor::Bash { .. } => format!("{sh}: cd: {target}: No such file or directory\n"),
+        };
+        return CommandOutput::stderr(msg, 1);
     }
     let old = std::mem::replace(term.cwd, path.clone());
     term.st.export("OLDPWD", &old);
