@@ -269,15 +269,14 @@ fn wc(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
     }
     // GNU pads to the widest count when several numbers or files are shown; stdin alone uses 7.
     let single = rows.len() == 1 && rows[0].0.len() == 1;
+    // GNU sizes columns by the digits of the files' total size (at least 7 for stdin), except
+    // that a lone count for a lone input is printed bare.
     let width = if single {
         0
-    } else if o.operands.is_empty() {
+    } else if o.operands.is_empty() || o.operands.iter().any(|f| f == "-") {
         7
     } else {
-        rows.iter()
-            .flat_map(|(c, _)| c)
-            .max()
-            .map_or(1, |m| m.to_string().len())
+        totals[2].to_string().len()
     };
     let mut text = String::new();
     for (counts, file) in rows {
