@@ -47,12 +47,35 @@ fn grep(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> CommandOut
         ("count", 'c'),
         ("only-matching", 'o'),
     ];
-    let o = match opts(args, "ivcEonlqhHwFx", "e", &long) {
+    let o = match opts(args, "ivcEonlqhHwFx", "eABC", &long) {
         Ok(o) => o,
         Err(bad) => return invalid_option("grep", &bad),
     };
     let mut operands = o.operands.clone();
+    // Every `-e PATTERN` counts (the option parser keeps only the last).
+    let mut patterns: Vec<&str> = Vec::new();
+    for (k, a) in args.iter().enumerate() {
+        match a.as_str() {
+            "-e" => patterns.extend(args.get(k + 1).map(String::as_str)),
+            _ if a.starts_with("-e") && a.len() > 2 => patterns.push(&a[2..]),
+            _ => {}
+        }
+    }
+    let extended = o.has('E') || name == "egrep" || o.has('F');
     let pattern = match o.values.get(&'e') {
+        Some(_) if patterns.len() > 1 => {
+            let parts: Vec<String> = patterns
+                .iter()
+                .map(|p| {
+                    if o.has('F') {
+                        escape_fixed(p)
+                    } else {
+                        p.to_string()
+                    }
+                })
+                .collect();
+            parts.join(if extended { "|" } else { "\\|" })
+        }
         Some(p) => p.clone(),
         None if operands.is_empty() => return CommandOutput::stderr(
             "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
@@ -60,7 +83,8 @@ fn grep(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> CommandOut
         ),
         None => operands.remove(0),
     };
-    let re = match grep_regex(&o, name == "egrep", &pattern) {
+    let escape = o.has('F') && patterns.len() < 2;
+    let re = match grep_regex(&o, extended, escape, &pattern) {
         Ok(r) => r,
         Err(e) => return CommandOutput::stderr(format!("grep: {e}\n"), 2),
     };
@@ -103,10 +127,14 @@ fn grep(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> CommandOut
     out
 }
 
-/// The pattern as a regex: `-F` fixed strings, `-x` whole lines, `-w` whole words.
-fn grep_regex(o: &super::Opts, egrep: bool, pattern: &str) -> Result<Regex, String> {
-    let extended = o.has('E') || egrep;
-    let mut pat = if o.has('F') {
+/// The pattern as a regex: `escape` for a `-F` fixed string, `-x` whole lines, `-w` whole words.
+fn grep_regex(
+    o: &super::Opts,
+    extended: bool,
+    escape: bool,
+    pattern: &str,
+) -> Result<Regex, String> {
+    let mut pat = if escape {
         escape_fixed(pattern)
     } else {
         pattern.to_string()
@@ -124,7 +152,7 @@ fn grep_regex(o: &super::Opts, egrep: bool, pattern: &str) -> Result<Regex, Stri
             format!("\\(^\\|\\W\\)\\({pat}\\)\\(\\W\\|$\\)")
         };
     }
-    Regex::new(&pat, extended || o.has('F'), o.has('i'))
+    Regex::new(&pat, extended, o.has('i'))
 }
 
 /// Appends the selected lines of one input to `text`; returns how many lines were selected.
@@ -135,32 +163,74 @@ fn grep_lines(
     content: &str,
     text: &mut String,
 ) -> usize {
+    let context = |c: char| {
+        o.values
+            .get(&c)
+            .or(o.values.get(&'C'))
+            .and_then(|v| v.parse::<usize>().ok())
+            .unwrap_or(0)
+    };
+    let (after, before) = (context('A'), context('B'));
+    let all = lines(content);
     let mut count = 0;
-    for (i, line) in lines(content).iter().enumerate() {
-        if re.is_match(line) == o.has('v') {
+    // The last line printed, to join or separate (`--`) context groups as GNU grep does.
+    let mut printed: Option<usize> = None;
+    let mut after_left = 0;
+    for (i, line) in all.iter().enumerate() {
+        let selected = re.is_match(line) != o.has('v');
+        if !selected {
+            if after_left > 0 && !(o.has('c') || o.has('l') || o.has('q')) {
+                after_left -= 1;
+                push_line(o, prefix, i, '-', line, text);
+                printed = Some(i);
+            }
             continue;
         }
         count += 1;
         if o.has('c') || o.has('l') || o.has('q') {
             continue;
         }
-        let num = if o.has('n') {
-            format!("{}:", i + 1)
-        } else {
-            String::new()
-        };
+        let first = i.saturating_sub(before);
+        let from = printed.map_or(first, |p| first.max(p + 1));
+        if (after > 0 || before > 0) && printed.is_some_and(|p| from > p + 1) {
+            text.push_str("--\n");
+        }
+        for (j, l) in all.iter().enumerate().take(i).skip(from) {
+            push_line(o, prefix, j, '-', l, text);
+        }
         if o.has('o') && !o.has('v') {
+            let num = if o.has('n') {
+                format!("{}:", i + 1)
+            } else {
+                String::new()
+            };
             for m in re.find_all(line) {
                 text.push_str(&format!("{prefix}{num}{m}\n"));
             }
         } else {
-            text.push_str(&format!("{prefix}{num}{line}\n"));
+            push_line(o, prefix, i, ':', line, text);
         }
+        printed = Some(i);
+        after_left = after;
         if text.len() > MAX_OUTPUT {
             break;
         }
     }
     count
+}
+
+/// One output line: `file:`/`file-` and `n:`/`n-` prefixes (`:` for matches, `-` for context).
+fn push_line(o: &super::Opts, prefix: &str, i: usize, sep: char, line: &str, text: &mut String) {
+    let prefix = match prefix.strip_suffix(':') {
+        Some(file) => format!("{file}{sep}"),
+        None => String::new(),
+    };
+    let num = if o.has('n') {
+        format!("{}{sep}", i + 1)
+    } else {
+        String::new()
+    };
+    text.push_str(&format!("{prefix}{num}{line}\n"));
 }
 
 fn escape_fixed(p: &str) -> String {
