@@ -148,42 +148,10 @@ impl SessionHost<'_> {
         r: kexec::RunArgs,
         stdin: &str,
     ) -> CommandOutput {
-        let created = {
-            let mut io = kubectl::KubectlIo {
-                fs: term.fs,
-                cwd: term.cwd,
-                stdin,
-                namespace: self.namespace,
-            };
-            kubectl::run(self.cluster, &mut io, &r.create_args)
+        let ns = match self.create_attached(term, &r, stdin) {
+            Ok(ns) => ns,
+            Err(out) => return out,
         };
-        if created.exit_code != 0 {
-            return created;
-        }
-        let ns = r
-            .namespace
-            .clone()
-            .unwrap_or_else(|| self.namespace.clone());
-        // kubectl's run generator sets these for -i/-t, before anything starts the container:
-        // they keep a shell like `sh` running instead of exiting at once.
-        if let Some(Object::Pod(p)) = self.cluster.store.get_mut(Kind::Pod, &ns, &r.name) {
-            for c in &mut p.spec.containers {
-                c.stdin = r.stdin.then_some(true);
-                c.tty = r.tty.then_some(true);
-            }
-        }
-        self.cluster.reconcile();
-        let mut waited = 0;
-        // kubectl waits for the pod to run. A one-shot command may already have finished by
-        // then; kubectl still shows what it printed, so the command runs here either way.
-        while !pod_running(self.cluster, &ns, &r.name) && !pod_finished(self.cluster, &ns, &r.name)
-        {
-            if waited >= 60 {
-                return CommandOutput::stderr("error: timed out waiting for the condition\n", 1);
-            }
-            self.cluster.advance(Duration::from_secs(1));
-            waited += 1;
-        }
         let image = self
             .cluster
             .store
@@ -220,6 +188,56 @@ impl SessionHost<'_> {
             out.exit_code = code;
         }
         out
+    }
+
+    /// Creates the pod through kubectl's own `run` with the attach flags kubectl's generator
+    /// sets, and waits (in simulated time) until it runs or, for a one-shot command, finished.
+    /// Returns the pod's namespace.
+    fn create_attached(
+        &mut self,
+        term: &mut Term<'_>,
+        r: &kexec::RunArgs,
+        stdin: &str,
+    ) -> Result<String, CommandOutput> {
+        let created = {
+            let mut io = kubectl::KubectlIo {
+                fs: term.fs,
+                cwd: term.cwd,
+                stdin,
+                namespace: self.namespace,
+            };
+            kubectl::run(self.cluster, &mut io, &r.create_args)
+        };
+        if created.exit_code != 0 {
+            return Err(created);
+        }
+        let ns = r
+            .namespace
+            .clone()
+            .unwrap_or_else(|| self.namespace.clone());
+        // -i/-t set these before anything starts the container: they keep `sh` running.
+        if let Some(Object::Pod(p)) = self.cluster.store.get_mut(Kind::Pod, &ns, &r.name) {
+            for c in &mut p.spec.containers {
+                c.stdin = r.stdin.then_some(true);
+                c.tty = r.tty.then_some(true);
+            }
+        }
+        self.cluster.reconcile();
+        // A one-shot command may have finished before kubectl attaches; kubectl still shows
+        // what it printed, so the caller runs it either way.
+        let mut waited = 0;
+        while !pod_running(self.cluster, &ns, &r.name) && !pod_finished(self.cluster, &ns, &r.name)
+        {
+            if waited >= 60 {
+                return Err(CommandOutput::stderr(
+                    "error: timed out waiting for the condition\n",
+                    1,
+                ));
+            }
+            self.cluster.advance(Duration::from_secs(1));
+            waited += 1;
+        }
+        Ok(ns)
     }
 
     fn keep_fs(&mut self, t: PodTerminal) {

@@ -52,38 +52,13 @@ fn grep(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> CommandOut
         Err(bad) => return invalid_option("grep", &bad),
     };
     let mut operands = o.operands.clone();
-    // Every `-e PATTERN` counts (the option parser keeps only the last).
-    let mut patterns: Vec<&str> = Vec::new();
-    for (k, a) in args.iter().enumerate() {
-        match a.as_str() {
-            "-e" => patterns.extend(args.get(k + 1).map(String::as_str)),
-            _ if a.starts_with("-e") && a.len() > 2 => patterns.push(&a[2..]),
-            _ => {}
-        }
-    }
     let extended = o.has('E') || name == "egrep" || o.has('F');
-    let pattern = match o.values.get(&'e') {
-        Some(_) if patterns.len() > 1 => {
-            let parts: Vec<String> = patterns
-                .iter()
-                .map(|p| {
-                    if o.has('F') {
-                        escape_fixed(p)
-                    } else {
-                        p.to_string()
-                    }
-                })
-                .collect();
-            parts.join(if extended { "|" } else { "\\|" })
-        }
-        Some(p) => p.clone(),
-        None if operands.is_empty() => return CommandOutput::stderr(
+    let Some((pattern, escape)) = grep_pattern(args, &o, extended, &mut operands) else {
+        return CommandOutput::stderr(
             "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
             2,
-        ),
-        None => operands.remove(0),
+        );
     };
-    let escape = o.has('F') && patterns.len() < 2;
     let re = match grep_regex(&o, extended, escape, &pattern) {
         Ok(r) => r,
         Err(e) => return CommandOutput::stderr(format!("grep: {e}\n"), 2),
@@ -125,6 +100,42 @@ fn grep(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> CommandOut
     let mut out = with_errors(text, errs);
     out.exit_code = code;
     out
+}
+
+/// The pattern text and whether it still needs `-F` escaping: every `-e PATTERN` (the option
+/// parser keeps only the last) joined as alternatives, else the first operand.
+fn grep_pattern(
+    args: &[String],
+    o: &super::Opts,
+    extended: bool,
+    operands: &mut Vec<String>,
+) -> Option<(String, bool)> {
+    let mut patterns: Vec<&str> = Vec::new();
+    for (k, a) in args.iter().enumerate() {
+        match a.as_str() {
+            "-e" => patterns.extend(args.get(k + 1).map(String::as_str)),
+            _ if a.starts_with("-e") && a.len() > 2 => patterns.push(&a[2..]),
+            _ => {}
+        }
+    }
+    if patterns.len() > 1 {
+        let parts: Vec<String> = patterns
+            .iter()
+            .map(|p| {
+                if o.has('F') {
+                    escape_fixed(p)
+                } else {
+                    p.to_string()
+                }
+            })
+            .collect();
+        return Some((parts.join(if extended { "|" } else { "\\|" }), false));
+    }
+    match o.values.get(&'e') {
+        Some(p) => Some((p.clone(), o.has('F'))),
+        None if operands.is_empty() => None,
+        None => Some((operands.remove(0), o.has('F'))),
+    }
 }
 
 /// The pattern as a regex: `escape` for a `-F` fixed string, `-x` whole lines, `-w` whole words.
