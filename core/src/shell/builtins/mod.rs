@@ -3,6 +3,7 @@
 //! and coreutils (BusyBox wording where an Alpine/BusyBox image differs and it matters).
 
 mod files;
+mod grep;
 mod shell;
 mod system;
 mod text;
