@@ -6,6 +6,12 @@
 //! returns `None` for a line that only continues an unfinished command (open quote, heredoc,
 //! `for`/`if`, trailing `\`, `|`, `&&`) and the prompt becomes `> `; the line that completes it
 //! runs the whole command. After every complete command the cluster reconciles.
+//!
+//! For front ends: [`Session::prompt`] is what to draw before the next line (`> ` while a
+//! command continues, a pod shell's prompt inside `kubectl exec -it`, empty while `vi` collects
+//! lines); [`Session::interrupt`] is Ctrl-C, [`Session::eof`] Ctrl-D (leaves a pod shell);
+//! [`Session::editing`] names the file `vi` opened, so a page can show a real editor and hand
+//! the text back with [`Session::finish_edit`]; `clear` prints [`crate::shell::CLEAR_SCREEN`].
 
 use std::collections::BTreeMap;
 
@@ -38,13 +44,16 @@ pub struct Session {
     editor: Option<Editor>,
 }
 
-/// `vi`/`nano` in a line-oriented terminal: every line typed replaces the file's contents until
-/// `:wq` (save) or `:q!` (discard). Front ends with a real editor widget use
+/// `vi`/`nano` in a line-oriented terminal: the lines typed after `vi FILE` become the file's
+/// new contents at `:wq` (`:q!` discards them); until then `feed` returns `None` and the prompt
+/// is empty, like any command still reading its input. Front ends with a real editor widget use
 /// [`Session::editing`] and [`Session::finish_edit`] instead.
 #[derive(Clone, Debug)]
 struct Editor {
     path: String,
     lines: Vec<String>,
+    /// What the command line that opened the editor printed.
+    output: CommandOutput,
 }
 
 /// The learner's home directory on the workstation.
@@ -57,6 +66,15 @@ impl Session {
         let mut fs = Vfs::default();
         fs.mkdir_all(HOME);
         fs.mkdir_all("/tmp");
+        fs.write("/etc/hostname", "workstation\n".into());
+        fs.write(
+            "/etc/hosts",
+            "127.0.0.1 localhost\n127.0.1.1 workstation\n\n# The following lines are desirable for IPv6 capable hosts\n::1     ip6-localhost ip6-loopback\n".into(),
+        );
+        fs.write(
+            "/etc/resolv.conf",
+            "nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n".into(),
+        );
         let shell = ShellState::new(
             Flavor::Bash {
                 version: "5.2".into(),
@@ -123,6 +141,8 @@ impl Session {
     /// Feeds one input line. Returns `None` while the line continues an unfinished command (an
     /// open heredoc, quote, loop or trailing `\`/`|`), else the output of the complete command.
     pub fn feed(&mut self, line: &str) -> Option<CommandOutput> {
+        // Pasted or loaded text may carry CRLF line ends; a heredoc's `EOF\r` must still end it.
+        let line = line.strip_suffix('\r').unwrap_or(line);
         if let Some(ed) = &mut self.editor {
             return match line.trim_end() {
                 ":wq" | ":x" | "ZZ" | ":wq!" => {
@@ -146,7 +166,15 @@ impl Session {
             return None;
         }
         self.pending.clear();
-        Some(self.exec(&input))
+        let out = self.exec(&input);
+        match &mut self.editor {
+            // The editor keeps the command running: its output shows when the editor closes.
+            Some(ed) => {
+                ed.output = out;
+                None
+            }
+            None => Some(out),
+        }
     }
 
     /// The absolute path `vi` is editing, if an editor is open (in the current terminal).
@@ -167,7 +195,7 @@ impl Session {
             };
             fs.write(&ed.path, text.to_string());
         }
-        CommandOutput::default()
+        ed.output
     }
 
     /// Ctrl-C: drops a half-typed command (and an open editor) without running it.
@@ -226,6 +254,7 @@ impl Session {
         self.editor = host.edit.map(|path| Editor {
             path,
             lines: Vec::new(),
+            output: CommandOutput::default(),
         });
         out
     }
@@ -264,6 +293,7 @@ impl Session {
         self.editor = host.edit.map(|path| Editor {
             path,
             lines: Vec::new(),
+            output: CommandOutput::default(),
         });
         match p.st.exit {
             Some(code) => {

@@ -72,18 +72,33 @@ impl Vfs {
             .map(|(p, c)| (p.as_str(), c.as_str()))
     }
 
+    /// Directories strictly below `dir`, in path order.
+    pub fn dirs_under<'a>(&'a self, dir: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        let prefix = format!("{}/", dir.trim_end_matches('/'));
+        self.dirs
+            .iter()
+            .filter(move |p| p.starts_with(&prefix))
+            .map(String::as_str)
+    }
+
     pub fn is_dir(&self, path: &str) -> bool {
         path == "/" || self.dirs.contains(path) || self.files_under(path).next().is_some()
     }
 
     /// Creates `path` and its missing ancestors.
     pub fn mkdir_all(&mut self, path: &str) {
-        let mut cur = String::new();
-        for part in path.split('/').filter(|p| !p.is_empty()) {
-            cur.push('/');
-            cur.push_str(part);
-            self.dirs.insert(cur.clone());
+        // Walk up only to the first directory that exists: writes into an existing directory
+        // cost one lookup, and deep trees stay linear.
+        let mut missing = Vec::new();
+        let mut cur = path.trim_end_matches('/');
+        while !cur.is_empty() && !self.dirs.contains(cur) {
+            missing.push(cur.to_string());
+            cur = match cur.rfind('/') {
+                Some(i) => &cur[..i],
+                None => "",
+            };
         }
+        self.dirs.extend(missing);
     }
 
     /// Removes an empty or non-empty directory and everything below it.

@@ -58,6 +58,119 @@ pub(crate) struct Param {
 
 pub use parse::parse;
 
+/// What `kubectl get -o jsonpath=TEMPLATE` prints for `value` (the object, or the `List` of
+/// objects), or kubectl's error text for it: print `error: ` then the message, which already
+/// ends in its newline(s) — `error parsing jsonpath {.a, unclosed action⏎` or `error executing
+/// jsonpath "{.a[9]}": Error executing template: …` with kubectl's dump of template and object.
+pub fn kubectl_output(
+    template: &str,
+    value: &Value,
+    allow_missing_keys: bool,
+) -> Result<String, String> {
+    let parsed =
+        parse(template).map_err(|e| format!("error parsing jsonpath {template}, {e}\n"))?;
+    parsed.execute(value, allow_missing_keys).map_err(|e| {
+        format!(
+            "error executing jsonpath {}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n\n",
+            go_quote(template),
+            go_sharp_v(value)
+        )
+    })
+}
+
+/// kubectl's `RelaxedJSONPathExpression` for custom columns: `name1.name2`, `.name1.name2`,
+/// `{name1.name2}` and `{.name1.name2}` all mean `{.name1.name2}`.
+pub fn relaxed(expr: &str) -> Result<String, String> {
+    if expr.is_empty() {
+        return Ok(String::new());
+    }
+    let inner = match expr.strip_prefix('{').and_then(|e| e.strip_suffix('}')) {
+        Some(i) => i,
+        None => expr,
+    };
+    let inner = inner.strip_prefix('.').unwrap_or(inner);
+    if inner.is_empty() || inner.contains(['{', '}']) {
+        return Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'".into());
+    }
+    Ok(format!("{{.{inner}}}"))
+}
+
+/// One `-o custom-columns` cell: every result of the relaxed expression printed as Go's `%v`
+/// (`map[app:web]`, `[a b]`), joined with commas; `<none>` when there is none.
+pub fn custom_column(expr: &str, value: &Value) -> Result<String, String> {
+    let template = parse(&relaxed(expr)?)?;
+    let ex = Exec {
+        allow_missing: true,
+    };
+    let mut cells = Vec::new();
+    for seg in &template.segments {
+        if let Segment::Action(nodes) = seg {
+            cells.extend(ex.list(vec![value.clone()], nodes)?.iter().map(go_v));
+        }
+    }
+    Ok(if cells.is_empty() {
+        "<none>".into()
+    } else {
+        cells.join(",")
+    })
+}
+
+/// Go's `%v` of an unstructured value.
+fn go_v(v: &Value) -> String {
+    match v {
+        Value::Array(a) => format!("[{}]", a.iter().map(go_v).collect::<Vec<_>>().join(" ")),
+        Value::Object(m) => {
+            let items: Vec<String> = m.iter().map(|(k, v)| format!("{k}:{}", go_v(v))).collect();
+            format!("map[{}]", items.join(" "))
+        }
+        other => print(other),
+    }
+}
+
+/// Go's `%q` of a string.
+fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32))
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Go's `%#v` of an unstructured object (`map[string]interface {}{"a":1, …}`), keys sorted.
+fn go_sharp_v(v: &Value) -> String {
+    match v {
+        Value::Null => "interface {}(nil)".into(),
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => match n.as_i64() {
+            Some(i) => i.to_string(),
+            None => go_float(n.as_f64().unwrap_or(0.0)),
+        },
+        Value::String(s) => go_quote(s),
+        Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(go_sharp_v).collect();
+            format!("[]interface {{}}{{{}}}", items.join(", "))
+        }
+        Value::Object(m) => {
+            let items: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}:{}", go_quote(k), go_sharp_v(v)))
+                .collect();
+            format!("map[string]interface {{}}{{{}}}", items.join(", "))
+        }
+    }
+}
+
 struct Exec {
     allow_missing: bool,
 }
@@ -239,13 +352,13 @@ fn array(input: Vec<Value>, params: &[Param; 3]) -> Result<Vec<Value>, String> {
             p[0].value = 0;
         }
         if p[0].value < 0 {
-            p[0].value += len;
+            p[0].value = p[0].value.saturating_add(len);
         }
         if !p[1].known {
             p[1].value = len;
         }
         if p[1].value < 0 || (p[1].value == 0 && p[1].derived) {
-            p[1].value += len;
+            p[1].value = p[1].value.saturating_add(len);
         }
         if p[1].value == p[0].value {
             return Ok(out);
@@ -259,7 +372,7 @@ fn array(input: Vec<Value>, params: &[Param; 3]) -> Result<Vec<Value>, String> {
         if p[1].value > len || p[1].value < 0 {
             return Err(format!(
                 "array index out of bounds: index {}, length {len}",
-                p[1].value - 1
+                p[1].value.saturating_sub(1)
             ));
         }
         if p[0].value > p[1].value {

@@ -4,7 +4,10 @@
 //! spends one step of the line's budget so loops always end.
 
 use super::lexer::LexError;
+use std::collections::BTreeMap;
+
 use super::parser::{parse, AndOr, Command, CommandKind, List, Pipeline, RedirKind};
+
 use super::{builtins, Host, Term, MAX_DEPTH, MAX_OUTPUT, MAX_STEPS};
 use crate::vfs::resolve;
 use crate::{CommandOutput, Stream};
@@ -22,7 +25,17 @@ pub struct Exec<'h> {
     pub subst_status: Option<i32>,
     /// Set when an expansion failed (bad substitution): the command does not run.
     expansion_failed: bool,
+    /// Nesting of `${…}` inside `${…}` being expanded.
+    pub expand_depth: u32,
+    /// Bytes expanded so far this line (a loop doubling a variable must end, too).
+    expanded_bytes: usize,
+    /// How far `read` has consumed each input buffer, keyed by the buffer's address and length:
+    /// the commands of a `while read` loop all see the same `&str`.
+    read_offsets: BTreeMap<(usize, usize), usize>,
 }
+
+/// Bytes word expansion may produce in one command line.
+pub const MAX_EXPANDED_BYTES: usize = 64 << 20;
 
 /// Where a file descriptor points while a command runs.
 #[derive(Clone, Debug, PartialEq)]
@@ -41,6 +54,9 @@ impl<'h> Exec<'h> {
             aborted: None,
             subst_status: None,
             expansion_failed: false,
+            expand_depth: 0,
+            expanded_bytes: 0,
+            read_offsets: BTreeMap::new(),
         }
     }
 
@@ -48,6 +64,34 @@ impl<'h> Exec<'h> {
         if self.aborted.is_none() {
             self.aborted = Some(why.to_string());
         }
+    }
+
+    /// Counts expanded text against the line's budget; past it the line stops.
+    pub fn spend_bytes(&mut self, n: usize) {
+        self.expanded_bytes = self.expanded_bytes.saturating_add(n);
+        if self.expanded_bytes > MAX_EXPANDED_BYTES {
+            self.abort("expansion limit reached (64 MiB per line)");
+            self.expansion_failed = true;
+        }
+    }
+
+    /// The next unread line of `stdin` for `read`, without its newline.
+    pub fn next_line(&mut self, stdin: &str) -> Option<String> {
+        let key = (stdin.as_ptr() as usize, stdin.len());
+        let at = self.read_offsets.get(&key).copied().unwrap_or(0);
+        let rest = stdin.get(at..).filter(|r| !r.is_empty())?;
+        let (line, used) = match rest.find('\n') {
+            Some(i) => (&rest[..i], i + 1),
+            None => (rest, rest.len()),
+        };
+        self.read_offsets.insert(key, at + used);
+        Some(line.to_string())
+    }
+
+    /// Forgets read positions in a buffer about to be replaced (a new pipe or redirect).
+    fn fresh_input(&mut self, input: &str) {
+        self.read_offsets
+            .remove(&(input.as_ptr() as usize, input.len()));
     }
 
     pub fn fail_expansion(&mut self) {
@@ -73,13 +117,23 @@ impl<'h> Exec<'h> {
                 )
             }
         };
-        let mut out = self.run_list(term, &list, stdin);
-        if self.depth == 0 {
-            if let Some(why) = self.aborted.take() {
-                out.err(format!("{name}: {why}; the rest of the line was not run\n"));
-                out.exit_code = 1;
-            }
+        self.run_list(term, &list, stdin)
+    }
+
+    /// Why the line stopped early, once, for the top level to report.
+    pub fn take_abort(&mut self) -> Option<String> {
+        self.aborted.take()
+    }
+
+    /// Runs `src` in the current shell (`source`), counting towards the nesting limit.
+    pub fn run_nested(&mut self, term: &mut Term<'_>, src: &str, stdin: &str) -> CommandOutput {
+        if self.depth >= MAX_DEPTH {
+            self.abort("maximum nesting depth exceeded");
+            return CommandOutput::stderr("", 1);
         }
+        self.depth += 1;
+        let out = self.run_source(term, src, stdin);
+        self.depth -= 1;
         out
     }
 
@@ -142,17 +196,24 @@ impl<'h> Exec<'h> {
 
     fn run_pipeline(&mut self, term: &mut Term<'_>, p: &Pipeline, stdin: &str) -> CommandOutput {
         let mut out = CommandOutput::default();
-        let mut input = stdin.to_string();
+        // The first stage reads the caller's very buffer (so `read` in a loop keeps its place);
+        // later stages read the previous stage's output.
+        let mut piped_in: Option<String> = None;
         let last = p.commands.len().saturating_sub(1);
         for (i, cmd) in p.commands.iter().enumerate() {
             if self.stopped(term) && i > 0 {
                 break;
             }
-            let r = self.run_command(term, cmd, &input);
+            let piped = term.st.piped;
+            term.st.piped |= i != last;
+            let r = self.run_command(term, cmd, piped_in.as_deref().unwrap_or(stdin));
+            term.st.piped = piped;
             if i == last {
                 out.extend(r);
             } else {
-                input = r.stdout_text();
+                let next = r.stdout_text();
+                self.fresh_input(&next);
+                piped_in = Some(next);
                 for (s, t) in r.chunks {
                     if s == Stream::Stderr {
                         out.err(t);
@@ -178,8 +239,20 @@ impl<'h> Exec<'h> {
                 return err;
             }
         }
+        if let Some(i) = &input {
+            self.fresh_input(i);
+        }
         let stdin = input.as_deref().unwrap_or(stdin);
-        let out = match &cmd.kind {
+        let piped = term.st.piped;
+        term.st.piped |= fds[0] != Dest::Stream(Stream::Stdout);
+        let out = self.run_kind(term, cmd, stdin);
+        term.st.piped = piped;
+        err.extend(out);
+        self.route(term, err, &fds)
+    }
+
+    fn run_kind(&mut self, term: &mut Term<'_>, cmd: &Command, stdin: &str) -> CommandOutput {
+        match &cmd.kind {
             CommandKind::Simple { assigns, words } => self.run_simple(term, assigns, words, stdin),
             CommandKind::For { var, words, body } => {
                 let mut e = CommandOutput::default();
@@ -223,9 +296,7 @@ impl<'h> Exec<'h> {
                 *term.cwd = cwd;
                 r
             }
-        };
-        err.extend(out);
-        self.route(term, err, &fds)
+        }
     }
 
     fn run_if(
@@ -280,7 +351,8 @@ impl<'h> Exec<'h> {
             v.truncate(MAX_OUTPUT);
             values.push((name.clone(), v));
         }
-        let argv = self.expand_words(term, words, &mut out);
+        let aliased = alias(term, words);
+        let argv = self.expand_words(term, aliased.as_deref().unwrap_or(words), &mut out);
         if self.expansion_failed {
             out.exit_code = 1;
             return out;
@@ -490,4 +562,24 @@ fn truncate(out: &mut CommandOutput) {
     }
     out.chunks.retain(|(_, t)| !t.is_empty());
     out.err("\n");
+}
+
+/// bash's alias substitution on the first word (`alias k=kubectl`): the alias text is split
+/// into words; an alias ending in a blank also substitutes the next word, which is rare enough
+/// to leave out.
+fn alias(term: &Term<'_>, words: &[String]) -> Option<Vec<String>> {
+    let first = words.first()?;
+    let text = term.st.aliases.get(first)?;
+    let mut out: Vec<String> = match super::lexer::lex(text) {
+        Ok(toks) => toks
+            .into_iter()
+            .filter_map(|t| match t {
+                super::lexer::Token::Word(w) => Some(w),
+                _ => None,
+            })
+            .collect(),
+        Err(_) => return None,
+    };
+    out.extend(words[1..].iter().cloned());
+    Some(out)
 }

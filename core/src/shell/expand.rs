@@ -27,6 +27,7 @@ impl Exec<'_> {
         let mut out = Vec::new();
         for w in words {
             let pieces = self.pieces(term, w, err);
+            self.spend_bytes(pieces.iter().map(|p| p.text.len()).sum());
             for (field, pattern) in fields(pieces) {
                 match pattern {
                     Some(p) => {
@@ -51,10 +52,13 @@ impl Exec<'_> {
         word: &str,
         err: &mut CommandOutput,
     ) -> String {
-        self.pieces(term, word, err)
+        let text: String = self
+            .pieces(term, word, err)
             .into_iter()
             .map(|p| p.text)
-            .collect()
+            .collect();
+        self.spend_bytes(text.len());
+        text
     }
 
     /// Expands a heredoc body: parameters, `$(…)` and `\$`, `` \` ``, `\\`; quotes stay literal.
@@ -235,6 +239,26 @@ impl Exec<'_> {
     }
 
     fn braced(&mut self, term: &mut Term<'_>, inner: &str, err: &mut CommandOutput) -> String {
+        if self.expand_depth > 32 {
+            err.err(format!(
+                "{}: ${{{inner}}}: bad substitution\n",
+                term.st.flavor.name()
+            ));
+            self.fail_expansion();
+            return String::new();
+        }
+        self.expand_depth += 1;
+        let v = self.braced_inner(term, inner, err);
+        self.expand_depth -= 1;
+        v
+    }
+
+    fn braced_inner(
+        &mut self,
+        term: &mut Term<'_>,
+        inner: &str,
+        err: &mut CommandOutput,
+    ) -> String {
         if let Some(name) = inner.strip_prefix('#') {
             return param(term, name).chars().count().to_string();
         }
@@ -298,7 +322,9 @@ impl Exec<'_> {
 
     /// `$(…)`: runs `src` in a subshell and returns its stdout minus trailing newlines.
     fn substitute(&mut self, term: &mut Term<'_>, src: &str, err: &mut CommandOutput) -> String {
+        let piped = std::mem::replace(&mut term.st.piped, true);
         let out = self.subshell(term, src, "");
+        term.st.piped = piped;
         for (stream, text) in &out.chunks {
             if *stream == crate::Stream::Stderr {
                 err.err(text.clone());
@@ -466,7 +492,7 @@ fn class_match(p: &[char], i: usize, c: char) -> Option<usize> {
 fn arith(term: &Term<'_>, src: &str) -> Result<i64, String> {
     let toks: Vec<String> = arith_tokens(src)?;
     let mut pos = 0;
-    let v = arith_expr(term, &toks, &mut pos, 0)?;
+    let v = arith_expr(term, &toks, &mut pos, 0, 0)?;
     match toks.get(pos) {
         None => Ok(v),
         Some(t) => Err(format!(
@@ -524,8 +550,17 @@ const PRECEDENCE: [(&str, u8); 13] = [
     ("%", 6),
 ];
 
-fn arith_expr(term: &Term<'_>, toks: &[String], pos: &mut usize, min: u8) -> Result<i64, String> {
-    let mut lhs = arith_atom(term, toks, pos)?;
+fn arith_expr(
+    term: &Term<'_>,
+    toks: &[String],
+    pos: &mut usize,
+    min: u8,
+    depth: u32,
+) -> Result<i64, String> {
+    if depth > 64 {
+        return Err("expression recursion level exceeded".into());
+    }
+    let mut lhs = arith_atom(term, toks, pos, depth + 1)?;
     while let Some(&(op, prec)) = toks
         .get(*pos)
         .and_then(|t| PRECEDENCE.iter().find(|(o, _)| o == t))
@@ -534,7 +569,7 @@ fn arith_expr(term: &Term<'_>, toks: &[String], pos: &mut usize, min: u8) -> Res
             break;
         }
         *pos += 1;
-        let rhs = arith_expr(term, toks, pos, prec)?;
+        let rhs = arith_expr(term, toks, pos, prec, depth + 1)?;
         lhs = match op {
             "+" => lhs.wrapping_add(rhs),
             "-" => lhs.wrapping_sub(rhs),
@@ -555,23 +590,31 @@ fn arith_expr(term: &Term<'_>, toks: &[String], pos: &mut usize, min: u8) -> Res
     Ok(lhs)
 }
 
-fn arith_atom(term: &Term<'_>, toks: &[String], pos: &mut usize) -> Result<i64, String> {
+fn arith_atom(
+    term: &Term<'_>,
+    toks: &[String],
+    pos: &mut usize,
+    depth: u32,
+) -> Result<i64, String> {
+    if depth > 64 {
+        return Err("expression recursion level exceeded".into());
+    }
     let t = toks
         .get(*pos)
         .ok_or("syntax error: operand expected (error token is \"\")")?;
     *pos += 1;
     match t.as_str() {
         "(" => {
-            let v = arith_expr(term, toks, pos, 0)?;
+            let v = arith_expr(term, toks, pos, 0, depth + 1)?;
             if toks.get(*pos).map(String::as_str) != Some(")") {
                 return Err("syntax error: `)' expected".into());
             }
             *pos += 1;
             Ok(v)
         }
-        "-" => Ok(arith_atom(term, toks, pos)?.wrapping_neg()),
-        "+" => arith_atom(term, toks, pos),
-        "!" => Ok((arith_atom(term, toks, pos)? == 0) as i64),
+        "-" => Ok(arith_atom(term, toks, pos, depth + 1)?.wrapping_neg()),
+        "+" => arith_atom(term, toks, pos, depth + 1),
+        "!" => Ok((arith_atom(term, toks, pos, depth + 1)? == 0) as i64),
         t if t.starts_with(|c: char| c.is_ascii_digit()) => t
             .parse()
             .map_err(|_| format!("value too great for base (error token is \"{t}\")")),

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::pod::{self, PodTerminal};
 use super::{exec, kexec, Host, ShellState, Term};
-use crate::api::Pod;
+use crate::api::{Kind, Object, Pod};
 use crate::cluster::Cluster;
 use crate::sim::Duration;
 use crate::tools::{self, Origin};
@@ -40,7 +40,16 @@ impl Host for SessionHost<'_> {
         if program == "kubectl" && self.origin == Origin::Workstation {
             return Some(self.kubectl(term, args, stdin));
         }
-        tools::run(self.cluster, &self.origin, argv, stdin)
+        let mut out = tools::run(self.cluster, &self.origin, argv, stdin)?;
+        // The tools word "not found" as a BusyBox sh; the terminal's own shell says it its way.
+        if out.exit_code == 127 && out.text() == format!("sh: {program}: not found\n") {
+            out = CommandOutput::stderr(term.st.flavor.not_found(program), 127);
+        }
+        Some(out)
+    }
+
+    fn now(&self) -> Option<crate::sim::Time> {
+        Some(self.cluster.now)
     }
 
     fn edit(&mut self, path: &str) -> bool {
@@ -103,30 +112,32 @@ impl SessionHost<'_> {
             Err(msg) => return CommandOutput::stderr(msg, 1),
         };
         let program = e.command.first().cloned().unwrap_or_default();
-        let mut terminal =
-            match self.open_terminal(&ns, &name, e.container.as_deref(), &program, e.tty) {
+        let (mut terminal, notice) =
+            match self.open_terminal(&ns, &name, e.container.as_deref(), &program, e.tty, true) {
                 Ok(t) => t,
                 Err(out) => return out,
             };
-        let interactive = pod::is_shell(&program) && e.command.len() == 1 && e.stdin;
+        // With input piped in (`kubectl exec -i pod -- sh < script`) the shell runs it and exits.
+        let interactive =
+            pod::is_shell(&program) && e.command.len() == 1 && e.stdin && stdin.is_empty();
+        let mut shown = CommandOutput::stderr(notice, 0);
         if interactive && self.open.is_none() {
             self.open = Some(terminal);
-            return CommandOutput::default();
+            return shown;
         }
         let result = self.run_in_pod(&mut terminal, &e.command, if e.stdin { stdin } else { "" });
         self.keep_fs(terminal);
         match result {
-            Ok(mut out) => {
-                if out.exit_code != 0 {
-                    out.err(format!(
-                        "command terminated with exit code {}\n",
-                        out.exit_code
-                    ));
+            Ok(out) => {
+                let code = out.exit_code;
+                shown.extend(out);
+                if code != 0 {
+                    shown.err(format!("command terminated with exit code {code}\n"));
                 }
-                out
             }
-            Err(out) => out,
+            Err(out) => shown.extend(out),
         }
+        shown
     }
 
     /// `kubectl run NAME --image=IMG -it [--rm] -- CMD`: create the pod (kubectl's own `run`),
@@ -137,22 +148,10 @@ impl SessionHost<'_> {
         r: kexec::RunArgs,
         stdin: &str,
     ) -> CommandOutput {
-        let created = self.kubectl_plain(term, &r.create_args, stdin);
-        if created.exit_code != 0 {
-            return created;
-        }
-        let ns = r
-            .namespace
-            .clone()
-            .unwrap_or_else(|| self.namespace.clone());
-        let mut waited = 0;
-        while !pod_running(self.cluster, &ns, &r.name) {
-            if waited >= 120 {
-                return CommandOutput::stderr("error: timed out waiting for the condition\n", 1);
-            }
-            self.cluster.advance(Duration::from_secs(1));
-            waited += 1;
-        }
+        let ns = match self.create_attached(term, &r, stdin) {
+            Ok(ns) => ns,
+            Err(out) => return out,
+        };
         let image = self
             .cluster
             .store
@@ -164,12 +163,13 @@ impl SessionHost<'_> {
         } else {
             r.command.clone()
         };
-        let mut terminal = match self.open_terminal(&ns, &r.name, None, &command[0], r.tty) {
-            Ok(t) => t,
+        let mut terminal = match self.open_terminal(&ns, &r.name, None, &command[0], r.tty, false) {
+            Ok((t, _)) => t,
             Err(out) => return out,
         };
         terminal.rm_on_exit = r.rm;
-        if pod::is_shell(&command[0]) && command.len() == 1 && r.stdin && self.open.is_none() {
+        let interactive = pod::is_shell(&command[0]) && command.len() == 1 && r.stdin;
+        if interactive && stdin.is_empty() && self.open.is_none() {
             self.open = Some(terminal);
             return CommandOutput::stderr(
                 "If you don't see a command prompt, try pressing enter.\n",
@@ -190,6 +190,56 @@ impl SessionHost<'_> {
         out
     }
 
+    /// Creates the pod through kubectl's own `run` with the attach flags kubectl's generator
+    /// sets, and waits (in simulated time) until it runs or, for a one-shot command, finished.
+    /// Returns the pod's namespace.
+    fn create_attached(
+        &mut self,
+        term: &mut Term<'_>,
+        r: &kexec::RunArgs,
+        stdin: &str,
+    ) -> Result<String, CommandOutput> {
+        let created = {
+            let mut io = kubectl::KubectlIo {
+                fs: term.fs,
+                cwd: term.cwd,
+                stdin,
+                namespace: self.namespace,
+            };
+            kubectl::run(self.cluster, &mut io, &r.create_args)
+        };
+        if created.exit_code != 0 {
+            return Err(created);
+        }
+        let ns = r
+            .namespace
+            .clone()
+            .unwrap_or_else(|| self.namespace.clone());
+        // -i/-t set these before anything starts the container: they keep `sh` running.
+        if let Some(Object::Pod(p)) = self.cluster.store.get_mut(Kind::Pod, &ns, &r.name) {
+            for c in &mut p.spec.containers {
+                c.stdin = r.stdin.then_some(true);
+                c.tty = r.tty.then_some(true);
+            }
+        }
+        self.cluster.reconcile();
+        // A one-shot command may have finished before kubectl attaches; kubectl still shows
+        // what it printed, so the caller runs it either way.
+        let mut waited = 0;
+        while !pod_running(self.cluster, &ns, &r.name) && !pod_finished(self.cluster, &ns, &r.name)
+        {
+            if waited >= 60 {
+                return Err(CommandOutput::stderr(
+                    "error: timed out waiting for the condition\n",
+                    1,
+                ));
+            }
+            self.cluster.advance(Duration::from_secs(1));
+            waited += 1;
+        }
+        Ok(ns)
+    }
+
     fn keep_fs(&mut self, t: PodTerminal) {
         self.pod_fs.insert((t.namespace, t.pod, t.container), t.fs);
     }
@@ -202,29 +252,32 @@ impl SessionHost<'_> {
         container: Option<&str>,
         program: &str,
         tty: bool,
-    ) -> Result<PodTerminal, CommandOutput> {
+        exec: bool,
+    ) -> Result<(PodTerminal, String), CommandOutput> {
         let Some(pod_obj) = self.cluster.store.get_typed::<Pod>(ns, name).cloned() else {
             return Err(CommandOutput::stderr(
                 format!("Error from server (NotFound): pods \"{name}\" not found\n"),
                 1,
             ));
         };
-        let container = match container {
-            Some(c) => c.to_string(),
-            None => pod_obj
-                .spec
-                .containers
-                .first()
-                .map(|c| c.name.clone())
-                .unwrap_or_default(),
+        let (container, notice) = match container {
+            Some(c) => (c.to_string(), String::new()),
+            None => default_container(&pod_obj),
         };
+        let phase = pod_obj.status.as_ref().and_then(|s| s.phase.as_deref());
+        if let (true, Some(phase @ ("Succeeded" | "Failed"))) = (exec, phase) {
+            return Err(CommandOutput::stderr(
+                format!("error: cannot exec into a container in a completed pod; current phase is {phase}\n"),
+                1,
+            ));
+        }
         let Some(spec) = pod_obj.spec.containers.iter().find(|c| c.name == container) else {
             return Err(CommandOutput::stderr(
                 format!("error: container {container} not found in pod {name}\n"),
                 1,
             ));
         };
-        if !pod_running(self.cluster, ns, name) {
+        if exec && !pod_running(self.cluster, ns, name) {
             return Err(CommandOutput::stderr(
                 format!(
                     "error: unable to upgrade connection: container not found (\"{container}\")\n"
@@ -255,7 +308,7 @@ impl SessionHost<'_> {
         } else {
             "/"
         };
-        Ok(PodTerminal {
+        let terminal = PodTerminal {
             namespace: ns.to_string(),
             pod: name.to_string(),
             container,
@@ -264,7 +317,8 @@ impl SessionHost<'_> {
             st,
             prompt,
             rm_on_exit: false,
-        })
+        };
+        Ok((terminal, notice))
     }
 
     /// `kubectl exec POD -- cmd args…`: runs argv directly (no shell parsing) in the pod.
@@ -300,6 +354,42 @@ impl SessionHost<'_> {
         }
         Ok(out)
     }
+}
+
+/// The container kubectl picks without `-c`: the `kubectl.kubernetes.io/default-container`
+/// annotation, else the first; with several containers it says which on stderr.
+fn default_container(pod: &Pod) -> (String, String) {
+    let names: Vec<&str> = pod
+        .spec
+        .containers
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect();
+    let annotated = pod
+        .metadata
+        .annotations
+        .get("kubectl.kubernetes.io/default-container")
+        .filter(|a| names.contains(&a.as_str()));
+    if let Some(a) = annotated {
+        return (a.clone(), String::new());
+    }
+    let first = names.first().copied().unwrap_or_default().to_string();
+    let notice = if names.len() > 1 {
+        format!(
+            "Defaulted container \"{first}\" out of: {}\n",
+            names.join(", ")
+        )
+    } else {
+        String::new()
+    };
+    (first, notice)
+}
+
+fn pod_finished(cluster: &Cluster, ns: &str, name: &str) -> bool {
+    cluster.store.get_typed::<Pod>(ns, name).is_some_and(|p| {
+        let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());
+        matches!(phase, Some("Succeeded" | "Failed"))
+    })
 }
 
 fn pod_running(cluster: &Cluster, ns: &str, name: &str) -> bool {

@@ -26,63 +26,25 @@ pub fn parse(args: &[String]) -> Result<Option<ExecArgs>, String> {
     let mut seen_exec = false;
     let mut positional: Vec<String> = Vec::new();
     let mut i = 0;
-    while i < args.len() {
-        let a = args[i].as_str();
+    while let Some(a) = args.get(i) {
         i += 1;
         if a == "--" {
-            if !seen_exec {
-                return Ok(None);
-            }
             e.command = args[i..].to_vec();
             break;
         }
-        let value = |i: &mut usize| -> Result<String, String> {
-            let v = args
-                .get(*i)
-                .cloned()
-                .ok_or_else(|| format!("error: flag needs an argument: {a}"))?;
-            *i += 1;
-            Ok(v)
-        };
-        match a {
-            "-n" | "--namespace" => e.namespace = Some(value(&mut i)?),
-            "-c" | "--container" if seen_exec => e.container = Some(value(&mut i)?),
-            "-i" | "--stdin" => e.stdin = true,
-            "-t" | "--tty" => e.tty = true,
-            "-it" | "-ti" => {
-                e.stdin = true;
-                e.tty = true;
+        if a.starts_with('-') && a.len() > 1 {
+            match flag(&mut e, a, args.get(i), seen_exec) {
+                Ok(used) => i += used,
+                Err(msg) if seen_exec => return Err(msg),
+                // Not ours to judge: kubectl reports flags before its verb itself.
+                Err(_) => return Ok(None),
             }
-            "-q" | "--quiet" => {}
-            _ if a.starts_with("--namespace=") => {
-                e.namespace = Some(a["--namespace=".len()..].into())
-            }
-            _ if a.starts_with("-n") && a.len() > 2 && !a.starts_with("--") => {
-                e.namespace = Some(a[2..].into())
-            }
-            _ if a.starts_with("--container=") => {
-                e.container = Some(a["--container=".len()..].into())
-            }
-            _ if a.starts_with("-c") && a.len() > 2 && seen_exec => {
-                e.container = Some(a[2..].into())
-            }
-            _ if a.starts_with("--stdin=") || a.starts_with("--tty=") => {
-                let on = a.ends_with("=true");
-                if a.starts_with("--stdin") {
-                    e.stdin = on
-                } else {
-                    e.tty = on
-                }
-            }
-            _ if a.starts_with('-') && seen_exec => {
-                return Err(format!(
-                "error: unknown shorthand flag: '{}' in {a}\nSee 'kubectl exec --help' for usage.",
-                a.chars().nth(1).unwrap_or('-')
-            ))
-            }
-            "exec" if !seen_exec => seen_exec = true,
-            _ if !seen_exec => return Ok(None),
-            _ => positional.push(a.to_string()),
+        } else if !seen_exec && a == "exec" {
+            seen_exec = true;
+        } else if !seen_exec {
+            return Ok(None);
+        } else {
+            positional.push(a.clone());
         }
     }
     if !seen_exec {
@@ -99,6 +61,71 @@ pub fn parse(args: &[String]) -> Result<Option<ExecArgs>, String> {
         return Err("error: you must specify at least one command for the container".into());
     }
     Ok(Some(e))
+}
+
+/// Applies one flag; returns how many following words it consumed as its value.
+fn flag(e: &mut ExecArgs, a: &str, next: Option<&String>, in_exec: bool) -> Result<usize, String> {
+    let value = || {
+        next.cloned()
+            .ok_or_else(|| format!("error: flag needs an argument: {a}"))
+    };
+    let (name, inline) = match a.split_once('=') {
+        Some((n, v)) => (n, Some(v.to_string())),
+        None => (a, None),
+    };
+    // Short flags with their value attached: `-nprod`, `-cmain`.
+    if !a.starts_with("--")
+        && a.len() > 2
+        && matches!(&a[..2], "-n" | "-c")
+        && !matches!(a, "-it" | "-ti")
+    {
+        let v = a[2..].to_string();
+        if a.starts_with("-n") {
+            e.namespace = Some(v);
+        } else {
+            e.container = Some(v);
+        }
+        return Ok(0);
+    }
+    let mut used = 0;
+    let mut take = |inline: Option<String>| -> Result<String, String> {
+        match inline {
+            Some(v) => Ok(v),
+            None => {
+                used = 1;
+                value()
+            }
+        }
+    };
+    match name {
+        "-n" | "--namespace" => e.namespace = Some(take(inline)?),
+        "-c" | "--container" => e.container = Some(take(inline)?),
+        "--context" | "--cluster" | "--user" | "--kubeconfig" | "-s" | "--server" => {
+            take(inline)?;
+        }
+        "--pod-running-timeout" | "-f" | "--filename" if in_exec => {
+            take(inline)?;
+        }
+        "-i" | "--stdin" => e.stdin = inline.as_deref() != Some("false"),
+        "-t" | "--tty" => e.tty = inline.as_deref() != Some("false"),
+        "-it" | "-ti" => {
+            e.stdin = true;
+            e.tty = true;
+        }
+        "-q" | "--quiet" => {}
+        _ if a.starts_with("--") => {
+            return Err(format!(
+                "error: unknown flag: {name}\nSee 'kubectl exec --help' for usage."
+            ))
+        }
+        _ => {
+            return Err(format!(
+                "error: unknown shorthand flag: '{}' in {a}\nSee 'kubectl exec --help' for usage.",
+                a.chars().nth(1).unwrap_or('-')
+            ))
+        }
+    }
+    Ok(used)
 }
 
 /// A `kubectl run` that attaches (`-i`/`-t`): the session runs it as create, wait, attach.
@@ -226,6 +253,11 @@ mod tests {
             ("exec web ls", Err("error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples")),
             ("exec web", Err("error: you must specify at least one command for the container")),
             ("exec -it", Err("error: pod, type/name or --filename must be specified")),
+            ("exec -nprod web -cmain -- ls", Ok(Some(("web", false, Some("prod"), "ls")))),
+            ("exec --stdin=true --namespace=dev web -- sh", Ok(Some(("web", true, Some("dev"), "sh")))),
+            ("exec -x web -- sh", Err("error: unknown shorthand flag: 'x' in -x\nSee 'kubectl exec --help' for usage.")),
+            ("exec --bogus web -- sh", Err("error: unknown flag: --bogus\nSee 'kubectl exec --help' for usage.")),
+            ("--bogus get pods", Ok(None)),
         ];
         for (input, want) in table {
             let got = parse(&words(input))

@@ -200,9 +200,9 @@ pub fn scan_word(chars: &[char], mut i: usize) -> Result<usize, LexError> {
                 i += 2;
             }
             '\'' => i = close_single(chars, i + 1)?,
-            '"' => i = close_double(chars, i + 1)?,
+            '"' => i = close_double(chars, i + 1, 0)?,
             '`' => i = close_backquote(chars, i + 1)?,
-            '$' => i = scan_dollar(chars, i)?,
+            '$' => i = scan_dollar(chars, i, 0)?,
             _ => i += 1,
         }
     }
@@ -219,13 +219,14 @@ fn close_single(chars: &[char], mut i: usize) -> Result<usize, LexError> {
     Err(LexError::Incomplete)
 }
 
-fn close_double(chars: &[char], mut i: usize) -> Result<usize, LexError> {
+fn close_double(chars: &[char], mut i: usize, d: u32) -> Result<usize, LexError> {
+    too_deep(d)?;
     while i < chars.len() {
         match chars[i] {
             '"' => return Ok(i + 1),
             '\\' => i += 2,
             '`' => i = close_backquote(chars, i + 1)?,
-            '$' => i = scan_dollar(chars, i)?,
+            '$' => i = scan_dollar(chars, i, d + 1)?,
             _ => i += 1,
         }
     }
@@ -244,16 +245,17 @@ fn close_backquote(chars: &[char], mut i: usize) -> Result<usize, LexError> {
 }
 
 /// Scans `$…` at `i` (pointing at `$`): `$(…)` and `$((…))` with nesting, `${…}`, or a plain `$`.
-fn scan_dollar(chars: &[char], i: usize) -> Result<usize, LexError> {
+fn scan_dollar(chars: &[char], i: usize, d: u32) -> Result<usize, LexError> {
+    too_deep(d)?;
     match chars.get(i + 1) {
-        Some('(') => close_paren(chars, i + 2),
+        Some('(') => close_paren_at(chars, i + 2, d + 1),
         Some('{') => {
             let mut j = i + 2;
             while j < chars.len() {
                 match chars[j] {
                     '}' => return Ok(j + 1),
                     '\'' => j = close_single(chars, j + 1)?,
-                    '"' => j = close_double(chars, j + 1)?,
+                    '"' => j = close_double(chars, j + 1, d + 1)?,
                     '\\' => j += 2,
                     _ => j += 1,
                 }
@@ -265,7 +267,12 @@ fn scan_dollar(chars: &[char], i: usize) -> Result<usize, LexError> {
 }
 
 /// Finds the `)` closing a `$(` whose body starts at `i`, skipping quoted text and nested parens.
-pub fn close_paren(chars: &[char], mut i: usize) -> Result<usize, LexError> {
+pub fn close_paren(chars: &[char], i: usize) -> Result<usize, LexError> {
+    close_paren_at(chars, i, 0)
+}
+
+fn close_paren_at(chars: &[char], mut i: usize, d: u32) -> Result<usize, LexError> {
+    too_deep(d)?;
     let mut depth = 1;
     while i < chars.len() {
         match chars[i] {
@@ -281,11 +288,22 @@ pub fn close_paren(chars: &[char], mut i: usize) -> Result<usize, LexError> {
                 }
             }
             '\'' => i = close_single(chars, i + 1)?,
-            '"' => i = close_double(chars, i + 1)?,
+            '"' => i = close_double(chars, i + 1, d + 1)?,
             '`' => i = close_backquote(chars, i + 1)?,
             '\\' => i += 2,
             _ => i += 1,
         }
     }
     Err(LexError::Incomplete)
+}
+
+/// Nesting of quotes and `$(…)`/`${…}` the lexer follows; deeper input is refused rather than
+/// risking the (small, in wasm) stack.
+const MAX_NESTING: u32 = 64;
+
+fn too_deep(d: u32) -> Result<(), LexError> {
+    if d > MAX_NESTING {
+        return Err(LexError::Syntax("syntax error: nesting too deep".into()));
+    }
+    Ok(())
 }

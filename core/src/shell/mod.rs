@@ -68,6 +68,10 @@ impl Flavor {
 pub struct ShellState {
     pub vars: BTreeMap<String, String>,
     pub exported: BTreeSet<String>,
+    /// `alias NAME=TEXT` definitions.
+    pub aliases: BTreeMap<String, String>,
+    /// Exported names in the order they entered the environment (`env` prints that order).
+    export_order: Vec<String>,
     pub last_status: i32,
     pub history: Vec<String>,
     pub flavor: Flavor,
@@ -75,6 +79,9 @@ pub struct ShellState {
     pub exit: Option<i32>,
     /// `$0`, `$1`…
     pub positional: Vec<String>,
+    /// Stdout goes to a pipe, a file or `$(…)` rather than the terminal (`ls` prints one name
+    /// per line then). Set by the executor around each command.
+    pub piped: bool,
     /// The image's coreutils are BusyBox's (Alpine, netshoot): their error wording differs.
     pub busybox: bool,
 }
@@ -84,9 +91,12 @@ impl ShellState {
         let mut st = ShellState {
             vars: BTreeMap::new(),
             exported: BTreeSet::new(),
+            export_order: Vec::new(),
+            aliases: BTreeMap::new(),
             last_status: 0,
             history: Vec::new(),
             positional: vec![flavor.name().to_string()],
+            piped: false,
             busybox: flavor == Flavor::Ash,
             flavor,
             exit: None,
@@ -99,7 +109,9 @@ impl ShellState {
 
     pub fn export(&mut self, name: &str, value: &str) {
         self.vars.insert(name.to_string(), value.to_string());
-        self.exported.insert(name.to_string());
+        if self.exported.insert(name.to_string()) && !self.export_order.iter().any(|n| n == name) {
+            self.export_order.push(name.to_string());
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&str> {
@@ -108,8 +120,9 @@ impl ShellState {
 
     /// The exported variables, as `env` prints them.
     pub fn environ(&self) -> Vec<(String, String)> {
-        self.exported
+        self.export_order
             .iter()
+            .filter(|k| self.exported.contains(*k))
             .filter_map(|k| self.vars.get(k).map(|v| (k.clone(), v.clone())))
             .collect()
     }
@@ -134,6 +147,10 @@ pub trait Host {
     fn program_path(&self, _term: &Term<'_>, _name: &str) -> Option<String> {
         None
     }
+    /// The simulated wall clock, for `date`.
+    fn now(&self) -> Option<crate::sim::Time> {
+        None
+    }
     /// `vi FILE`: asks the terminal to open its editor on `path` once the line finishes.
     /// `false` when this terminal has no editor.
     fn edit(&mut self, _path: &str) -> bool {
@@ -152,7 +169,12 @@ pub struct Term<'a> {
 /// come back as bash-style messages with status 2.
 pub fn run(term: &mut Term<'_>, host: &mut dyn Host, input: &str) -> CommandOutput {
     let mut ex = exec::Exec::new(host);
-    let out = ex.run_source(term, input, "");
+    let mut out = ex.run_source(term, input, "");
+    if let Some(why) = ex.take_abort() {
+        let name = term.st.flavor.name();
+        out.err(format!("{name}: {why}; the rest of the line was not run\n"));
+        out.exit_code = 1;
+    }
     term.st.last_status = out.exit_code;
     out
 }

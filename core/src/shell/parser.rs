@@ -72,7 +72,11 @@ pub enum RedirKind {
 /// Parses complete shell input.
 pub fn parse(input: &str) -> Result<List, LexError> {
     let toks = lex(input)?;
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let list = p.list(&[])?;
     match p.peek() {
         None => Ok(list),
@@ -94,7 +98,12 @@ fn unexpected(t: &Token) -> LexError {
 struct Parser {
     toks: Vec<Token>,
     pos: usize,
+    /// Nesting of compound commands, bounded so hostile input cannot overflow the stack.
+    depth: u32,
 }
+
+/// Compound commands nested inside each other at most.
+const MAX_NESTING: u32 = 64;
 
 const RESERVED: [&str; 14] = [
     "do", "done", "then", "fi", "else", "elif", "esac", "}", "if", "for", "while", "until", "{",
@@ -191,6 +200,16 @@ impl Parser {
     }
 
     fn command(&mut self) -> Result<Command, LexError> {
+        if self.depth >= MAX_NESTING {
+            return Err(LexError::Syntax("syntax error: nesting too deep".into()));
+        }
+        self.depth += 1;
+        let cmd = self.command_inner();
+        self.depth -= 1;
+        cmd
+    }
+
+    fn command_inner(&mut self) -> Result<Command, LexError> {
         let kind = match self.peek() {
             None => return Err(LexError::Incomplete),
             Some(Token::Op("(")) => {

@@ -1,8 +1,10 @@
 //! A compact backtracking regular-expression matcher for `grep`: literals, `.`, `*`, `+`, `?`,
 //! `{m,n}`, bracket expressions (ranges, negation, `[:alpha:]`-style classes), `^`, `$`,
-//! alternation and groups, in both POSIX basic (`grep`) and extended (`grep -E`) syntax. Matching
-//! explores every path to find the leftmost-longest match like GNU grep, with a step budget so a
-//! pathological pattern cannot hang the page.
+//! alternation and groups, in both POSIX basic (`grep`) and extended (`grep -E`) syntax. `find`
+//! explores paths for the leftmost-longest match like GNU grep; a step budget keeps a
+//! pathological pattern from hanging the page (it then reports no match), and a group may repeat
+//! at most [`MAX_DEPTH`] times along one path so the small wasm stack never overflows
+//! (single-character repeats like `.*` are loops and have no such limit).
 
 use std::cell::Cell;
 
@@ -32,8 +34,8 @@ pub struct Regex {
     icase: bool,
 }
 
-/// Matching steps one search may take before it gives up (treated as no match).
-const MAX_STEPS: u32 = 200_000;
+/// Base matching steps one search may take before it gives up (treated as no match).
+const MAX_STEPS: u32 = 1_000_000;
 
 impl Regex {
     /// Compiles `pattern`; `extended` selects ERE syntax. Errors read like grep's.
@@ -54,11 +56,13 @@ impl Regex {
 
     /// The leftmost-longest match in `text` as char offsets `(start, end)`.
     pub fn find(&self, text: &str) -> Option<(usize, usize)> {
-        self.find_from(&text.chars().collect::<Vec<_>>(), 0)
+        self.search(&text.chars().collect::<Vec<_>>(), 0, true)
     }
 
+    /// Whether any match exists (the first one found will do: no search for the longest).
     pub fn is_match(&self, text: &str) -> bool {
-        self.find(text).is_some()
+        self.search(&text.chars().collect::<Vec<_>>(), 0, false)
+            .is_some()
     }
 
     /// All non-overlapping matches (for `grep -o`), as strings.
@@ -67,7 +71,7 @@ impl Regex {
         let mut out = Vec::new();
         let mut from = 0;
         while from <= chars.len() {
-            match self.find_from(&chars, from) {
+            match self.search(&chars, from, true) {
                 Some((s, e)) => {
                     if e > s {
                         out.push(chars[s..e].iter().collect());
@@ -80,22 +84,27 @@ impl Regex {
         out
     }
 
-    fn find_from(&self, text: &[char], from: usize) -> Option<(usize, usize)> {
+    /// The leftmost match from `from`; with `longest`, its longest extent (POSIX), else the
+    /// first extent backtracking finds.
+    fn search(&self, text: &[char], from: usize, longest: bool) -> Option<(usize, usize)> {
         let m = Matcher {
             text,
             icase: self.icase,
             steps: Cell::new(0),
+            depth: Cell::new(0),
+            budget: MAX_STEPS.saturating_add(64u32.saturating_mul(text.len() as u32)),
         };
         for start in from..=text.len() {
             let mut best: Option<usize> = None;
             m.node(&self.root, start, &mut |e| {
                 best = Some(best.map_or(e, |b: usize| b.max(e)));
-                false
+                // Nothing beats a match that runs to the end of the text.
+                !longest || e == text.len()
             });
             if let Some(end) = best {
                 return Some((start, end));
             }
-            if m.steps.get() > MAX_STEPS {
+            if m.steps.get() > m.budget {
                 return None;
             }
         }
@@ -108,6 +117,9 @@ struct Matcher<'t> {
     icase: bool,
     /// A `Cell` so the continuation closures can share the matcher immutably.
     steps: Cell<u32>,
+    depth: Cell<u32>,
+    /// Steps this search may take: a base plus some per character, so linear work always fits.
+    budget: u32,
 }
 
 impl Matcher<'_> {
@@ -118,7 +130,7 @@ impl Matcher<'_> {
     /// Matches `n` at `i`, calling `k` with each end position until it returns true.
     fn node(&self, n: &Node, i: usize, k: &mut dyn FnMut(usize) -> bool) -> bool {
         self.steps.set(self.steps.get() + 1);
-        if self.steps.get() > MAX_STEPS {
+        if self.steps.get() > self.budget {
             return false;
         }
         let cur = self.text.get(i).copied();
@@ -164,13 +176,63 @@ impl Matcher<'_> {
         if max.is_some_and(|m| count >= m) {
             return k(i);
         }
+        if let Some(single) = self.single_char(n) {
+            return self.repeat_single(single, min, max, i, k);
+        }
+        // Each nested repetition is a stack frame: past the cap this path fails rather than
+        // overflowing the (small, in wasm) stack.
+        if self.depth.get() > MAX_DEPTH {
+            return false;
+        }
+        self.depth.set(self.depth.get() + 1);
         // Greedy: try one more repetition first (only if it consumes input), then stop here.
         let more = self.node(n, i, &mut |j| {
             j > i && self.repeat(n, min, max, count + 1, j, k)
         });
+        self.depth.set(self.depth.get() - 1);
         more || (count >= min && k(i))
     }
+
+    /// The node itself when it matches exactly one character (`a`, `.`, `[…]`), so a repeat of
+    /// it can run as a loop instead of recursion.
+    fn single_char<'n>(&self, n: &'n Node) -> Option<&'n Node> {
+        match n {
+            Node::Char(_) | Node::Any | Node::Class { .. } => Some(n),
+            Node::Group(inner) => self.single_char(inner),
+            Node::Concat(seq) if seq.len() == 1 => self.single_char(&seq[0]),
+            _ => None,
+        }
+    }
+
+    fn one(&self, n: &Node, i: usize) -> bool {
+        let mut hit = false;
+        self.node(n, i, &mut |_| {
+            hit = true;
+            true
+        });
+        hit
+    }
+
+    /// `x*`, `x+`, `x{m,n}` over a one-character `x`: the longest run first, then shorter ones.
+    fn repeat_single(
+        &self,
+        n: &Node,
+        min: u32,
+        max: Option<u32>,
+        i: usize,
+        k: &mut dyn FnMut(usize) -> bool,
+    ) -> bool {
+        let mut end = i;
+        let limit = max.map_or(usize::MAX, |m| m as usize);
+        while end - i < limit && self.one(n, end) {
+            end += 1;
+        }
+        (i + min as usize..=end).rev().any(k)
+    }
 }
+
+/// Repetitions of a group one match path may nest.
+pub const MAX_DEPTH: u32 = 200;
 
 struct Parser {
     chars: Vec<char>,
@@ -396,4 +458,74 @@ fn named_class(name: &str) -> Option<Vec<(char, char)>> {
         "xdigit" => vec![('0', '9'), ('a', 'f'), ('A', 'F')],
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Regex;
+
+    #[test]
+    fn matches_table() {
+        // (pattern, extended, icase, text, leftmost-longest match)
+        let table: &[(&str, bool, bool, &str, Option<&str>)] = &[
+            ("an", false, false, "banana", Some("an")),
+            ("a.*a", false, false, "banana", Some("anana")),
+            ("^b", false, false, "banana", Some("b")),
+            ("^a", false, false, "banana", None),
+            ("na$", false, false, "banana", Some("na")),
+            ("a\\+", false, false, "baaad", Some("aaa")),
+            ("a+", false, false, "a+", Some("a+")),
+            ("a+", true, false, "baaad", Some("aaa")),
+            ("colou?r", true, false, "color", Some("color")),
+            ("(ab)+", true, false, "xababab", Some("ababab")),
+            ("\\(ab\\)*c", false, false, "ababc", Some("ababc")),
+            ("cat|dog", true, false, "hotdog", Some("dog")),
+            ("cat\\|dog", false, false, "hotdog", Some("dog")),
+            ("[0-9]{2,3}", true, false, "a12345", Some("123")),
+            ("[^a-z]", false, false, "abc9", Some("9")),
+            ("[[:digit:]]+", true, false, "port 8080", Some("8080")),
+            ("HELLO", false, true, "say hello", Some("hello")),
+            ("x*", false, false, "abc", Some("")),
+            ("(a|ab)(c|bcd)", true, false, "abcd", Some("abcd")),
+        ];
+        for (pat, ere, icase, text, want) in table {
+            let re = Regex::new(pat, *ere, *icase).expect(pat);
+            let got = re
+                .find(text)
+                .map(|(s, e)| text.chars().skip(s).take(e - s).collect::<String>());
+            assert_eq!(got.as_deref(), *want, "{pat} on {text}");
+        }
+    }
+
+    #[test]
+    fn errors_read_like_grep() {
+        for (pat, ere, err) in [
+            ("a\\", false, "Trailing backslash"),
+            ("(a", true, "Unmatched ( or \\("),
+            ("[a", false, "Unmatched [, [^, [:, [., or [="),
+            ("a{3,1}", true, "Invalid content of \\{\\}"),
+        ] {
+            assert_eq!(
+                Regex::new(pat, ere, false).err().as_deref(),
+                Some(err),
+                "{pat}"
+            );
+        }
+    }
+
+    #[test]
+    fn long_lines_do_not_exhaust_the_stack() {
+        let line = "ab".repeat(100_000);
+        assert!(Regex::new("a.*b$", false, false)
+            .expect("re")
+            .is_match(&line));
+        // Groups repeat at most MAX_DEPTH times per path: no crash, possibly no match.
+        let _ = Regex::new("(ab)*$", true, false).expect("re").find(&line);
+        assert!(Regex::new("(ab){3}$", true, false)
+            .expect("re")
+            .is_match(&line));
+        assert!(!Regex::new("(a*)*c", true, false)
+            .expect("re")
+            .is_match(&"a".repeat(5000)));
+    }
 }

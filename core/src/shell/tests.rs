@@ -1,66 +1,82 @@
-//! Shell tests as data: every `tests/transcripts/shell/*.txt` file is fed to a fresh `Session`
-//! the way the CLI does (advance 1 s, then `feed` each line; `> ` lines continue the `$ ` line)
-//! and the terminal text is compared with the expected block. `UPDATE_EXPECT=1 cargo test`
-//! rewrites the expected blocks. Plus a few tables for what a transcript cannot show.
+//! Shell tests as data: every `tests/transcripts/shell/*.txt` file is replayed against a fresh
+//! `Session` with the shared transcript rules (core/tests/transcripts.rs, the apiserver's
+//! harness): `# seed: N` (default 1), `$ ` command lines with `> ` continuation lines, 1 s of
+//! simulated time before each command, expected output up to the next `$`/`#` line, `%no-eol`
+//! when the output lacks a final newline. `UPDATE_EXPECT=1 cargo test` rewrites the expected
+//! blocks. Plus tables for what a transcript cannot show.
 
 use crate::sim::Duration;
 use crate::Session;
 
 struct Step {
     lines: Vec<String>,
-    expected: String,
+    expected: Vec<String>,
 }
 
+/// (seed, verbatim lines before the first command, steps).
 fn parse_transcript(text: &str) -> (u64, Vec<String>, Vec<Step>) {
-    let mut seed = 0;
+    let mut seed = 1;
     let mut header = Vec::new();
     let mut steps: Vec<Step> = Vec::new();
+    let mut in_block = false;
     for line in text.lines() {
         if let Some(cmd) = line.strip_prefix("$ ") {
             steps.push(Step {
                 lines: vec![cmd.to_string()],
-                expected: String::new(),
+                expected: Vec::new(),
             });
-        } else if line == "$" {
-            steps.push(Step {
-                lines: vec![String::new()],
-                expected: String::new(),
-            });
-        } else if let Some(step) = steps.last_mut() {
-            match line.strip_prefix("> ").or((line == ">").then_some("")) {
-                Some(cont) if step.expected.is_empty() => step.lines.push(cont.to_string()),
-                _ if line.starts_with('#') => {}
-                _ => {
-                    step.expected.push_str(line);
-                    step.expected.push('\n');
-                }
+            in_block = true;
+        } else if let (Some(step), Some(cont)) = (steps.last_mut(), line.strip_prefix("> ")) {
+            if step.expected.is_empty() {
+                step.lines.push(cont.to_string());
+            } else {
+                step.expected.push(line.to_string());
             }
+        } else if line.starts_with('#') {
+            if let Some(s) = line.strip_prefix("# seed:") {
+                seed = s.trim().parse().unwrap_or(1);
+            }
+            assert!(
+                steps.is_empty(),
+                "comments only before the first command: {line:?}"
+            );
+            header.push(line.to_string());
+            in_block = false;
+        } else if let (true, Some(step)) = (in_block, steps.last_mut()) {
+            step.expected.push(line.to_string());
         } else {
-            if let Some(s) = line.strip_prefix("# seed: ") {
-                seed = s.trim().parse().unwrap_or(0);
-            }
             header.push(line.to_string());
         }
     }
     (seed, header, steps)
 }
 
-fn run_steps(seed: u64, steps: &[Step]) -> Vec<String> {
+fn run_steps(seed: u64, steps: &[Step]) -> Vec<Vec<String>> {
     let mut session = Session::new(seed);
     steps
         .iter()
         .map(|step| {
-            let mut text = String::new();
-            for line in &step.lines {
-                session.advance(Duration::from_secs(1));
-                if let Some(out) = session.feed(line) {
-                    text.push_str(&out.text());
-                }
+            session.advance(Duration::from_secs(1));
+            let mut output = None;
+            for (k, line) in step.lines.iter().enumerate() {
+                let out = session.feed(line);
+                assert!(
+                    out.is_none() || k + 1 == step.lines.len(),
+                    "`$ {}` finished before its `> ` lines",
+                    step.lines[0]
+                );
+                output = out.or(output);
             }
-            if !text.is_empty() && !text.ends_with('\n') {
-                text.push('\n');
+            let text = output.map(|o| o.text()).unwrap_or_default();
+            let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+            if text.is_empty() {
+                lines.clear();
+            } else if text.ends_with('\n') {
+                lines.pop();
+            } else {
+                lines.push("%no-eol".into());
             }
-            text
+            lines
         })
         .collect()
 }
@@ -80,17 +96,17 @@ fn shell_transcripts() {
         let (seed, header, steps) = parse_transcript(&text);
         let actual = run_steps(seed, &steps);
         if update {
-            let mut out = header.join("\n");
-            if !out.is_empty() {
-                out.push('\n');
-            }
+            let mut out: String = header.iter().map(|l| format!("{l}\n")).collect();
             for (step, got) in steps.iter().zip(&actual) {
                 for (i, l) in step.lines.iter().enumerate() {
                     out.push_str(if i == 0 { "$ " } else { "> " });
                     out.push_str(l);
                     out.push('\n');
                 }
-                out.push_str(got);
+                for l in got {
+                    out.push_str(l);
+                    out.push('\n');
+                }
             }
             let _ = std::fs::write(&file, out);
             continue;
@@ -98,11 +114,11 @@ fn shell_transcripts() {
         for (step, got) in steps.iter().zip(&actual) {
             if *got != step.expected {
                 failures.push(format!(
-                    "{}: $ {}\n--- expected\n{}--- actual\n{}",
+                    "{}: $ {}\n--- expected\n{}\n--- actual\n{}",
                     file.display(),
                     step.lines.join("\n> "),
-                    step.expected,
-                    got
+                    step.expected.join("\n"),
+                    got.join("\n")
                 ));
             }
         }
@@ -122,13 +138,21 @@ fn continuation_lines_produce_no_output() {
         &["true &&", "echo ok"],
         &["if true; then", "echo y", "fi"],
         &["echo $(echo", "x)"],
+        &["cat <<EOF\r", "crlf\r", "EOF\r"],
+        &["vi f.txt", "line", ":wq"],
     ];
     for lines in table {
         let mut s = Session::new(0);
         let (last, init) = lines.split_last().expect("non-empty row");
         for l in init {
             assert!(s.feed(l).is_none(), "{l:?} in {lines:?} should continue");
-            assert_eq!(s.prompt(), "> ");
+            // `> ` while bash reads more of a command; nothing while the editor collects lines.
+            let want = if lines[0].starts_with("vi ") {
+                ""
+            } else {
+                "> "
+            };
+            assert_eq!(s.prompt(), want);
         }
         assert!(s.feed(last).is_some(), "{lines:?} should complete");
         assert_eq!(s.prompt(), "learner@workstation:~$ ");
@@ -186,8 +210,11 @@ mod pods {
                     .collect(),
                 ..ObjectMeta::default()
             },
+            // A scheduler nobody runs: neither scheduler nor kubelet touches these staged pods,
+            // so their hand-written status holds once controllers exist.
             spec: PodSpec {
                 containers: vec![container],
+                scheduler_name: Some("staged-by-test".into()),
                 ..PodSpec::default()
             },
             status: Some(PodStatus {
@@ -210,6 +237,18 @@ mod pods {
             ("pending", "nginx", false),
         ] {
             s.cluster.store.put(pod(name, image, running));
+        }
+        if let Object::Pod(mut duo) = pod("duo", "nginx", true) {
+            let mut sidecar = duo.spec.containers[0].clone();
+            sidecar.name = "sidecar".into();
+            duo.spec.containers.push(sidecar);
+            s.cluster.store.put(Object::Pod(duo));
+        }
+        if let Object::Pod(mut done) = pod("done", "busybox", false) {
+            if let Some(st) = done.status.as_mut() {
+                st.phase = Some("Succeeded".into());
+            }
+            s.cluster.store.put(Object::Pod(done));
         }
         s.cluster.store.put(Object::Deployment(Deployment {
             metadata: ObjectMeta {
@@ -249,9 +288,10 @@ mod pods {
         ("kubectl exec -it box -- sh", "", "/ # "),
         ("cd /tmp", "", "/tmp # "),
         ("foo", "sh: foo: not found\n", "/tmp # "),
+        ("cd /nowhere", "sh: cd: can't cd to /nowhere: No such file or directory\n", "/tmp # "),
         ("cat nothing", "cat: can't open 'nothing': No such file or directory\n", "/tmp # "),
         ("exit 3", "command terminated with exit code 3\n", "learner@workstation:~$ "),
-        ("kubectl exec -it box -- bash", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"709b7bce523a7b484e5a5bcc395f056ad219980f476d732ba95bd5160ecd1eb9\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"bash\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),
+        ("kubectl exec -it box -- bash", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"<id>\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"bash\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),
         ("kubectl exec -it web -- bash", "", "root@web:/# "),
         ("cd; pwd", "/root\n", "root@web:~# "),
         ("exit", "exit\n", "learner@workstation:~$ "),
@@ -264,14 +304,32 @@ mod pods {
         ("kubectl exec -it web -c other -- sh", "error: container other not found in pod web\n", "learner@workstation:~$ "),
         ("kubectl exec web ls", "error: exec [POD] [COMMAND] is not supported anymore. Use exec [POD] -- [COMMAND] instead\nSee 'kubectl exec -h' for help and examples\n", "learner@workstation:~$ "),
         ("kubectl exec -it -n kube-system web -- sh", "Error from server (NotFound): pods \"web\" not found\n", "learner@workstation:~$ "),
-        ("kubectl exec web -- nosuch", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"39d5ca7a2c4f822dd41ed70088d51054dd1930c53aac1fa0e9873e8337c5ec5d\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),
+        ("kubectl exec duo -- hostname", "Defaulted container \"main\" out of: main, sidecar\nduo\n", "learner@workstation:~$ "),
+        ("kubectl exec duo -c sidecar -- hostname", "duo\n", "learner@workstation:~$ "),
+        ("kubectl exec -it duo -- bash", "Defaulted container \"main\" out of: main, sidecar\n", "root@duo:/# "),
+        ("exit", "exit\n", "learner@workstation:~$ "),
+        ("kubectl exec done -- ls", "error: cannot exec into a container in a completed pod; current phase is Succeeded\n", "learner@workstation:~$ "),
+        ("kubectl exec web -- nosuch", "error: Internal error occurred: error executing command in container: failed to exec in container: failed to start exec \"<id>\": OCI runtime exec failed: exec failed: unable to start container process: exec: \"nosuch\": executable file not found in $PATH: unknown\n", "learner@workstation:~$ "),
     ];
+
+    /// containerd's exec ids are random in real life (here: a hash including the time).
+    fn mask_exec_id(text: &str) -> String {
+        let marker = "failed to start exec \"";
+        match text.find(marker) {
+            Some(i) => {
+                let start = i + marker.len();
+                let end = text[start..].find('"').map_or(text.len(), |j| start + j);
+                format!("{}<id>{}", &text[..start], &text[end..])
+            }
+            None => text.to_string(),
+        }
+    }
 
     #[test]
     fn pod_terminals() {
         let mut s = session();
         for (line, want, prompt) in SCRIPT {
-            let got = s.feed(line).map(|o| o.text()).unwrap_or_default();
+            let got = mask_exec_id(&s.feed(line).map(|o| o.text()).unwrap_or_default());
             assert_eq!(
                 (got.as_str(), s.prompt().as_str()),
                 (*want, *prompt),
@@ -305,7 +363,9 @@ fn hostile_input_never_panics() {
         "echo", "cat", "for", "in", "do", "done", "if", "then", "fi", "<<EOF", "EOF", "$((", "))",
         "${", "}", "grep", "-E", "sort", "head", "-n", "cut", "-d", "sed", "s/a/b/", "printf",
         "%s", "tr", "seq", "wc", "ls", "cd", "..", "mkdir", "-p", "rm", "-rf", "/", "test", "[",
-        "]", "sh", "-c", "exit", "while", "kubectl", "exec", "-it", "x", "--",
+        "]", "sh", "-c", "exit", "while", "kubectl", "exec", "-it", "x", "--", "read", "xargs",
+        "-I", "alias", "k=echo", "k", "vi", ":wq", "date", "+%s", "true", "source", "export",
+        "unset", "ls", "-l", "cp", "-r", "mv", "touch", "tee", "uniq", "-c",
     ];
     let mut rng = crate::sim::Pcg32::new(7, 1);
     for _ in 0..3000 {
@@ -326,4 +386,70 @@ fn hostile_input_never_panics() {
         }
         let _ = s.eof();
     }
+}
+
+#[test]
+fn date_formats_simulated_time() {
+    let mut s = Session::new(1);
+    // 2026-01-05T09:00:00Z plus 1 day, 2 h, 3 min, 4 s.
+    s.cluster.now = crate::sim::Time(((24 + 2) * 3600 + 3 * 60 + 4) * 1000);
+    let table = [
+        ("date", "Tue Jan  6 11:03:04 UTC 2026\n"),
+        ("date -u", "Tue Jan  6 11:03:04 UTC 2026\n"),
+        ("date +%F_%T", "2026-01-06_11:03:04\n"),
+        (
+            "date '+%a %b %d %Y %H%M%S %s %Z %%'",
+            "Tue Jan 06 2026 110304 1767697384 UTC %\n",
+        ),
+    ];
+    for (line, want) in table {
+        assert_eq!(s.exec(line).text(), want, "{line}");
+    }
+}
+
+/// Deeply nested input is refused or bounded, never a stack overflow: run on a 1 MiB stack,
+/// the size wasm gives the page.
+#[test]
+fn deep_nesting_fits_a_wasm_sized_stack() {
+    let run = || {
+        let inputs = [
+            "(".repeat(20_000),
+            "echo $(".repeat(5_000),
+            "echo \"$(".repeat(5_000),
+            format!("echo {}", "${a:-".repeat(5_000)),
+            format!("echo $(({}1", "(".repeat(5_000)),
+            format!("echo $(({}))", "-".repeat(5_000)),
+            "{ ".repeat(10_000),
+            "if true; then ".repeat(5_000),
+            format!("echo {}", "${a:-${b:-x}}".repeat(500)),
+            format!("echo $(({}1{}))", "(".repeat(60), ")".repeat(60)),
+            format!("echo {}", "$(echo ".repeat(200) + &")".repeat(200)),
+        ];
+        let mut s = Session::new(1);
+        for input in &inputs {
+            let _ = s.feed(input);
+            s.interrupt();
+        }
+        let _ = s.exec("echo 'source x' > x; source x");
+        let _ = s.exec("mkdir -p $(printf 'd/%.0s' $(seq 3000)); cp -r d e; rm -r d e");
+        s.exec("echo ok").text()
+    };
+    let result = std::thread::Builder::new()
+        .stack_size(1 << 20)
+        .spawn(run)
+        .expect("spawn")
+        .join();
+    assert_eq!(result.ok().as_deref(), Some("ok\n"));
+}
+
+#[test]
+fn expansion_and_width_limits() {
+    let mut s = Session::new(1);
+    let out = s.exec("x=$(seq 100000); for i in $(seq 10000); do y=$x$x; done; echo never");
+    assert_eq!(
+        out.text(),
+        "bash: expansion limit reached (64 MiB per line); the rest of the line was not run\n"
+    );
+    let out = s.exec("printf '%999999999999s' x | wc -c");
+    assert_eq!(out.text(), "1048576\n");
 }

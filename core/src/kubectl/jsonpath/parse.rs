@@ -27,15 +27,18 @@ pub fn parse(template: &str) -> Result<Template, String> {
         flat.push(Ok(text));
     }
     let mut iter = flat.into_iter();
-    let segments = nest(&mut iter, false);
+    let segments = nest(&mut iter, 0)?;
     Ok(Template { segments })
 }
 
 /// Builds the range tree from the flat list of text and actions.
 fn nest(
     iter: &mut impl Iterator<Item = Result<String, Vec<Node>>>,
-    in_range: bool,
-) -> Vec<Segment> {
+    depth: u32,
+) -> Result<Vec<Segment>, String> {
+    if depth > 32 {
+        return Err("range nested too deeply".into());
+    }
     let mut out = Vec::new();
     while let Some(item) = iter.next() {
         match item {
@@ -43,12 +46,12 @@ fn nest(
             Err(nodes) => match nodes.first() {
                 Some(Node::Identifier(id)) if id == "range" => {
                     let selector = nodes[1..].to_vec();
-                    let body = nest(iter, true);
+                    let body = nest(iter, depth + 1)?;
                     out.push(Segment::Range { selector, body });
                 }
                 Some(Node::Identifier(id)) if id == "end" && nodes.len() == 1 => {
-                    if in_range {
-                        return out;
+                    if depth > 0 {
+                        return Ok(out);
                     }
                     out.push(Segment::StrayEnd);
                 }
@@ -56,7 +59,7 @@ fn nest(
             },
         }
     }
-    out
+    Ok(out)
 }
 
 fn is_terminator(c: Option<char>) -> bool {
@@ -308,7 +311,7 @@ fn parse_slice(text: &str) -> Result<[Param; 3], String> {
             Some(_) => {}
             None if k == 1 => {
                 params[1] = Param {
-                    value: params[0].value + 1,
+                    value: params[0].value.saturating_add(1),
                     known: true,
                     derived: true,
                 };

@@ -471,3 +471,87 @@ fn jsonpath_table() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+#[test]
+fn kubectl_framing() {
+    let svc = json!({"kind": "Service", "spec": {"clusterIP": "10.96.0.1", "ports": [{"port": 443}]}, "x": null});
+    let table: &[(&str, Result<&str, &str>)] = &[
+        ("{.spec.clusterIP}", Ok("10.96.0.1")),
+        ("{.spec.ports[0].port}{\"\\n\"}", Ok("443\n")),
+        ("{.spec.nope}", Ok("")),
+        ("{.a", Err("error parsing jsonpath {.a, unclosed action\n")),
+        (
+            "{.spec.ports[3]}",
+            Err("error executing jsonpath \"{.spec.ports[3]}\": Error executing template: array index out of bounds: index 3, length 1. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{.spec.ports[3]}\n\tobject given to jsonpath engine was:\n\t\tmap[string]interface {}{\"kind\":\"Service\", \"spec\":map[string]interface {}{\"clusterIP\":\"10.96.0.1\", \"ports\":[]interface {}{map[string]interface {}{\"port\":443}}}, \"x\":interface {}(nil)}\n\n\n"),
+        ),
+    ];
+    for (template, want) in table {
+        let got = super::kubectl_output(template, &svc, true);
+        assert_eq!(
+            got,
+            want.map(String::from).map_err(String::from),
+            "{template}"
+        );
+    }
+}
+
+#[test]
+fn custom_columns_cells() {
+    let pod = json!({"metadata": {"name": "web", "labels": {"app": "web", "tier": "fe"}},
+                     "spec": {"containers": [{"name": "a", "image": "nginx"}, {"name": "b", "image": "busybox"}]},
+                     "status": {"podIP": "10.0.0.5"}});
+    let table: &[(&str, Result<&str, &str>)] = &[
+        ("metadata.name", Ok("web")),
+        (".status.podIP", Ok("10.0.0.5")),
+        ("{.spec.containers[*].image}", Ok("nginx,busybox")),
+        ("{metadata.labels}", Ok("map[app:web tier:fe]")),
+        (".spec.nodeName", Ok("<none>")),
+        (".spec.containers[*]", Ok("map[image:nginx name:a],map[image:busybox name:b]")),
+        ("{.a}{.b}", Err("unexpected path string, expected a 'name1.name2' or '.name1.name2' or '{name1.name2}' or '{.name1.name2}'")),
+    ];
+    for (expr, want) in table {
+        let got = super::custom_column(expr, &pod);
+        assert_eq!(got, want.map(String::from).map_err(String::from), "{expr}");
+    }
+}
+
+#[test]
+fn hostile_templates_are_errors_not_crashes() {
+    let deep_range = "{range .a}".repeat(10_000);
+    let deep_union = format!("{{{}}}", "[".repeat(5_000));
+    let deep_filter = format!("{{{}}}", "[?(@".repeat(2_000));
+    for t in [
+        deep_range.as_str(),
+        deep_union.as_str(),
+        deep_filter.as_str(),
+        "{",
+        "{[",
+        "{[?(",
+        "{\"",
+        "{..}..",
+        "{.a[1:2:3:4]}",
+        "{.Book[9223372036854775807]}",
+        "{.Book[-9223372036854775808]}",
+        "{.Book[-9223372036854775808:9223372036854775807]}",
+    ] {
+        let _ = parse(t).and_then(|p| p.execute(&store(), false));
+    }
+    assert!(parse(&deep_range).is_err());
+}
+
+#[test]
+fn random_templates_never_panic() {
+    let alphabet: Vec<char> = "{}[]().,:*?@$'\"\\=<>!~-+0123 abcBookPrice\n"
+        .chars()
+        .collect();
+    let mut rng = crate::sim::Pcg32::new(11, 3);
+    let data = store();
+    for _ in 0..20_000 {
+        let len = rng.below(24) as usize;
+        let t: String = (0..len)
+            .map(|_| alphabet[rng.index(alphabet.len())])
+            .collect();
+        let _ = parse(&t).and_then(|p| p.execute(&data, rng.below(2) == 0));
+        let _ = super::custom_column(&t, &data);
+    }
+}

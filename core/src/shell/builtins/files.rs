@@ -2,7 +2,7 @@
 //! `mkdir`, `touch`, `tee`, `basename`, `dirname`, with GNU coreutils' messages (BusyBox's for
 //! `cat` in BusyBox images).
 
-use super::{inputs, invalid_option, opts, Term};
+use super::{inputs, invalid_option, opts, Opts, Term};
 use crate::vfs::{base_name, parent, resolve};
 use crate::CommandOutput;
 
@@ -113,7 +113,7 @@ fn ls(term: &Term<'_>, args: &[String]) -> CommandOutput {
         Ok(o) => o,
         Err(bad) => return invalid_option("ls", &bad),
     };
-    let mut out = CommandOutput::default();
+    let mut errs = CommandOutput::default();
     let targets = if o.operands.is_empty() {
         vec![".".to_string()]
     } else {
@@ -123,98 +123,139 @@ fn ls(term: &Term<'_>, args: &[String]) -> CommandOutput {
     let mut dirs = Vec::new();
     for t in &targets {
         let p = path(term, t);
-        if term.fs.is_file(&p) {
-            files.push((t.clone(), p));
+        if let Some(text) = term.fs.read(&p) {
+            files.push((t.clone(), false, text.len()));
+        } else if term.fs.is_dir(&p) && o.has('d') {
+            files.push((t.clone(), true, 0));
         } else if term.fs.is_dir(&p) {
             dirs.push((t.clone(), p));
         } else {
-            out.err(if term.st.busybox {
+            errs.err(if term.st.busybox {
                 format!("ls: {t}: No such file or directory\n")
             } else {
                 format!("ls: cannot access '{t}': No such file or directory\n")
             });
-            out.exit_code = 2;
+            errs.exit_code = 2;
         }
     }
-    let long = o.has('l');
     let mut text = String::new();
-    let listing = |entries: Vec<(String, bool, usize)>, text: &mut String| {
-        if long {
+    if !files.is_empty() {
+        text.push_str(&listing(term, &o, files, false));
+    }
+    for (i, (t, p)) in dirs.iter().enumerate() {
+        if targets.len() > 1 {
+            if i > 0 || !text.is_empty() {
+                text.push('\n');
+            }
+            text.push_str(&format!("{t}:\n"));
+        }
+        text.push_str(&listing(term, &o, dir_entries(term, &o, p), true));
+    }
+    // ls reports bad operands while it reads them, before listing anything.
+    errs.out(text);
+    errs
+}
+
+/// A directory's entries as `(name, is_dir, size)`, honouring `-a`, `-A`, `-r`.
+fn dir_entries(term: &Term<'_>, o: &Opts, dir: &str) -> Vec<(String, bool, usize)> {
+    let mut entries = Vec::new();
+    if o.has('a') {
+        entries.push((".".into(), true, 0));
+        entries.push(("..".into(), true, 0));
+    }
+    for (n, d) in term.fs.list_dir(dir) {
+        if n.starts_with('.') && !o.has('a') && !o.has('A') {
+            continue;
+        }
+        let file = format!("{}/{n}", dir.trim_end_matches('/'));
+        entries.push((n, d, term.fs.read(&file).map_or(0, str::len)));
+    }
+    if o.has('r') {
+        entries.reverse();
+    }
+    entries
+}
+
+/// `ls -l` lines, one name per line into a pipe (or `-1`), else GNU-style columns for 80
+/// characters.
+fn listing(term: &Term<'_>, o: &Opts, entries: Vec<(String, bool, usize)>, dir: bool) -> String {
+    let mut text = String::new();
+    if o.has('l') {
+        if dir {
             let total: usize = entries
                 .iter()
                 .map(|(_, d, s)| if *d { 4 } else { s.div_ceil(4096) * 4 })
                 .sum();
             text.push_str(&format!("total {total}\n"));
-            let width = entries
-                .iter()
-                .map(|(_, d, s)| if *d { 4096 } else { *s })
-                .max()
-                .unwrap_or(0)
-                .to_string()
-                .len();
-            for (n, d, s) in entries {
-                let (mode, size) = if d {
-                    ("drwxr-xr-x 2", 4096)
-                } else {
-                    ("-rw-r--r-- 1", s)
-                };
-                let owner = if term.st.get("USER") == Some("learner") {
-                    "learner learner"
-                } else {
-                    "root root"
-                };
-                text.push_str(&format!("{mode} {owner} {size:>width$} Jan  1 00:00 {n}\n"));
+        }
+        text.push_str(&long_lines(term, entries));
+        return text;
+    }
+    let names: Vec<String> = entries.into_iter().map(|(n, _, _)| n).collect();
+    if names.is_empty() {
+        return text;
+    }
+    if o.has('1') || term.st.piped {
+        return names.iter().map(|n| format!("{n}\n")).collect();
+    }
+    columns(&names, 80)
+}
+
+/// `ls -l` rows: mode, links, owner, group, size, a fixed date, name.
+fn long_lines(term: &Term<'_>, entries: Vec<(String, bool, usize)>) -> String {
+    let sizes = entries.iter().map(|(_, d, s)| if *d { 4096 } else { *s });
+    let width = sizes.max().unwrap_or(0).to_string().len();
+    let owner = if term.st.get("USER") == Some("learner") {
+        "learner learner"
+    } else {
+        "root root"
+    };
+    let mut text = String::new();
+    for (n, d, s) in entries {
+        let (mode, size) = if d {
+            ("drwxr-xr-x 2", 4096)
+        } else {
+            ("-rw-r--r-- 1", s)
+        };
+        text.push_str(&format!("{mode} {owner} {size:>width$} Jan  1 00:00 {n}\n"));
+    }
+    text
+}
+
+/// Lays names out column by column in the fewest rows that fit `width`, as GNU ls does.
+fn columns(names: &[String], width: usize) -> String {
+    let n = names.len();
+    for cols in (1..=n).rev() {
+        let rows = n.div_ceil(cols);
+        let widths: Vec<usize> = (0..cols)
+            .map(|c| {
+                names
+                    .iter()
+                    .skip(c * rows)
+                    .take(rows)
+                    .map(|s| s.chars().count())
+                    .max()
+                    .unwrap_or(0)
+            })
+            .collect();
+        let total: usize = widths.iter().sum::<usize>() + 2 * cols.saturating_sub(1);
+        if total > width && cols > 1 {
+            continue;
+        }
+        let mut text = String::new();
+        for r in 0..rows {
+            let mut line = String::new();
+            for (c, w) in widths.iter().enumerate() {
+                if let Some(name) = names.get(c * rows + r) {
+                    line.push_str(&format!("{name:<w$}  "));
+                }
             }
-        } else if !entries.is_empty() {
-            let names: Vec<String> = entries.into_iter().map(|(n, _, _)| n).collect();
-            let one_line = names.join("  ");
-            if o.has('1') || one_line.len() > 80 {
-                text.push_str(&names.join("\n"));
-            } else {
-                text.push_str(&one_line);
-            }
+            text.push_str(line.trim_end());
             text.push('\n');
         }
-    };
-    if !files.is_empty() {
-        let entries = files
-            .iter()
-            .map(|(t, p)| (t.clone(), false, term.fs.read(p).map_or(0, str::len)))
-            .collect();
-        listing(entries, &mut text);
+        return text;
     }
-    let many = targets.len() > 1;
-    for (i, (t, p)) in dirs.iter().enumerate() {
-        if many {
-            if i > 0 || !files.is_empty() {
-                text.push('\n');
-            }
-            text.push_str(&format!("{t}:\n"));
-        }
-        let mut entries: Vec<(String, bool, usize)> = Vec::new();
-        if o.has('a') {
-            entries.push((".".into(), true, 0));
-            entries.push(("..".into(), true, 0));
-        }
-        for (n, d) in term.fs.list_dir(p) {
-            if n.starts_with('.') && !o.has('a') && !o.has('A') {
-                continue;
-            }
-            let size = term
-                .fs
-                .read(&format!("{}/{n}", p.trim_end_matches('/')))
-                .map_or(0, str::len);
-            entries.push((n, d, size));
-        }
-        if o.has('r') {
-            entries.reverse();
-        }
-        listing(entries, &mut text);
-    }
-    let mut result = CommandOutput::stdout(text);
-    result.extend(out);
-    result.chunks.retain(|(_, t)| !t.is_empty());
-    result
+    String::new()
 }
 
 fn copy(term: &mut Term<'_>, cmd: &str, args: &[String]) -> CommandOutput {
@@ -294,16 +335,22 @@ fn copy(term: &mut Term<'_>, cmd: &str, args: &[String]) -> CommandOutput {
     out
 }
 
+/// Copies a directory tree (iteratively: depth is the learner's to choose).
 fn copy_tree(term: &mut Term<'_>, from: &str, to: &str) {
     term.fs.mkdir_all(to);
-    for (name, is_dir) in term.fs.list_dir(from) {
-        let (f, t) = (format!("{from}/{name}"), format!("{to}/{name}"));
-        if is_dir {
-            copy_tree(term, &f, &t);
-        } else {
-            let text = term.fs.read(&f).unwrap_or_default().to_string();
-            term.fs.write(&t, text);
-        }
+    // Paths below `from` keep their "/…" suffix; `from` may be "/" itself.
+    let base = from.trim_end_matches('/').len();
+    let dirs: Vec<String> = term.fs.dirs_under(from).map(str::to_string).collect();
+    for d in dirs {
+        term.fs.mkdir_all(&format!("{to}{}", &d[base..]));
+    }
+    let files: Vec<(String, String)> = term
+        .fs
+        .files_under(from)
+        .map(|(p, c)| (format!("{to}{}", &p[base..]), c.to_string()))
+        .collect();
+    for (p, c) in files {
+        term.fs.write(&p, c);
     }
 }
 

@@ -3,7 +3,9 @@
 //! and coreutils (BusyBox wording where an Alpine/BusyBox image differs and it matters).
 
 mod files;
+mod grep;
 mod shell;
+mod system;
 mod text;
 
 use std::collections::BTreeMap;
@@ -13,18 +15,18 @@ use super::Term;
 use crate::CommandOutput;
 
 /// Every builtin name, for `help`, `which` and `type`.
-pub const NAMES: [&str; 52] = [
+pub const NAMES: [&str; 57] = [
     ".", ":", "[", "basename", "bash", "cat", "cd", "clear", "cp", "cut", "dirname", "echo", "env",
     "exit", "export", "false", "grep", "head", "help", "history", "hostname", "ls", "mkdir", "mv",
     "printenv", "printf", "pwd", "rm", "rmdir", "sed", "seq", "sh", "sleep", "sort", "source",
     "tail", "tee", "test", "touch", "tr", "true", "type", "uniq", "unset", "wc", "which", "whoami",
-    "zsh", "egrep", "vi", "vim", "nano",
+    "zsh", "egrep", "vi", "vim", "nano", "date", "alias", "unalias", "xargs", "read",
 ];
 
 /// Names bash itself implements (`type` says "is a shell builtin"); the rest live in /usr/bin.
-pub const SHELL_BUILTINS: [&str; 18] = [
+pub const SHELL_BUILTINS: [&str; 21] = [
     ".", ":", "[", "cd", "echo", "exit", "export", "false", "help", "history", "printf", "pwd",
-    "source", "test", "true", "type", "unset", "hash",
+    "source", "test", "true", "type", "unset", "hash", "alias", "unalias", "read",
 ];
 
 /// Runs `argv` if it names a builtin.
@@ -37,6 +39,9 @@ pub fn run(
     let name = argv.first()?.as_str();
     let args = argv.get(1..).unwrap_or(&[]);
     if let Some(out) = shell::run(ex, term, name, args, stdin) {
+        return Some(out);
+    }
+    if let Some(out) = system::run(ex, term, name, args, stdin) {
         return Some(out);
     }
     if let Some(out) = files::run(term, name, args, stdin) {

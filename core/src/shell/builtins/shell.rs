@@ -1,8 +1,8 @@
 //! Builtins that act on the shell itself or its terminal: `cd`, `pwd`, `export`, `unset`,
-//! `echo`, `printf`, `test`, `exit`, `history`, `help`, `which`/`type`, `sh -c`, `source`,
-//! `sleep`, `clear`, `env`/`printenv`, `hostname`, `whoami`.
+//! `echo`, `printf`, `test`, `exit`, `history`, `sh -c`, `source`, `sleep`, `clear`,
+//! `env`/`printenv`, `whoami`.
 
-use super::{Exec, Term, NAMES, SHELL_BUILTINS};
+use super::{Exec, Term};
 use crate::shell::{Flavor, CLEAR_SCREEN};
 use crate::sim::Duration;
 use crate::vfs::resolve;
@@ -31,65 +31,21 @@ pub fn run(
             }
             CommandOutput::default()
         }
-        "exit" => {
-            let code = match args.first() {
-                None => term.st.last_status,
-                Some(a) => match a.parse::<i64>() {
-                    Ok(n) => (n & 0xff) as i32,
-                    Err(_) => {
-                        term.st.exit = Some(2);
-                        return Some(CommandOutput::stderr(
-                            format!("{sh}: exit: {a}: numeric argument required\n"),
-                            2,
-                        ));
-                    }
-                },
-            };
-            term.st.exit = Some(code);
-            CommandOutput {
-                exit_code: code,
-                ..CommandOutput::default()
-            }
-        }
-        "history" => {
-            let mut out = String::new();
-            for (i, line) in term.st.history.iter().enumerate() {
-                out.push_str(&format!("{:>5}  {line}\n", i + 1));
-            }
-            CommandOutput::stdout(out)
-        }
-        "help" => help(),
-        "which" => which(ex, term, args),
-        "type" => type_(ex, term, args),
+        "exit" => exit(term, args),
+        "history" => CommandOutput::stdout(
+            term.st
+                .history
+                .iter()
+                .enumerate()
+                .map(|(i, l)| format!("{:>5}  {l}\n", i + 1))
+                .collect::<String>(),
+        ),
         "sh" | "bash" | "zsh" => sub_shell(ex, term, name, args, stdin),
-        "source" | "." => match args.first() {
-            None => CommandOutput::stderr(
-                format!("{sh}: {name}: filename argument required\n{name}: usage: {name} filename [arguments]\n"),
-                2,
-            ),
-            Some(f) => {
-                let path = resolve(term.cwd, &term.st.home(), f);
-                match term.fs.read(&path).map(str::to_string) {
-                    Some(src) => ex.run_source(term, &src, stdin),
-                    None => CommandOutput::stderr(
-                        format!("{sh}: {f}: No such file or directory\n"),
-                        1,
-                    ),
-                }
-            }
-        },
+        "source" | "." => source(ex, term, name, args, stdin),
         "sleep" => sleep(ex, args),
         "clear" => CommandOutput::stdout(CLEAR_SCREEN),
-        "vi" | "vim" | "nano" => edit(ex, term, name, args),
         "env" | "printenv" => env(term, name, args),
-        "hostname" => CommandOutput::stdout(format!(
-            "{}\n",
-            term.st.get("HOSTNAME").unwrap_or("workstation")
-        )),
-        "whoami" => CommandOutput::stdout(format!(
-            "{}\n",
-            term.st.get("USER").unwrap_or("root")
-        )),
+        "whoami" => CommandOutput::stdout(format!("{}\n", term.st.get("USER").unwrap_or("root"))),
         "test" => test(term, "test", args),
         "[" => match args.split_last() {
             Some((last, rest)) if last == "]" => test(term, "[", rest),
@@ -97,6 +53,51 @@ pub fn run(
         },
         _ => return None,
     })
+}
+
+fn exit(term: &mut Term<'_>, args: &[String]) -> CommandOutput {
+    let code = match args.first() {
+        None => term.st.last_status,
+        Some(a) => match a.parse::<i64>() {
+            Ok(n) => (n & 0xff) as i32,
+            Err(_) => {
+                term.st.exit = Some(2);
+                return CommandOutput::stderr(
+                    format!(
+                        "{}: exit: {a}: numeric argument required\n",
+                        term.st.flavor.name()
+                    ),
+                    2,
+                );
+            }
+        },
+    };
+    term.st.exit = Some(code);
+    CommandOutput {
+        exit_code: code,
+        ..CommandOutput::default()
+    }
+}
+
+fn source(
+    ex: &mut Exec<'_>,
+    term: &mut Term<'_>,
+    name: &str,
+    args: &[String],
+    stdin: &str,
+) -> CommandOutput {
+    let sh = term.st.flavor.name();
+    let Some(f) = args.first() else {
+        return CommandOutput::stderr(
+            format!("{sh}: {name}: filename argument required\n{name}: usage: {name} filename [arguments]\n"),
+            2,
+        );
+    };
+    let path = resolve(term.cwd, &term.st.home(), f);
+    match term.fs.read(&path).map(str::to_string) {
+        Some(src) => ex.run_nested(term, &src, stdin),
+        None => CommandOutput::stderr(format!("{sh}: {f}: No such file or directory\n"), 1),
+    }
 }
 
 fn cd(term: &mut Term<'_>, args: &[String]) -> CommandOutput {
@@ -118,10 +119,11 @@ fn cd(term: &mut Term<'_>, args: &[String]) -> CommandOutput {
         return CommandOutput::stderr(format!("{sh}: cd: {target}: Not a directory\n"), 1);
     }
     if !term.fs.is_dir(&path) {
-        return CommandOutput::stderr(
-            format!("{sh}: cd: {target}: No such file or directory\n"),
-            1,
-        );
+        let msg = match term.st.flavor {
+            Flavor::Ash => format!("sh: cd: can't cd to {target}: No such file or directory\n"),
+            Flavor::Bash { .. } => format!("{sh}: cd: {target}: No such file or directory\n"),
+        };
+        return CommandOutput::stderr(msg, 1);
     }
     let old = std::mem::replace(term.cwd, path.clone());
     term.st.export("OLDPWD", &old);
@@ -284,6 +286,8 @@ fn pad(spec: &str, mut text: String) -> String {
     if let Some(p) = prec {
         text = text.chars().take(p).collect();
     }
+    // A width past the output cap could only be cut off later; don't build it.
+    let width: usize = width.min(crate::shell::MAX_OUTPUT);
     let len = text.chars().count();
     if len >= width {
         return text;
@@ -303,7 +307,9 @@ fn export(term: &mut Term<'_>, args: &[String]) -> CommandOutput {
     let list = args.is_empty() || args.iter().all(|a| a == "-p");
     if list {
         let mut text = String::new();
-        for (k, v) in term.st.environ() {
+        let mut env = term.st.environ();
+        env.sort();
+        for (k, v) in env {
             text.push_str(&format!("declare -x {k}=\"{v}\"\n"));
         }
         return CommandOutput::stdout(text);
@@ -405,78 +411,6 @@ fn sleep(ex: &mut Exec<'_>, args: &[String]) -> CommandOutput {
     ex.host
         .sleep(Duration::from_millis(total_ms.min(3_600_000)));
     CommandOutput::default()
-}
-
-fn help() -> CommandOutput {
-    let mut text = String::from(
-        "Kubeplay shell: a small bash-like shell over a simulated cluster.\n\
-         Quoting, $VAR, $(...), pipes, ; && ||, for/while/if, heredocs and redirections work.\n\n\
-         Programs:\n  kubectl   (get, describe, apply, create, expose, exec, ...)\n  \
-         curl wget nslookup dig host ping nc   (network tools, where the image has them)\n  \
-         explain   (why did that request go where it went?)\n\nBuiltins:\n",
-    );
-    let mut line = String::from(" ");
-    for name in NAMES
-        .iter()
-        .filter(|n| !matches!(**n, "." | ":" | "[" | "egrep"))
-    {
-        if line.len() + name.len() > 76 {
-            text.push_str(&line);
-            text.push('\n');
-            line = String::from(" ");
-        }
-        line.push(' ');
-        line.push_str(name);
-    }
-    text.push_str(&line);
-    text.push('\n');
-    CommandOutput::stdout(text)
-}
-
-/// Where a program lives on disk: `None` for pure shell builtins (`cd`, `export`…).
-fn locate(ex: &mut Exec<'_>, term: &Term<'_>, name: &str) -> Option<String> {
-    const NO_BINARY: [&str; 11] = [
-        "cd", "export", "exit", "history", "help", "source", ".", "type", "unset", "hash", ":",
-    ];
-    if NO_BINARY.contains(&name) {
-        return None;
-    }
-    if NAMES.contains(&name) || SHELL_BUILTINS.contains(&name) {
-        // Ubuntu and Debian merged /bin into /usr/bin; BusyBox links its applets in /bin.
-        let dir = if term.st.busybox { "/bin" } else { "/usr/bin" };
-        return Some(format!("{dir}/{name}"));
-    }
-    ex.host.program_path(term, name)
-}
-
-fn which(ex: &mut Exec<'_>, term: &Term<'_>, args: &[String]) -> CommandOutput {
-    let mut out = CommandOutput::default();
-    for a in args {
-        match locate(ex, term, a) {
-            Some(p) => out.out(format!("{p}\n")),
-            None => out.exit_code = 1,
-        }
-    }
-    if args.is_empty() {
-        out.exit_code = 1;
-    }
-    out
-}
-
-fn type_(ex: &mut Exec<'_>, term: &Term<'_>, args: &[String]) -> CommandOutput {
-    let sh = term.st.flavor.name();
-    let mut out = CommandOutput::default();
-    for a in args {
-        if SHELL_BUILTINS.contains(&a.as_str()) {
-            out.out(format!("{a} is a shell builtin\n"));
-        } else if let Some(p) = locate(ex, term, a) {
-            out.out(format!("{a} is {p}\n"));
-        } else {
-            out.err(format!("{sh}: type: {a}: not found\n"));
-            out.exit_code = 1;
-        }
-    }
-    out
 }
 
 /// `sh -c 'cmd'`, `bash script.sh`, `echo cmd | sh`, and a bare `sh`/`bash` (nothing to do).
@@ -589,27 +523,4 @@ fn test(term: &Term<'_>, name: &str, args: &[String]) -> CommandOutput {
         exit_code: (!ok) as i32,
         ..CommandOutput::default()
     }
-}
-
-/// `vi FILE`: the terminal's line editor takes over (see `Session::editing`).
-fn edit(ex: &mut Exec<'_>, term: &Term<'_>, name: &str, args: &[String]) -> CommandOutput {
-    let Some(file) = args
-        .iter()
-        .find(|a| !a.starts_with('-') && !a.starts_with('+'))
-    else {
-        return CommandOutput::stderr(format!("{name}: kubeplay's editor needs a file name\n"), 1);
-    };
-    let path = resolve(term.cwd, &term.st.home(), file);
-    if term.fs.is_dir(&path) {
-        return CommandOutput::stderr(format!("{name}: {file} is a directory\n"), 1);
-    }
-    if !ex.host.edit(&path) {
-        return CommandOutput::stderr(term.st.flavor.not_found(name), 127);
-    }
-    CommandOutput::stderr(
-        format!(
-            "(kubeplay line editor: type the new contents of {file}, then :wq to save or :q! to quit)\n"
-        ),
-        0,
-    )
 }

@@ -1,4 +1,4 @@
-//! Text filters: `grep`, `head`, `tail`, `wc`, `sort`, `uniq`, `cut`, `tr`, `seq` and a minimal
+//! Text filters: `head`, `tail`, `wc`, `sort`, `uniq`, `cut`, `tr`, `seq` and a minimal
 //! `sed s///`, reading operand files or stdin, with GNU coreutils' messages.
 
 use super::{inputs, invalid_option, lines, opts, Term};
@@ -8,7 +8,7 @@ use crate::CommandOutput;
 
 pub fn run(term: &mut Term<'_>, name: &str, args: &[String], stdin: &str) -> Option<CommandOutput> {
     Some(match name {
-        "grep" | "egrep" => grep(term, name, args, stdin),
+        "grep" | "egrep" => super::grep::grep(term, name, args, stdin),
         "head" | "tail" => head_tail(term, name, args, stdin),
         "wc" => wc(term, args, stdin),
         "sort" => sort(term, args, stdin),
@@ -31,138 +31,13 @@ fn join(lines: &[impl AsRef<str>]) -> String {
     s
 }
 
-fn with_errors(text: String, errs: CommandOutput) -> CommandOutput {
+pub(super) fn with_errors(text: String, errs: CommandOutput) -> CommandOutput {
     let mut out = CommandOutput::stdout(text);
     out.chunks.retain(|(_, t)| !t.is_empty());
     let code = errs.exit_code;
     out.extend(errs);
     out.exit_code = code;
     out
-}
-
-fn grep(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> CommandOutput {
-    let o = match opts(
-        args,
-        "ivcEonlqhHwFx",
-        "e",
-        &[
-            ("ignore-case", 'i'),
-            ("invert-match", 'v'),
-            ("count", 'c'),
-            ("only-matching", 'o'),
-        ],
-    ) {
-        Ok(o) => o,
-        Err(bad) => return invalid_option("grep", &bad),
-    };
-    let mut operands = o.operands.clone();
-    let pattern = match o.values.get(&'e') {
-        Some(p) => p.clone(),
-        None if operands.is_empty() => return CommandOutput::stderr(
-            "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
-            2,
-        ),
-        None => operands.remove(0),
-    };
-    let extended = o.has('E') || name == "egrep";
-    let mut pat = if o.has('F') {
-        escape_fixed(&pattern)
-    } else {
-        pattern.clone()
-    };
-    if o.has('x') {
-        pat = if extended {
-            format!("^({pat})$")
-        } else {
-            format!("^\\({pat}\\)$")
-        };
-    } else if o.has('w') {
-        pat = if extended {
-            format!("(^|\\W)({pat})(\\W|$)")
-        } else {
-            format!("\\(^\\|\\W\\)\\({pat}\\)\\(\\W\\|$\\)")
-        };
-    }
-    let re = match Regex::new(&pat, extended || o.has('F'), o.has('i')) {
-        Ok(r) => r,
-        Err(e) => return CommandOutput::stderr(format!("grep: {e}\n"), 2),
-    };
-    let mut errs = CommandOutput::default();
-    let texts = inputs(
-        term,
-        &operands,
-        stdin,
-        |n, why| format!("grep: {n}: {why}\n"),
-        &mut errs,
-    );
-    if errs.exit_code != 0 {
-        errs.exit_code = 2;
-    }
-    let show_name = (operands.len() > 1 || o.has('H')) && !o.has('h');
-    let mut text = String::new();
-    let mut any = false;
-    for (file, content) in &texts {
-        let prefix = if show_name {
-            format!("{file}:")
-        } else {
-            String::new()
-        };
-        let mut count = 0;
-        for (i, line) in lines(content).iter().enumerate() {
-            if re.is_match(line) == o.has('v') {
-                continue;
-            }
-            count += 1;
-            any = true;
-            if o.has('c') || o.has('l') || o.has('q') {
-                continue;
-            }
-            let num = if o.has('n') {
-                format!("{}:", i + 1)
-            } else {
-                String::new()
-            };
-            if o.has('o') && !o.has('v') {
-                for m in re.find_all(line) {
-                    text.push_str(&format!("{prefix}{num}{m}\n"));
-                }
-            } else {
-                text.push_str(&format!("{prefix}{num}{line}\n"));
-            }
-            if text.len() > MAX_OUTPUT {
-                break;
-            }
-        }
-        if o.has('c') {
-            text.push_str(&format!("{prefix}{count}\n"));
-        } else if o.has('l') && count > 0 {
-            text.push_str(&format!("{file}\n"));
-        }
-    }
-    if o.has('q') {
-        text.clear();
-    }
-    let code = if errs.exit_code == 2 && !(o.has('q') && any) {
-        2
-    } else if any {
-        0
-    } else {
-        1
-    };
-    let mut out = with_errors(text, errs);
-    out.exit_code = code;
-    out
-}
-
-fn escape_fixed(p: &str) -> String {
-    let mut s = String::new();
-    for c in p.chars() {
-        if "\\.[]*+?(){}|^$".contains(c) {
-            s.push('\\');
-        }
-        s.push(c);
-    }
-    s
 }
 
 fn head_tail(term: &Term<'_>, name: &str, args: &[String], stdin: &str) -> CommandOutput {
@@ -260,15 +135,14 @@ fn wc(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
     }
     // GNU pads to the widest count when several numbers or files are shown; stdin alone uses 7.
     let single = rows.len() == 1 && rows[0].0.len() == 1;
+    // GNU sizes columns by the digits of the files' total size (at least 7 for stdin), except
+    // that a lone count for a lone input is printed bare.
     let width = if single {
         0
-    } else if o.operands.is_empty() {
+    } else if o.operands.is_empty() || o.operands.iter().any(|f| f == "-") {
         7
     } else {
-        rows.iter()
-            .flat_map(|(c, _)| c)
-            .max()
-            .map_or(1, |m| m.to_string().len())
+        totals[2].to_string().len()
     };
     let mut text = String::new();
     for (counts, file) in rows {
@@ -331,33 +205,8 @@ fn sort(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
         })
         .collect();
     let mut ls: Vec<&str> = lines(&all);
-    let key = |l: &str| -> String {
-        match o
-            .values
-            .get(&'k')
-            .and_then(|k| k.split(',').next()?.parse::<usize>().ok())
-        {
-            Some(k) => {
-                let fields: Vec<&str> = match o.values.get(&'t') {
-                    Some(t) => l.split(t.as_str()).collect(),
-                    None => l.split_whitespace().collect(),
-                };
-                fields
-                    .get(k.saturating_sub(1)..)
-                    .map(|f| f.join(" "))
-                    .unwrap_or_default()
-            }
-            None => l.to_string(),
-        }
-    };
-    let num = |s: &str| -> i64 {
-        let t = s.trim_start();
-        let end = t
-            .char_indices()
-            .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-')))
-            .map_or(t.len(), |(i, _)| i);
-        t[..end].parse().unwrap_or(0)
-    };
+    let key = |l: &str| sort_key(&o, l);
+    let num = leading_number;
     ls.sort_by(|a, b| {
         let (ka, kb) = (key(a), key(b));
         let ord = if o.has('n') {
@@ -379,6 +228,40 @@ fn sort(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
         ls.dedup_by(|a, b| if o.has('n') { num(a) == num(b) } else { a == b });
     }
     CommandOutput::stdout(join(&ls))
+}
+
+/// The `-k START[,END]` key of a line (fields split by `-t` or blanks), or the whole line.
+fn sort_key(o: &super::Opts, line: &str) -> String {
+    let Some(spec) = o.values.get(&'k') else {
+        return line.to_string();
+    };
+    let mut bounds = spec
+        .split(',')
+        .map(|f| f.split('.').next().unwrap_or("").parse::<usize>().ok());
+    let start = bounds.next().flatten().unwrap_or(1).max(1);
+    let end = bounds.next().flatten().unwrap_or(usize::MAX);
+    let sep = o.values.get(&'t').map(String::as_str);
+    let fields: Vec<&str> = match sep {
+        Some(t) => line.split(t).collect(),
+        None => line.split_whitespace().collect(),
+    };
+    let picked: Vec<&str> = fields
+        .iter()
+        .skip(start - 1)
+        .take(end.saturating_sub(start - 1))
+        .copied()
+        .collect();
+    picked.join(sep.unwrap_or(" "))
+}
+
+/// `sort -n`'s view of a line: its leading (optionally negative) integer, else 0.
+fn leading_number(s: &str) -> i64 {
+    let t = s.trim_start();
+    let end = t
+        .char_indices()
+        .find(|(i, c)| !(c.is_ascii_digit() || (*i == 0 && *c == '-')))
+        .map_or(t.len(), |(i, _)| i);
+    t[..end].parse().unwrap_or(0)
 }
 
 fn uniq(term: &Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
