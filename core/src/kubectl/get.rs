@@ -174,7 +174,14 @@ fn print(
         }
         Format::JsonPath(template) => {
             let v = print::as_value(refs, view.single);
-            out.out(run_jsonpath(template, &v)?);
+            match super::jsonpath::kubectl_output(template, &v, true) {
+                Ok(text) => out.out(text),
+                // The message already ends in its newline (kubectl's debugging dump included).
+                Err(message) => {
+                    out.err(format!("error: {message}"));
+                    out.exit_code = 1;
+                }
+            }
         }
     }
     Ok(())
@@ -266,15 +273,3 @@ fn table_for(
     table::render(&rows)
 }
 
-/// Runs a `-o jsonpath=` template the way kubectl's JSONPath printer does, with missing keys
-/// allowed (`--allow-missing-template-keys=true`, kubectl's default) and its error texts.
-fn run_jsonpath(template: &str, value: &serde_json::Value) -> Result<String, String> {
-    let parsed = super::jsonpath::parse(template)
-        .map_err(|e| format!("error parsing jsonpath {template}, {e}"))?;
-    parsed.execute(value, true).map_err(|e| {
-        let object = serde_json::to_string(value).unwrap_or_default();
-        format!(
-            "error executing jsonpath {template:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{object}\n\n"
-        )
-    })
-}
