@@ -226,6 +226,12 @@ impl Session {
             Some(p) => self.exec_in_pod(p, line),
             None => self.exec_on_workstation(line),
         };
+        // Network tools report how long they took (a `curl -m 5` that timed out took 5 s);
+        // that time passes in the cluster too.
+        let waited_ms = self.cluster.net.take_elapsed_ms();
+        if waited_ms > 0 {
+            self.cluster.advance(Duration::from_millis(waited_ms));
+        }
         self.cluster.reconcile();
         out
     }

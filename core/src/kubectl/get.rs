@@ -272,4 +272,3 @@ fn table_for(
     }
     table::render(&rows)
 }
-

@@ -14,9 +14,9 @@ pub mod duration;
 pub mod expose;
 pub mod files;
 pub mod get;
+pub mod jsonpath;
 pub mod print;
 pub mod resource;
-pub mod jsonpath;
 pub mod table;
 
 use crate::cluster::Cluster;

@@ -171,29 +171,10 @@ pub fn environment(
     if tty {
         env.push(("TERM".into(), "xterm".into()));
     }
-    let declared: Vec<(String, String)> = pod
-        .spec
-        .containers
-        .iter()
-        .filter(|c| c.name == container)
-        .flat_map(|c| &c.env)
-        .filter_map(|e| e.value.clone().map(|v| (e.name.clone(), v)))
-        .collect();
-    for (k, v) in service_env(cluster, pod) {
-        if !declared.iter().any(|(d, _)| *d == k) {
-            env.push((k, v));
-        }
-    }
-    env.extend(declared);
+    // The container's own env wins over Service variables; `$(VAR)` references expand.
+    env.extend(crate::network::env::container_env(cluster, pod, container));
     env.push(("HOME".into(), "/root".into()));
     env
-}
-
-/// SEAM (network helper): the Service environment variables (`{SVC}_SERVICE_HOST`…, reference
-/// §1) belong to `crate::network::env::service_env(cluster, pod)`. Until that lands, pods see no
-/// Service variables; replace this body with a call to it.
-fn service_env(_cluster: &Cluster, _pod: &Pod) -> Vec<(String, String)> {
-    Vec::new()
 }
 
 /// Resolves `kubectl exec`'s target (`POD`, `pod/POD`, `deploy/NAME`, `svc/NAME`, `rs/…`,
