@@ -157,7 +157,7 @@ pub fn apply(
     let original = previous.unwrap_or(Value::Object(Default::default()));
     let merged = merge::three_way(&original, &modified, &live.to_value());
     let obj = strict_decode(manifest.kind, &merged, &ctx)?;
-    let outcome = update_object(cluster, &live, obj)?;
+    let outcome = update_object(cluster, &live, obj).map_err(|e| e.with_context(&ctx))?;
     Ok(Applied { outcome, warning })
 }
 

@@ -88,9 +88,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args, mode: Mode) -> CommandOutput 
             Err(e) => errors.push(e),
         }
     }
-    for e in &errors {
-        out.err(format!("{e}\n"));
-    }
+    out.err(crate::error::report(&errors));
     if !errors.is_empty() {
         out.exit_code = 1;
     }

@@ -75,9 +75,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         }
     }
     wait_until_gone(ctx, &deleted);
-    for e in &errors {
-        out.err(format!("{e}\n"));
-    }
+    out.err(crate::error::report(&errors));
     if !errors.is_empty() {
         out.exit_code = 1;
     }

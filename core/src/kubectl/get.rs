@@ -69,9 +69,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     ) {
         return fail(out, &msg);
     }
-    for e in &errors {
-        out.err(format!("{e}\n"));
-    }
+    out.err(crate::error::report(&errors));
     if !errors.is_empty() {
         out.exit_code = 1;
     }
