@@ -46,6 +46,8 @@ const VALUE_FLAGS: &[(&str, Option<char>)] = &[
     ("for", None),
     ("request-timeout", None),
     ("validate", None),
+    ("image-pull-policy", None),
+    ("overrides", None),
 ];
 
 /// Boolean flags, long name first, with their one-letter forms.
@@ -76,6 +78,9 @@ const BOOL_FLAGS: &[(&str, Option<char>)] = &[
     ("short", None),
     ("client", None),
     ("allow-missing-template-keys", None),
+    ("command", None),
+    ("expose", None),
+    ("attach", None),
 ];
 
 /// One parsed command line.

@@ -16,6 +16,7 @@ pub mod files;
 pub mod get;
 pub mod print;
 pub mod resource;
+pub mod run;
 pub mod table;
 
 use crate::cluster::Cluster;
@@ -75,6 +76,7 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "create" => create::run(&mut ctx, &parsed),
         "delete" => delete::run(&mut ctx, &parsed),
         "expose" => expose::run(&mut ctx, &parsed),
+        "run" => run::run(&mut ctx, &parsed),
         "config" => config::config(&mut ctx, &parsed),
         "version" => config::version(&parsed),
         "cluster-info" => config::cluster_info(),
