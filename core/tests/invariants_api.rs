@@ -183,7 +183,7 @@ fn check_released(cluster: &mut Cluster, old: &Service, context: &str) {
         "{context}: freed addresses not reusable: {result:?}"
     );
     check(cluster, context);
-    let deleted = apiserver::delete(cluster, Kind::Service, "default", "probe");
+    let deleted = apiserver::delete(cluster, Kind::Service, "default", "probe", None);
     assert!(deleted.is_ok(), "{context}: probe delete failed");
 }
 
@@ -198,7 +198,7 @@ fn service_allocations_hold_under_random_writes() {
             let context = format!("seed {seed} step {step}");
             if rng.below(4) == 0 {
                 let old = cluster.store.get_typed::<Service>("default", name).cloned();
-                let result = apiserver::delete(&mut cluster, Kind::Service, "default", name);
+                let result = apiserver::delete(&mut cluster, Kind::Service, "default", name, None);
                 assert_eq!(result.is_ok(), old.is_some(), "{context}");
                 check(&cluster, &context);
                 if let Some(old) = old {

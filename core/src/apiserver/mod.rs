@@ -401,14 +401,15 @@ pub fn create(
     Ok(stored.meta().name.clone())
 }
 
-/// Deletes one object. Namespaces and scheduled pods enter graceful termination (their
+/// Deletes one object. Namespaces and pods bound to a node enter graceful termination (their
 /// controllers finish the job); everything else goes at once, and garbage collection follows
-/// ownerReferences.
+/// ownerReferences. `grace` overrides a pod's terminationGracePeriodSeconds (`--grace-period`).
 pub fn delete(
     cluster: &mut Cluster,
     kind: Kind,
     namespace: &str,
     name: &str,
+    grace: Option<i64>,
 ) -> Result<(), ApiError> {
     let key = ObjectKey::new(kind, namespace, name);
     let Some(obj) = cluster.store.get(kind, &key.namespace, name).cloned() else {
@@ -419,7 +420,7 @@ pub fn delete(
     };
     match obj {
         Object::Namespace(mut ns) => {
-            if ["default", "kube-system", "kube-public"].contains(&name) {
+            if ["default", "kube-system", "kube-public", "kube-node-lease"].contains(&name) {
                 return Err(ApiError::Forbidden {
                     message: format!(
                         "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
@@ -428,14 +429,23 @@ pub fn delete(
             }
             if ns.metadata.deletion_timestamp.is_none() {
                 ns.metadata.deletion_timestamp = Some(cluster.now);
-                ns.metadata.deletion_grace_period_seconds = Some(0);
                 ns.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
                 cluster.store.put(Object::Namespace(ns));
             }
         }
-        Object::Pod(mut pod) if pod.spec.node_name.is_some() => {
-            if pod.metadata.deletion_timestamp.is_none() {
-                let grace = pod.spec.termination_grace_period_seconds.unwrap_or(30);
+        Object::Pod(mut pod) => {
+            let terminal = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.as_deref())
+                .is_some_and(|p| p == "Succeeded" || p == "Failed");
+            let grace = grace
+                .or(pod.spec.termination_grace_period_seconds)
+                .unwrap_or(30)
+                .max(0);
+            if pod.spec.node_name.is_none() || terminal || grace == 0 {
+                cluster.store.remove(&key);
+            } else if pod.metadata.deletion_timestamp.is_none() {
                 let secs = u64::try_from(grace).unwrap_or(0);
                 pod.metadata.deletion_timestamp =
                     Some(cluster.now.plus(crate::sim::Duration::from_secs(secs)));
