@@ -3,6 +3,7 @@
 //! exits 1 once the rest has been applied).
 
 use super::args::Args;
+use super::dryrun::{self, DryRun};
 use super::files::read_manifests;
 use super::get::ENDPOINTS_WARNING;
 use super::print::Format;
@@ -42,6 +43,21 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args, mode: Mode) -> CommandOutput 
             return out;
         }
     };
+    let dry = match dryrun::parse(args) {
+        Ok(d) => d,
+        Err(e) => {
+            out.err(format!("{e}\n"));
+            out.exit_code = 1;
+            return out;
+        }
+    };
+    // A dry run writes into a scratch copy, so later objects of the file see earlier ones.
+    let mut scratch = (dry != DryRun::None).then(|| ctx.cluster.clone());
+    let suffix = match dry {
+        DryRun::None => "",
+        DryRun::Client => " (dry run)",
+        DryRun::Server => " (server dry run)",
+    };
     let explicit_ns = args.value("namespace").map(str::to_string);
     let default_ns = ctx.namespace(args);
     // Reading errors come first in kubectl's aggregate, ahead of the per-object write errors.
@@ -66,14 +82,18 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args, mode: Mode) -> CommandOutput 
                 continue;
             }
         };
+        let cluster = match scratch.as_mut() {
+            Some(c) => c,
+            None => &mut *ctx.cluster,
+        };
         let result = match mode {
-            Mode::Apply => apiserver::apply(ctx.cluster, &m, &ns).map(|a| {
+            Mode::Apply => apiserver::apply(cluster, &m, &ns).map(|a| {
                 if let Some(w) = a.warning {
                     out.err(format!("{w}\n"));
                 }
                 (m.name().to_string(), a.outcome.verb())
             }),
-            Mode::Create => apiserver::create(ctx.cluster, &m, &ns, args.flag("save-config"))
+            Mode::Create => apiserver::create(cluster, &m, &ns, args.flag("save-config"))
                 .map(|name| (name, "created")),
         };
         match result {
@@ -82,7 +102,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args, mode: Mode) -> CommandOutput 
                 if format == Format::Name {
                     out.out(format!("{name}\n"));
                 } else {
-                    out.out(format!("{name} {verb}\n"));
+                    out.out(format!("{name} {verb}{suffix}\n"));
                 }
             }
             Err(e) => errors.push(e),

@@ -158,6 +158,8 @@ pub fn parse(words: &[String]) -> Result<Args, String> {
             if VALUE_FLAGS.iter().any(|(l, _)| *l == name) {
                 let v = match inline {
                     Some(v) => v,
+                    // pflag's NoOptDefVal: a bare `--dry-run` means the client strategy.
+                    None if name == "dry-run" => "client".to_string(),
                     None => {
                         let v = words
                             .get(i)

@@ -10,6 +10,7 @@ pub mod args;
 pub mod config;
 pub mod create;
 pub mod delete;
+pub mod dryrun;
 pub mod duration;
 pub mod expose;
 pub mod files;

@@ -5,9 +5,9 @@
 use std::collections::BTreeMap;
 
 use super::args::Args;
+use super::dryrun;
 use super::Context;
 use crate::api::*;
-use crate::apiserver;
 use crate::CommandOutput;
 
 pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
@@ -66,12 +66,13 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         spec: PodSpec {
             containers: vec![container],
             restart_policy: Some(restart),
+            dns_policy: Some("ClusterFirst".into()),
             ..PodSpec::default()
         },
         ..Pod::default()
     };
-    match apiserver::create_object(ctx.cluster, Object::Pod(pod)) {
-        Ok(_) => CommandOutput::stdout(format!("pod/{name} created\n")),
+    match dryrun::create_or_print(ctx.cluster, args, Object::Pod(pod), "created") {
+        Ok(out) => out,
         Err(e) => CommandOutput::stderr(format!("{e}\n"), 1),
     }
 }
