@@ -68,6 +68,33 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
         }
     }
     errs.extend(validate_ports(svc));
+    for (i, ip) in spec.external_ips.iter().enumerate() {
+        let path = format!("spec.externalIPs[{i}]");
+        match parse_ipv4(ip) {
+            None => errs.push(invalid_str(
+                &path,
+                ip,
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            )),
+            Some(v) => {
+                // `ValidateNonSpecialIP`.
+                let special = if v == 0 {
+                    Some("may not be unspecified (0.0.0.0)")
+                } else if v >> 24 == 127 {
+                    Some("may not be in the loopback range (127.0.0.0/8, ::1/128)")
+                } else if v >> 16 == 0xa9fe {
+                    Some("may not be in the link-local range (169.254.0.0/16, fe80::/10)")
+                } else if v >> 8 == 0xe0_0000 {
+                    Some("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")
+                } else {
+                    None
+                };
+                if let Some(detail) = special {
+                    errs.push(invalid_str(&path, ip, detail));
+                }
+            }
+        }
+    }
     if let Some(sel) = &spec.selector {
         errs.extend(validate_labels(sel, "spec.selector"));
     }
