@@ -15,6 +15,7 @@ pub mod duration;
 pub mod expose;
 pub mod files;
 pub mod get;
+pub mod label;
 pub mod print;
 pub mod resource;
 pub mod run;
@@ -78,6 +79,8 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "delete" => delete::run(&mut ctx, &parsed),
         "expose" => expose::run(&mut ctx, &parsed),
         "run" => run::run(&mut ctx, &parsed),
+        "label" => label::label(&mut ctx, &parsed),
+        "scale" => label::scale(&mut ctx, &parsed),
         "config" => config::config(&mut ctx, &parsed),
         "version" => config::version(&parsed),
         "cluster-info" => config::cluster_info(),

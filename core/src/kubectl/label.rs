@@ -1,0 +1,175 @@
+//! `kubectl label` and `kubectl scale`: small read-modify-write verbs over the update path, so
+//! the apiserver validates them (label syntax, non-negative replicas) like any other write.
+
+use super::args::Args;
+use super::resource::{self, Selection, Selector};
+use super::Context;
+use crate::api::{Kind, Object};
+use crate::apiserver;
+use crate::error::{report, ApiError};
+use crate::CommandOutput;
+
+/// The objects named by resource words, `-l` or `--all`, in the current namespace.
+fn targets(
+    ctx: &Context<'_, '_>,
+    args: &Args,
+    words: &[String],
+) -> Result<Vec<(Kind, String)>, String> {
+    let (selection, _) = resource::select(words)?;
+    let ns = ctx.namespace(args);
+    match selection {
+        Selection::Named(items) => Ok(items),
+        Selection::Kinds(kinds) => {
+            let selector = args.value("selector").map(Selector::parse).transpose()?;
+            if selector.is_none() && !args.flag("all") {
+                return Err("resource(s) were provided, but no name was specified".into());
+            }
+            let mut out = Vec::new();
+            for kind in kinds {
+                let scope = kind.info().namespaced.then_some(ns.as_str());
+                for obj in ctx.cluster.store.list(kind, scope) {
+                    if selector
+                        .as_ref()
+                        .is_none_or(|s| s.matches(&obj.meta().labels))
+                    {
+                        out.push((kind, obj.meta().name.clone()));
+                    }
+                }
+            }
+            Ok(out)
+        }
+    }
+}
+
+fn fetch(ctx: &Context<'_, '_>, args: &Args, kind: Kind, name: &str) -> Result<Object, ApiError> {
+    let ns = ctx.namespace(args);
+    ctx.cluster
+        .store
+        .get(kind, &ns, name)
+        .cloned()
+        .ok_or_else(|| ApiError::NotFound {
+            resource: kind.info().plural_qualified(),
+            name: name.to_string(),
+        })
+}
+
+/// `kubectl label TYPE NAME k=v k2-… [--overwrite]`.
+pub fn label(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
+    let (ops, words): (Vec<String>, Vec<String>) = args.positional[1..]
+        .iter()
+        .cloned()
+        .partition(|w| w.contains('=') || (w.ends_with('-') && !w.contains('/')));
+    if ops.is_empty() {
+        return CommandOutput::stderr("error: at least one label update is required\n", 1);
+    }
+    let targets = match targets(ctx, args, &words) {
+        Ok(t) => t,
+        Err(e) => return CommandOutput::stderr(format!("error: {e}\n"), 1),
+    };
+    let overwrite = args.flag("overwrite");
+    let mut out = CommandOutput::default();
+    let mut errors = Vec::new();
+    for (kind, name) in targets {
+        let mut obj = match fetch(ctx, args, kind, &name) {
+            Ok(o) => o,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        let before = obj.meta().labels.clone();
+        let labels = &mut obj.meta_mut().labels;
+        for op in &ops {
+            if let Some((k, v)) = op.split_once('=') {
+                if let Some(old) = labels.get(k).filter(|old| *old != v) {
+                    if !overwrite {
+                        out.err(format!(
+                            "error: '{k}' already has a value ({old}), and --overwrite is false\n"
+                        ));
+                        out.exit_code = 1;
+                        return out;
+                    }
+                }
+                labels.insert(k.to_string(), v.to_string());
+            } else if let Some(k) = op.strip_suffix('-') {
+                labels.remove(k);
+            }
+        }
+        let after = obj.meta().labels.clone();
+        let msg = if after == before {
+            "not labeled"
+        } else if !overwrite && after.len() < before.len() {
+            "unlabeled"
+        } else {
+            "labeled"
+        };
+        let qualified = format!("{}/{name}", kind.info().singular_qualified());
+        if after == before {
+            out.out(format!("{qualified} {msg}\n"));
+            continue;
+        }
+        match apiserver::replace_object(ctx.cluster, obj) {
+            Ok(_) => out.out(format!("{qualified} {msg}\n")),
+            Err(e) => errors.push(e),
+        }
+    }
+    out.err(report(&errors));
+    if !errors.is_empty() {
+        out.exit_code = 1;
+    }
+    out
+}
+
+/// `kubectl scale TYPE NAME --replicas=N`.
+pub fn scale(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
+    let Some(raw) = args.value("replicas") else {
+        return CommandOutput::stderr("error: required flag(s) \"replicas\" not set\n", 1);
+    };
+    let Ok(replicas) = raw.parse::<i32>() else {
+        return CommandOutput::stderr(
+            format!("error: invalid argument \"{raw}\" for \"--replicas\" flag: strconv.ParseInt: parsing \"{raw}\": invalid syntax\n"),
+            1,
+        );
+    };
+    let targets = match targets(ctx, args, &args.positional[1..]) {
+        Ok(t) => t,
+        Err(e) => return CommandOutput::stderr(format!("error: {e}\n"), 1),
+    };
+    let mut out = CommandOutput::default();
+    let mut errors = Vec::new();
+    for (kind, name) in targets {
+        let mut obj = match fetch(ctx, args, kind, &name) {
+            Ok(o) => o,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        match &mut obj {
+            Object::Deployment(d) => d.spec.replicas = Some(replicas),
+            Object::ReplicaSet(r) => r.spec.replicas = Some(replicas),
+            Object::StatefulSet(s) => s.spec.replicas = Some(replicas),
+            other => {
+                errors.push(ApiError::Client {
+                    message: format!(
+                        "cannot scale a {}: no scale subresource",
+                        other.kind().info().kind
+                    ),
+                });
+                continue;
+            }
+        }
+        match apiserver::replace_object(ctx.cluster, obj) {
+            Ok(_) => out.out(format!(
+                "{}/{name} scaled\n",
+                kind.info().singular_qualified()
+            )),
+            Err(e) => errors.push(e),
+        }
+    }
+    out.err(report(&errors));
+    if !errors.is_empty() {
+        out.exit_code = 1;
+    }
+    out
+}
