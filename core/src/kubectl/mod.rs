@@ -10,6 +10,7 @@ pub mod args;
 pub mod config;
 pub mod create;
 pub mod delete;
+pub mod describe;
 pub mod dryrun;
 pub mod duration;
 pub mod expose;
@@ -79,6 +80,7 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "delete" => delete::run(&mut ctx, &parsed),
         "expose" => expose::run(&mut ctx, &parsed),
         "run" => run::run(&mut ctx, &parsed),
+        "describe" => describe::run(&mut ctx, &parsed),
         "label" => label::label(&mut ctx, &parsed),
         "scale" => label::scale(&mut ctx, &parsed),
         "config" => config::config(&mut ctx, &parsed),
