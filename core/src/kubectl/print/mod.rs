@@ -96,39 +96,6 @@ pub fn to_json(v: &Value) -> String {
     s
 }
 
-/// `-o jsonpath=TEMPLATE` over the printed value, with kubectl's error framing. The engine is
-/// `kubectl::jsonpath` (the shell work): once both are merged, `engine` becomes
-/// `|t, v, m| jsonpath::parse(t).map_err(JsonPathError::Parse)?.execute(v, m).map_err(JsonPathError::Execute)`.
-pub fn jsonpath(
-    template: &str,
-    value: &Value,
-    allow_missing: bool,
-    engine: impl Fn(&str, &Value, bool) -> Result<String, JsonPathError>,
-) -> Result<String, String> {
-    match engine(template, value, allow_missing) {
-        Ok(s) => Ok(s),
-        Err(JsonPathError::Parse(e)) => Err(format!("error parsing jsonpath {template}, {e}")),
-        Err(JsonPathError::Execute(e)) => Err(format!(
-            "error executing jsonpath {template:?}: Error executing template: {e}. Printing more information for debugging the template:\n\ttemplate was:\n\t\t{template}\n\tobject given to jsonpath engine was:\n\t\t{}\n\n",
-            serde_json::to_string(value).unwrap_or_default()
-        )),
-    }
-}
-
-/// Why a JSONPath template failed.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum JsonPathError {
-    Parse(String),
-    Execute(String),
-}
-
-/// The engine until `kubectl::jsonpath` is merged in: every template is refused.
-pub fn no_jsonpath_engine(_: &str, _: &Value, _: bool) -> Result<String, JsonPathError> {
-    Err(JsonPathError::Parse(
-        "jsonpath output is not available in this build".into(),
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
