@@ -123,7 +123,8 @@ fn describe_service(cluster: &Cluster, s: &Service) -> String {
         .flatten()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
-    l.push(format!("Selector:\t{}", selector.join(",")));
+    // labels.FormatLabels: `<none>` for an empty map.
+    l.push(format!("Selector:\t{}", none_if_empty(selector.join(","))));
     l.push(format!("Type:\t{}", s.type_()));
     if let Some(p) = &spec.ip_family_policy {
         l.push(format!("IP Family Policy:\t{p}"));
