@@ -71,6 +71,9 @@ fn last_applied(value: &Value) -> String {
         let ann = meta
             .entry("annotations")
             .or_insert_with(|| Value::Object(Default::default()));
+        if ann.is_null() {
+            *ann = Value::Object(Default::default());
+        }
         if let Some(a) = ann.as_object_mut() {
             a.remove(LAST_APPLIED);
         }
@@ -81,10 +84,24 @@ fn last_applied(value: &Value) -> String {
 }
 
 fn strict_decode(kind: Kind, value: &Value, context: &str) -> Result<Object, ApiError> {
-    decode::decode_typed(kind, value).map_err(|f| ApiError::Status {
+    let mut value = value.clone();
+    drop_nulls(&mut value);
+    decode::decode_typed(kind, &value).map_err(|f| ApiError::Status {
         reason: "BadRequest".into(),
         message: format!("{context}: {}", f.message(kind)),
     })
+}
+
+/// A `null` field (`labels:` with nothing after it) means "not set" to Go's decoder.
+fn drop_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 /// `kubectl apply` of one manifest into `namespace` (the manifest's own, else the context's).
@@ -140,6 +157,7 @@ pub fn apply(
         )
     });
     let mut modified = value.clone();
+    drop_nulls(&mut modified);
     if let Some(obj) = modified.as_object_mut() {
         obj.remove("status");
     }
