@@ -47,6 +47,8 @@ const VALUE_FLAGS: &[(&str, Option<char>)] = &[
     ("request-timeout", None),
     ("validate", None),
     ("image-pull-policy", None),
+    ("namespaced", None),
+    ("api-group", None),
     ("overrides", None),
 ];
 

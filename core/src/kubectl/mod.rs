@@ -11,6 +11,7 @@ pub mod config;
 pub mod create;
 pub mod delete;
 pub mod describe;
+pub mod discovery;
 pub mod dryrun;
 pub mod duration;
 pub mod expose;
@@ -86,6 +87,8 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "config" => config::config(&mut ctx, &parsed),
         "version" => config::version(&parsed),
         "cluster-info" => config::cluster_info(),
+        "api-resources" => discovery::api_resources(&parsed),
+        "api-versions" => discovery::api_versions(),
         "" => CommandOutput::stdout(USAGE),
         other => CommandOutput::stderr(
             format!("error: unknown command \"{other}\" for \"kubectl\"\n"),
