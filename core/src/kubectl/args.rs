@@ -48,6 +48,7 @@ const VALUE_FLAGS: &[(&str, Option<char>)] = &[
     ("validate", None),
     ("image-pull-policy", None),
     ("namespaced", None),
+    ("clusterip", None),
     ("api-group", None),
     ("overrides", None),
 ];

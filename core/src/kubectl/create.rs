@@ -8,7 +8,6 @@ use super::args::Args;
 use super::dryrun;
 use super::Context;
 use crate::api::*;
-use crate::error::ApiError;
 use crate::CommandOutput;
 
 pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
@@ -20,6 +19,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     match (sub, name) {
         (Some("namespace" | "ns"), Some(name)) => create_namespace(ctx, args, &name),
         (Some("deployment" | "deploy"), Some(name)) => create_deployment(ctx, args, &name),
+        (Some("service" | "svc"), _) => super::create_service::run(ctx, args),
         (Some("namespace" | "ns" | "deployment" | "deploy"), None) => {
             CommandOutput::stderr("error: exactly one NAME is required, got 0\n", 1)
         }
@@ -118,14 +118,14 @@ fn create_deployment(ctx: &mut Context<'_, '_>, args: &Args, name: &str) -> Comm
     };
     match dryrun::create_or_print(ctx.cluster, args, Object::Deployment(deploy), "created") {
         Ok(out) => out,
-        Err(e @ ApiError::AlreadyExists { .. }) => CommandOutput::stderr(
+        // The generator wraps every server error the same way.
+        Err(e) => CommandOutput::stderr(
             format!(
                 "error: failed to create deployment: {}\n",
                 e.server_message()
             ),
             1,
         ),
-        Err(e) => CommandOutput::stderr(format!("{e}\n"), 1),
     }
 }
 

@@ -9,6 +9,7 @@ pub mod apply;
 pub mod args;
 pub mod config;
 pub mod create;
+pub mod create_service;
 pub mod delete;
 pub mod describe;
 pub mod discovery;
