@@ -1,4 +1,4 @@
-//! `kubectl label` and `kubectl scale`: small read-modify-write verbs over the update path, so
+//! `kubectl label`, `kubectl annotate` and `kubectl scale`: small read-modify-write verbs over the update path, so
 //! the apiserver validates them (label syntax, non-negative replicas) like any other write.
 
 use super::args::Args;
@@ -53,14 +53,37 @@ fn fetch(ctx: &Context<'_, '_>, args: &Args, kind: Kind, name: &str) -> Result<O
         })
 }
 
+/// Which metadata map a verb edits.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum MetaMap {
+    Labels,
+    Annotations,
+}
+
 /// `kubectl label TYPE NAME k=v k2-… [--overwrite]`.
 pub fn label(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
+    edit_map(ctx, args, MetaMap::Labels)
+}
+
+/// `kubectl annotate TYPE NAME k=v k2-… [--overwrite]`.
+pub fn annotate(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
+    edit_map(ctx, args, MetaMap::Annotations)
+}
+
+fn edit_map(ctx: &mut Context<'_, '_>, args: &Args, which: MetaMap) -> CommandOutput {
     let (ops, words): (Vec<String>, Vec<String>) = args.positional[1..]
         .iter()
         .cloned()
         .partition(|w| w.contains('=') || (w.ends_with('-') && !w.contains('/')));
     if ops.is_empty() {
-        return CommandOutput::stderr("error: at least one label update is required\n", 1);
+        let what = match which {
+            MetaMap::Labels => "label",
+            MetaMap::Annotations => "annotation",
+        };
+        return CommandOutput::stderr(
+            format!("error: at least one {what} update is required\n"),
+            1,
+        );
     }
     let targets = match targets(ctx, args, &words) {
         Ok(t) => t,
@@ -77,15 +100,27 @@ pub fn label(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
                 continue;
             }
         };
-        let before = obj.meta().labels.clone();
-        let labels = &mut obj.meta_mut().labels;
+        let pick = |o: &mut Object| match which {
+            MetaMap::Labels => o.meta().labels.clone(),
+            MetaMap::Annotations => o.meta().annotations.clone(),
+        };
+        let before = pick(&mut obj);
+        let labels = match which {
+            MetaMap::Labels => &mut obj.meta_mut().labels,
+            MetaMap::Annotations => &mut obj.meta_mut().annotations,
+        };
         for op in &ops {
             if let Some((k, v)) = op.split_once('=') {
                 if let Some(old) = labels.get(k).filter(|old| *old != v) {
                     if !overwrite {
-                        out.err(format!(
-                            "error: '{k}' already has a value ({old}), and --overwrite is false\n"
-                        ));
+                        out.err(match which {
+                            MetaMap::Labels => format!(
+                                "error: '{k}' already has a value ({old}), and --overwrite is false\n"
+                            ),
+                            MetaMap::Annotations => format!(
+                                "error: --overwrite is false but found the following declared annotation(s): '{k}' already has a value ({old})\n"
+                            ),
+                        });
                         out.exit_code = 1;
                         return out;
                     }
@@ -95,13 +130,12 @@ pub fn label(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
                 labels.remove(k);
             }
         }
-        let after = obj.meta().labels.clone();
-        let msg = if after == before {
-            "not labeled"
-        } else if !overwrite && after.len() < before.len() {
-            "unlabeled"
-        } else {
-            "labeled"
+        let after = pick(&mut obj);
+        let msg = match which {
+            MetaMap::Annotations => "annotated",
+            MetaMap::Labels if after == before => "not labeled",
+            MetaMap::Labels if !overwrite && after.len() < before.len() => "unlabeled",
+            MetaMap::Labels => "labeled",
         };
         let qualified = format!("{}/{name}", kind.info().singular_qualified());
         if after == before {

@@ -84,6 +84,7 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "run" => run::run(&mut ctx, &parsed),
         "describe" => describe::run(&mut ctx, &parsed),
         "label" => label::label(&mut ctx, &parsed),
+        "annotate" => label::annotate(&mut ctx, &parsed),
         "scale" => label::scale(&mut ctx, &parsed),
         "config" => config::config(&mut ctx, &parsed),
         "version" => config::version(&parsed),
