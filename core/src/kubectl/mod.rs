@@ -21,6 +21,7 @@ pub mod get;
 pub mod label;
 pub mod print;
 pub mod resource;
+pub mod rollout;
 pub mod run;
 pub mod table;
 
@@ -85,6 +86,8 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "describe" => describe::run(&mut ctx, &parsed),
         "label" => label::label(&mut ctx, &parsed),
         "annotate" => label::annotate(&mut ctx, &parsed),
+        "rollout" => rollout::rollout(&mut ctx, &parsed),
+        "set" => rollout::set(&mut ctx, &parsed),
         "scale" => label::scale(&mut ctx, &parsed),
         "config" => config::config(&mut ctx, &parsed),
         "version" => config::version(&parsed),
