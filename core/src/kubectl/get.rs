@@ -260,5 +260,9 @@ fn table_for(
         }
         rows.push(row);
     }
+    if args.flag("no-headers") {
+        // The header never reaches the tabwriter, so it does not size the columns either.
+        return table::render(rows.get(1..).unwrap_or(&[]));
+    }
     table::render(&rows)
 }
