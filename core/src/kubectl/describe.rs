@@ -97,6 +97,40 @@ fn labels_lines(lines: &mut Vec<String>, title: &str, pairs: Vec<String>) {
 fn describe_service(cluster: &Cluster, s: &Service) -> String {
     let spec = &s.spec;
     let mut l: Vec<String> = Vec::new();
+    service_identity(s, &mut l);
+    service_ports(cluster, s, &mut l);
+    l.push(format!(
+        "Session Affinity:\t{}",
+        spec.session_affinity.as_deref().unwrap_or("None")
+    ));
+    if let Some(p) = &spec.external_traffic_policy {
+        l.push(format!("External Traffic Policy:\t{p}"));
+    }
+    if let Some(p) = &spec.internal_traffic_policy {
+        l.push(format!("Internal Traffic Policy:\t{p}"));
+    }
+    if let Some(hc) = spec.health_check_node_port {
+        l.push(format!("HealthCheck NodePort:\t{hc}"));
+    }
+    if !spec.load_balancer_source_ranges.is_empty() {
+        l.push(format!(
+            "LoadBalancer Source Ranges:\t{}",
+            spec.load_balancer_source_ranges.join(",")
+        ));
+    }
+    let events = events_for(cluster, "Service", s);
+    if events.is_empty() {
+        l.push("Events:\t<none>".into());
+        return tabwrite(&l);
+    }
+    let mut text = tabwrite(&l);
+    text.push_str(&events_section(cluster, &events));
+    text
+}
+
+/// Name through External Name: who the Service is and its addresses.
+fn service_identity(s: &Service, l: &mut Vec<String>) {
+    let spec = &s.spec;
     l.push(format!("Name:\t{}", s.metadata.name));
     l.push(format!(
         "Namespace:\t{}",
@@ -108,7 +142,7 @@ fn describe_service(cluster: &Cluster, s: &Service) -> String {
         .iter()
         .map(|(k, v)| format!("{k}={v}"))
         .collect();
-    labels_lines(&mut l, "Labels", labels);
+    labels_lines(l, "Labels", labels);
     let annotations = s
         .metadata
         .annotations
@@ -116,7 +150,7 @@ fn describe_service(cluster: &Cluster, s: &Service) -> String {
         .filter(|(k, _)| k.as_str() != crate::apiserver::LAST_APPLIED)
         .map(|(k, v)| format!("{k}: {v}"))
         .collect();
-    labels_lines(&mut l, "Annotations", annotations);
+    labels_lines(l, "Annotations", annotations);
     let selector: Vec<String> = spec
         .selector
         .iter()
@@ -150,6 +184,11 @@ fn describe_service(cluster: &Cluster, s: &Service) -> String {
     if let Some(name) = &spec.external_name {
         l.push(format!("External Name:\t{name}"));
     }
+}
+
+/// LoadBalancer Ingress, then Port/TargetPort/NodePort/Endpoints per port.
+fn service_ports(cluster: &Cluster, s: &Service, l: &mut Vec<String>) {
+    let spec = &s.spec;
     let ingress: Vec<String> = s
         .status
         .iter()
@@ -195,33 +234,6 @@ fn describe_service(cluster: &Cluster, s: &Service) -> String {
             slice_endpoints(&slices, p.name.as_deref().unwrap_or(""))
         ));
     }
-    l.push(format!(
-        "Session Affinity:\t{}",
-        spec.session_affinity.as_deref().unwrap_or("None")
-    ));
-    if let Some(p) = &spec.external_traffic_policy {
-        l.push(format!("External Traffic Policy:\t{p}"));
-    }
-    if let Some(p) = &spec.internal_traffic_policy {
-        l.push(format!("Internal Traffic Policy:\t{p}"));
-    }
-    if let Some(hc) = spec.health_check_node_port {
-        l.push(format!("HealthCheck NodePort:\t{hc}"));
-    }
-    if !spec.load_balancer_source_ranges.is_empty() {
-        l.push(format!(
-            "LoadBalancer Source Ranges:\t{}",
-            spec.load_balancer_source_ranges.join(",")
-        ));
-    }
-    let events = events_for(cluster, "Service", s);
-    if events.is_empty() {
-        l.push("Events:\t<none>".into());
-        return tabwrite(&l);
-    }
-    let mut text = tabwrite(&l);
-    text.push_str(&events_section(cluster, &events));
-    text
 }
 
 fn none_if_empty(s: String) -> String {
