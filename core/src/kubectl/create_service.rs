@@ -44,26 +44,10 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     if ty == "ExternalName" && args.value("external-name").is_none() {
         return CommandOutput::stderr("error: required flag(s) \"external-name\" not set\n", 1);
     }
-    let node_port = match args.value("node-port").map(str::parse::<i32>).transpose() {
-        Ok(n) => n.filter(|n| *n != 0),
-        Err(_) => return CommandOutput::stderr("error: --node-port must be a number\n", 1),
+    let ports = match ports(args, tcp) {
+        Ok(p) => p,
+        Err(out) => return out,
     };
-    let mut ports = Vec::new();
-    for spec in tcp {
-        match parse_port(spec) {
-            Some((port, target)) => ports.push(ServicePort {
-                name: Some(spec.replace(':', "-")),
-                protocol: Some("TCP".into()),
-                port,
-                target_port: Some(target),
-                node_port,
-                ..ServicePort::default()
-            }),
-            None => {
-                return CommandOutput::stderr(format!("error: invalid port spec \"{spec}\"\n"), 1)
-            }
-        }
-    }
     let labels: BTreeMap<String, String> = [("app".to_string(), name.clone())].into();
     let svc = Service {
         metadata: ObjectMeta {
@@ -93,6 +77,37 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
             1,
         ),
     }
+}
+
+/// One ServicePort per `--tcp`, with `--node-port` on each.
+fn ports(args: &Args, tcp: &[String]) -> Result<Vec<ServicePort>, CommandOutput> {
+    let node_port = match args.value("node-port").map(str::parse::<i32>).transpose() {
+        Ok(n) => n.filter(|n| *n != 0),
+        Err(_) => {
+            return Err(CommandOutput::stderr(
+                "error: --node-port must be a number\n",
+                1,
+            ))
+        }
+    };
+    let mut ports = Vec::new();
+    for spec in tcp {
+        let Some((port, target)) = parse_port(spec) else {
+            return Err(CommandOutput::stderr(
+                format!("error: invalid port spec \"{spec}\"\n"),
+                1,
+            ));
+        };
+        ports.push(ServicePort {
+            name: Some(spec.replace(':', "-")),
+            protocol: Some("TCP".into()),
+            port,
+            target_port: Some(target),
+            node_port,
+            ..ServicePort::default()
+        });
+    }
+    Ok(ports)
 }
 
 /// `80` or `80:8080` or `80:http`.

@@ -109,26 +109,10 @@ fn edit_map(ctx: &mut Context<'_, '_>, args: &Args, which: MetaMap) -> CommandOu
             MetaMap::Labels => &mut obj.meta_mut().labels,
             MetaMap::Annotations => &mut obj.meta_mut().annotations,
         };
-        for op in &ops {
-            if let Some((k, v)) = op.split_once('=') {
-                if let Some(old) = labels.get(k).filter(|old| *old != v) {
-                    if !overwrite {
-                        out.err(match which {
-                            MetaMap::Labels => format!(
-                                "error: '{k}' already has a value ({old}), and --overwrite is false\n"
-                            ),
-                            MetaMap::Annotations => format!(
-                                "error: --overwrite is false but found the following declared annotation(s): '{k}' already has a value ({old})\n"
-                            ),
-                        });
-                        out.exit_code = 1;
-                        return out;
-                    }
-                }
-                labels.insert(k.to_string(), v.to_string());
-            } else if let Some(k) = op.strip_suffix('-') {
-                labels.remove(k);
-            }
+        if let Err(msg) = apply_ops(labels, &ops, overwrite, which) {
+            out.err(msg);
+            out.exit_code = 1;
+            return out;
         }
         let after = pick(&mut obj);
         let msg = match which {
@@ -152,6 +136,35 @@ fn edit_map(ctx: &mut Context<'_, '_>, args: &Args, which: MetaMap) -> CommandOu
         out.exit_code = 1;
     }
     out
+}
+
+/// Applies `k=v` and `k-` operations; refuses to change a value without `--overwrite`.
+fn apply_ops(
+    map: &mut std::collections::BTreeMap<String, String>,
+    ops: &[String],
+    overwrite: bool,
+    which: MetaMap,
+) -> Result<(), String> {
+    for op in ops {
+        if let Some((k, v)) = op.split_once('=') {
+            if let Some(old) = map.get(k).filter(|old| *old != v) {
+                if !overwrite {
+                    return Err(match which {
+                        MetaMap::Labels => format!(
+                            "error: '{k}' already has a value ({old}), and --overwrite is false\n"
+                        ),
+                        MetaMap::Annotations => format!(
+                            "error: --overwrite is false but found the following declared annotation(s): '{k}' already has a value ({old})\n"
+                        ),
+                    });
+                }
+            }
+            map.insert(k.to_string(), v.to_string());
+        } else if let Some(k) = op.strip_suffix('-') {
+            map.remove(k);
+        }
+    }
+    Ok(())
 }
 
 /// `kubectl scale TYPE NAME --replicas=N`.
