@@ -247,7 +247,8 @@ fn update_object(
         prepare_service(cluster, svc, Some(old))?;
     }
     invalid(kind, &name, validate::validate_update(live, &new))?;
-    if new == *live {
+    // Compared as served JSON: the typed apiVersion/kind fields may be blank on either side.
+    if new.to_value() == live.to_value() {
         return Ok(ApplyOutcome::Unchanged);
     }
     if has_generation(kind) && spec_of(&new) != spec_of(live) {
