@@ -242,6 +242,7 @@ fn update_object(
         meta.namespace = old.namespace.clone();
     }
     if let (Object::Service(svc), Object::Service(old)) = (&mut new, live) {
+        patch_allocated_values(old, svc);
         normalize_cluster_ips(old, svc);
         drop_type_dependent_fields(old, svc);
         prepare_service(cluster, svc, Some(old))?;
@@ -350,6 +351,32 @@ fn prepare_service(
     })
 }
 
+/// `patchAllocatedValues`: an update that leaves clusterIP, nodePorts or healthCheckNodePort
+/// unset keeps the allocated ones (so `kubectl replace` need not repeat them).
+fn patch_allocated_values(old: &Service, new: &mut Service) {
+    let needs_ip = |s: &Service| s.type_() != "ExternalName";
+    if needs_ip(old) && needs_ip(new) && new.spec.cluster_ip.as_deref().unwrap_or("").is_empty() {
+        new.spec.cluster_ip = old.spec.cluster_ip.clone();
+        if new.spec.cluster_ips.is_empty() {
+            new.spec.cluster_ips = old.spec.cluster_ips.clone();
+        }
+    }
+    let node_ports = |s: &Service| s.type_() == "NodePort" || s.type_() == "LoadBalancer";
+    if node_ports(old) && node_ports(new) {
+        for p in new.spec.ports.iter_mut().filter(|p| p.node_port.is_none()) {
+            let same = old.spec.ports.iter().find(|o| {
+                o.port == p.port
+                    && o.protocol.as_deref().unwrap_or("TCP")
+                        == p.protocol.as_deref().unwrap_or("TCP")
+            });
+            p.node_port = same.and_then(|o| o.node_port);
+        }
+    }
+    if new.spec.health_check_node_port.is_none() && new.type_() == "LoadBalancer" {
+        new.spec.health_check_node_port = old.spec.health_check_node_port;
+    }
+}
+
 /// `normalizeClusterIPs`: a changed `clusterIP` with untouched `clusterIPs` replaces them, so
 /// the change is seen (and refused) instead of silently ignored.
 fn normalize_cluster_ips(old: &Service, new: &mut Service) {
@@ -418,6 +445,27 @@ pub fn create(
     }
     let stored = create_object(cluster, obj).map_err(|e| e.with_context(&ctx))?;
     Ok(stored.meta().name.clone())
+}
+
+/// `kubectl replace -f`: the manifest becomes the object (server-owned metadata and allocated
+/// Service values are kept); it must exist.
+pub fn replace(
+    cluster: &mut Cluster,
+    manifest: &Manifest,
+    namespace: &str,
+    save_config: bool,
+) -> Result<(), ApiError> {
+    let value = with_namespace(manifest, namespace);
+    let ctx = format!("error when replacing \"{}\"", manifest.source);
+    let mut obj = strict_decode(manifest.kind, &value, &ctx)?;
+    if save_config {
+        obj.meta_mut()
+            .annotations
+            .insert(LAST_APPLIED.into(), last_applied(&value));
+    }
+    replace_object(cluster, obj)
+        .map(|_| ())
+        .map_err(|e| e.with_context(&ctx))
 }
 
 /// Deletes one object. Namespaces and pods bound to a node enter graceful termination (their

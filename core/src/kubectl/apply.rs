@@ -1,4 +1,4 @@
-//! `kubectl apply -f` and `kubectl create -f`: every readable object is written, each result is
+//! `kubectl apply -f`, `kubectl create -f` and `kubectl replace -f`: every readable object is written, each result is
 //! printed as it happens, and every error is reported after them (kubectl aggregates errors and
 //! exits 1 once the rest has been applied).
 
@@ -17,6 +17,7 @@ use crate::CommandOutput;
 pub enum Mode {
     Apply,
     Create,
+    Replace,
 }
 
 pub fn run(ctx: &mut Context<'_, '_>, args: &Args, mode: Mode) -> CommandOutput {
@@ -114,6 +115,8 @@ impl Batch {
                 }),
                 Mode::Create => apiserver::create(cluster, m, &ns, self.save_config)
                     .map(|name| (name, "created")),
+                Mode::Replace => apiserver::replace(cluster, m, &ns, self.save_config)
+                    .map(|()| (m.name().to_string(), "replaced")),
             };
             match result {
                 Ok((name, verb)) => {

@@ -80,6 +80,7 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "get" => get::run(&mut ctx, &parsed),
         "apply" => apply::run(&mut ctx, &parsed, apply::Mode::Apply),
         "create" => create::run(&mut ctx, &parsed),
+        "replace" => apply::run(&mut ctx, &parsed, apply::Mode::Replace),
         "delete" => delete::run(&mut ctx, &parsed),
         "expose" => expose::run(&mut ctx, &parsed),
         "run" => run::run(&mut ctx, &parsed),
