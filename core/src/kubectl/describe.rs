@@ -1,4 +1,4 @@
-//! `kubectl describe`: the Service describer of `pkg/describe/describe.go` (kubectl 1.33, with
+//! `kubectl describe`: the Service and Deployment describers of `pkg/describe/describe.go` (kubectl 1.33, with
 //! endpoints read from EndpointSlices), laid out by a Go `text/tabwriter` with padding 2, and
 //! the shared Events section. Other kinds are refused plainly rather than described wrongly.
 
@@ -6,9 +6,13 @@ use super::args::Args;
 use super::duration;
 use super::resource::{self, Selection};
 use super::Context;
-use crate::api::{EndpointSlice, Event, IntOrString, Object, Service};
+use crate::api::{
+    Container, Deployment, EndpointSlice, Event, IntOrString, Object, PodTemplateSpec, ReplicaSet,
+    Service,
+};
 use crate::cluster::Cluster;
 use crate::error::{report, ApiError};
+use crate::sim::Time;
 use crate::CommandOutput;
 
 pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
@@ -58,6 +62,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     for obj in &objects {
         match obj {
             Object::Service(s) => texts.push(describe_service(ctx.cluster, s)),
+            Object::Deployment(d) => texts.push(describe_deployment(ctx.cluster, d)),
             other => {
                 errors.push(ApiError::Client {
                     message: format!(
@@ -118,7 +123,7 @@ fn describe_service(cluster: &Cluster, s: &Service) -> String {
             spec.load_balancer_source_ranges.join(",")
         ));
     }
-    let events = events_for(cluster, "Service", s);
+    let events = events_for(cluster, "Service", &s.metadata);
     if events.is_empty() {
         l.push("Events:\t<none>".into());
         return tabwrite(&l);
@@ -236,6 +241,269 @@ fn service_ports(cluster: &Cluster, s: &Service, l: &mut Vec<String>) {
     }
 }
 
+/// `time.RFC1123Z`: `Wed, 07 Jan 2026 09:03:01 +0000`.
+fn rfc1123z(t: Time) -> String {
+    const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let rfc = t.to_rfc3339(); // 2026-01-07T09:03:01Z
+    let num =
+        |r: std::ops::Range<usize>| rfc.get(r).and_then(|x| x.parse::<i64>().ok()).unwrap_or(1);
+    let (y, m, d) = (num(0..4), num(5..7), num(8..10));
+    // Days since 1970-01-01 (Howard Hinnant's days_from_civil); 1970-01-01 was a Thursday.
+    let yy = if m <= 2 { y - 1 } else { y };
+    let era = yy.div_euclid(400);
+    let yoe = yy - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    let weekday = WEEKDAYS[days.rem_euclid(7) as usize];
+    let month = MONTHS[((m - 1).clamp(0, 11)) as usize];
+    let clock = rfc.get(11..19).unwrap_or("00:00:00");
+    format!("{weekday}, {d:02} {month} {y} {clock} +0000")
+}
+
+fn describe_deployment(cluster: &Cluster, d: &Deployment) -> String {
+    let st = d.status.clone().unwrap_or_default();
+    let mut l: Vec<String> = Vec::new();
+    l.push(format!("Name:\t{}", d.metadata.name));
+    l.push(format!(
+        "Namespace:\t{}",
+        d.metadata.namespace.as_deref().unwrap_or("")
+    ));
+    if let Some(t) = d.metadata.creation_timestamp {
+        l.push(format!("CreationTimestamp:\t{}", rfc1123z(t)));
+    }
+    meta_lines(
+        &mut l,
+        "",
+        &d.metadata.labels,
+        &d.metadata.annotations,
+        true,
+    );
+    let selector = super::print::columns::selector_string(d.spec.selector.as_ref());
+    l.push(format!("Selector:\t{selector}"));
+    l.push(format!(
+        "Replicas:\t{} desired | {} updated | {} total | {} available | {} unavailable",
+        d.spec.replicas.unwrap_or(1),
+        st.updated_replicas.unwrap_or(0),
+        st.replicas.unwrap_or(0),
+        st.available_replicas.unwrap_or(0),
+        st.unavailable_replicas.unwrap_or(0)
+    ));
+    let strategy = d.spec.strategy.clone().unwrap_or_default();
+    l.push(format!(
+        "StrategyType:\t{}",
+        strategy.type_.as_deref().unwrap_or("")
+    ));
+    l.push(format!(
+        "MinReadySeconds:\t{}",
+        d.spec.min_ready_seconds.unwrap_or(0)
+    ));
+    if let Some(ru) = &strategy.rolling_update {
+        let show =
+            |v: &Option<IntOrString>| v.as_ref().map(ToString::to_string).unwrap_or_default();
+        l.push(format!(
+            "RollingUpdateStrategy:\t{} max unavailable, {} max surge",
+            show(&ru.max_unavailable),
+            show(&ru.max_surge)
+        ));
+    }
+    pod_template_lines(&mut l, &d.spec.template);
+    if !st.conditions.is_empty() {
+        l.push("Conditions:".into());
+        l.push("  Type\tStatus\tReason".into());
+        l.push("  ----\t------\t------".into());
+        for c in &st.conditions {
+            l.push(format!(
+                "  {} \t{}\t{}",
+                c.type_,
+                c.status,
+                c.reason.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    let (old, new) = replica_sets(cluster, d);
+    l.push(format!("OldReplicaSets:\t{}", rs_list(&old)));
+    l.push(format!("NewReplicaSet:\t{}", rs_list(&new)));
+    let events = events_for(cluster, "Deployment", &d.metadata);
+    if events.is_empty() {
+        l.push("Events:\t<none>".into());
+        return tabwrite(&l);
+    }
+    let mut text = tabwrite(&l);
+    text.push_str(&events_section(cluster, &events));
+    text
+}
+
+/// Labels and annotations (without the last-applied configuration), multi-line.
+fn meta_lines(
+    l: &mut Vec<String>,
+    indent: &str,
+    labels: &std::collections::BTreeMap<String, String>,
+    annotations: &std::collections::BTreeMap<String, String>,
+    always_annotations: bool,
+) {
+    let pairs = labels.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    labels_lines(l, &format!("{indent}Labels"), pairs);
+    let shown: Vec<String> = annotations
+        .iter()
+        .filter(|(k, _)| k.as_str() != crate::apiserver::LAST_APPLIED)
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect();
+    if always_annotations || !shown.is_empty() {
+        labels_lines(l, &format!("{indent}Annotations"), shown);
+    }
+}
+
+/// `DescribePodTemplate`.
+fn pod_template_lines(l: &mut Vec<String>, t: &PodTemplateSpec) {
+    l.push("Pod Template:".into());
+    meta_lines(l, "  ", &t.metadata.labels, &t.metadata.annotations, false);
+    if let Some(sa) = t
+        .spec
+        .service_account_name
+        .as_deref()
+        .filter(|s| !s.is_empty())
+    {
+        l.push(format!("  Service Account:\t{sa}"));
+    }
+    if !t.spec.init_containers.is_empty() {
+        l.push("  Init Containers:".into());
+        t.spec
+            .init_containers
+            .iter()
+            .for_each(|c| container_lines(l, c));
+    }
+    l.push("  Containers:".into());
+    t.spec.containers.iter().for_each(|c| container_lines(l, c));
+    if t.spec
+        .volumes
+        .as_ref()
+        .is_none_or(|v| v.as_array().is_none_or(Vec::is_empty))
+    {
+        l.push("  Volumes:\t<none>".into());
+    } else {
+        l.push("  Volumes:\t(not described by this simulator)".into());
+    }
+    let selectors: Vec<String> = t
+        .spec
+        .node_selector
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    l.push(format!(
+        "  Node-Selectors:\t{}",
+        none_if_empty(selectors.join(","))
+    ));
+    l.push("  Tolerations:\t<none>".into());
+}
+
+/// `describeContainerBasicInfo` … `describeContainerVolumes` for a template container.
+fn container_lines(l: &mut Vec<String>, c: &Container) {
+    l.push(format!("   {}:", c.name));
+    l.push(format!("    Image:\t{}", c.image.as_deref().unwrap_or("")));
+    let ports: Vec<String> = c
+        .ports
+        .iter()
+        .map(|p| {
+            format!(
+                "{}/{}",
+                p.container_port,
+                p.protocol.as_deref().unwrap_or("TCP")
+            )
+        })
+        .collect();
+    let host: Vec<String> = c
+        .ports
+        .iter()
+        .map(|p| {
+            format!(
+                "{}/{}",
+                p.host_port.unwrap_or(0),
+                p.protocol.as_deref().unwrap_or("TCP")
+            )
+        })
+        .collect();
+    let (pl, hl) = if ports.len() > 1 {
+        ("Ports", "Host Ports")
+    } else {
+        ("Port", "Host Port")
+    };
+    l.push(format!("    {pl}:\t{}", none_if_empty(ports.join(", "))));
+    l.push(format!("    {hl}:\t{}", none_if_empty(host.join(", "))));
+    for (title, items) in [("Command", &c.command), ("Args", &c.args)] {
+        if !items.is_empty() {
+            l.push(format!("    {title}:"));
+            for item in items.iter().flat_map(|i| i.split('\n')) {
+                l.push(format!("      {item}"));
+            }
+        }
+    }
+    if c.env.is_empty() {
+        l.push("    Environment:\t<none>".into());
+    } else {
+        l.push("    Environment:".into());
+        for e in &c.env {
+            l.push(format!(
+                "      {}:\t{}",
+                e.name,
+                e.value.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    l.push("    Mounts:\t<none>".into());
+}
+
+/// The Deployment's ReplicaSets: old ones still holding pods, and the one matching its template.
+fn replica_sets<'a>(
+    cluster: &'a Cluster,
+    d: &'a Deployment,
+) -> (Vec<&'a ReplicaSet>, Vec<&'a ReplicaSet>) {
+    let owned: Vec<&ReplicaSet> = cluster
+        .store
+        .list_typed::<ReplicaSet>(d.metadata.namespace.as_deref())
+        .filter(|rs| {
+            rs.metadata
+                .owner_references
+                .iter()
+                .any(|o| o.controller == Some(true) && Some(&o.uid) == d.metadata.uid.as_ref())
+        })
+        .collect();
+    let strip = |t: &PodTemplateSpec| {
+        let mut t = t.clone();
+        t.metadata.labels.remove("pod-template-hash");
+        t
+    };
+    let current = strip(&d.spec.template);
+    let (new, old): (Vec<&ReplicaSet>, Vec<&ReplicaSet>) = owned
+        .into_iter()
+        .partition(|rs| strip(&rs.spec.template) == current);
+    let old = old
+        .into_iter()
+        .filter(|rs| rs.spec.replicas.unwrap_or(0) > 0)
+        .collect();
+    (old, new.into_iter().take(1).collect())
+}
+
+/// `printReplicaSetsByLabels`.
+fn rs_list(sets: &[&ReplicaSet]) -> String {
+    let items: Vec<String> = sets
+        .iter()
+        .map(|rs| {
+            format!(
+                "{} ({}/{} replicas created)",
+                rs.metadata.name,
+                rs.status.as_ref().map_or(0, |s| s.replicas),
+                rs.spec.replicas.unwrap_or(0)
+            )
+        })
+        .collect();
+    none_if_empty(items.join(", "))
+}
+
 fn none_if_empty(s: String) -> String {
     if s.is_empty() {
         "<none>".into()
@@ -287,13 +555,17 @@ fn slice_endpoints(slices: &[&EndpointSlice], port_name: &str) -> String {
     }
 }
 
-fn events_for<'a>(cluster: &'a Cluster, kind: &str, s: &'a Service) -> Vec<&'a Event> {
+fn events_for<'a>(
+    cluster: &'a Cluster,
+    kind: &str,
+    meta: &'a crate::api::ObjectMeta,
+) -> Vec<&'a Event> {
     let mut events: Vec<&Event> = cluster
         .store
-        .list_typed::<Event>(s.metadata.namespace.as_deref())
+        .list_typed::<Event>(meta.namespace.as_deref())
         .filter(|e| {
             e.involved_object.kind.as_deref() == Some(kind)
-                && e.involved_object.name.as_deref() == Some(s.metadata.name.as_str())
+                && e.involved_object.name.as_deref() == Some(meta.name.as_str())
         })
         .collect();
     events.sort_by_key(|e| e.last_timestamp.or(e.metadata.creation_timestamp));
@@ -383,6 +655,13 @@ fn layout(cells: &[Vec<&str>], widths: &mut [Vec<usize>], col: usize, start: usi
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn rfc1123z_dates() {
+        assert_eq!(rfc1123z(Time::ZERO), "Mon, 05 Jan 2026 09:00:00 +0000");
+        let later = Time::ZERO.plus(crate::sim::Duration::from_secs(2 * 86400 + 181));
+        assert_eq!(rfc1123z(later), "Wed, 07 Jan 2026 09:03:01 +0000");
+    }
 
     #[test]
     fn tabwriter_columns_per_block() {
