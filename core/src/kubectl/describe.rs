@@ -1,4 +1,4 @@
-//! `kubectl describe`: the Service and Deployment describers of `pkg/describe/describe.go` (kubectl 1.33, with
+//! `kubectl describe`: the Service, Deployment and Pod describers of `pkg/describe/describe.go` (kubectl 1.33, with
 //! endpoints read from EndpointSlices), laid out by a Go `text/tabwriter` with padding 2, and
 //! the shared Events section. Other kinds are refused plainly rather than described wrongly.
 
@@ -7,8 +7,8 @@ use super::duration;
 use super::resource::{self, Selection};
 use super::Context;
 use crate::api::{
-    Container, Deployment, EndpointSlice, Event, IntOrString, Object, PodTemplateSpec, ReplicaSet,
-    Service,
+    Container, ContainerState, ContainerStatus, Deployment, EndpointSlice, Event, IntOrString,
+    Object, Pod, PodTemplateSpec, ReplicaSet, Service,
 };
 use crate::cluster::Cluster;
 use crate::error::{report, ApiError};
@@ -63,6 +63,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         match obj {
             Object::Service(s) => texts.push(describe_service(ctx.cluster, s)),
             Object::Deployment(d) => texts.push(describe_deployment(ctx.cluster, d)),
+            Object::Pod(p) => texts.push(describe_pod(ctx.cluster, p)),
             other => {
                 errors.push(ApiError::Client {
                     message: format!(
@@ -336,6 +337,251 @@ fn describe_deployment(cluster: &Cluster, d: &Deployment) -> String {
     let mut text = tabwrite(&l);
     text.push_str(&events_section(cluster, &events));
     text
+}
+
+fn describe_pod(cluster: &Cluster, p: &Pod) -> String {
+    let st = p.status.clone().unwrap_or_default();
+    let mut l: Vec<String> = Vec::new();
+    l.push(format!("Name:\t{}", p.metadata.name));
+    l.push(format!(
+        "Namespace:\t{}",
+        p.metadata.namespace.as_deref().unwrap_or("")
+    ));
+    if let Some(prio) = p.spec.priority {
+        l.push(format!("Priority:\t{prio}"));
+    }
+    if let Some(sa) = p
+        .spec
+        .service_account_name
+        .as_deref()
+        .filter(|s| !s.is_empty())
+    {
+        l.push(format!("Service Account:\t{sa}"));
+    }
+    match p.spec.node_name.as_deref() {
+        Some(node) => l.push(format!(
+            "Node:\t{node}/{}",
+            st.host_ip.as_deref().unwrap_or("")
+        )),
+        None => l.push("Node:\t<none>".into()),
+    }
+    if let Some(t) = st.start_time {
+        l.push(format!("Start Time:\t{}", rfc1123z(t)));
+    }
+    meta_lines(
+        &mut l,
+        "",
+        &p.metadata.labels,
+        &p.metadata.annotations,
+        true,
+    );
+    match p.metadata.deletion_timestamp {
+        Some(t) => {
+            let left = t.since(cluster.now);
+            l.push(format!(
+                "Status:\tTerminating (lasts {})",
+                duration::human(left)
+            ));
+            l.push(format!(
+                "Termination Grace Period:\t{}s",
+                p.metadata.deletion_grace_period_seconds.unwrap_or(30)
+            ));
+        }
+        None => l.push(format!(
+            "Status:\t{}",
+            st.phase.as_deref().unwrap_or("Pending")
+        )),
+    }
+    if let Some(r) = &st.reason {
+        l.push(format!("Reason:\t{r}"));
+    }
+    if let Some(m) = &st.message {
+        l.push(format!("Message:\t{m}"));
+    }
+    l.push(format!("IP:\t{}", st.pod_ip.as_deref().unwrap_or("")));
+    if st.pod_ips.is_empty() {
+        l.push("IPs:\t<none>".into());
+    } else {
+        l.push("IPs:".into());
+        for ip in &st.pod_ips {
+            l.push(format!("  IP:\t{}", ip.ip));
+        }
+    }
+    if let Some(owner) = p
+        .metadata
+        .owner_references
+        .iter()
+        .find(|o| o.controller == Some(true))
+    {
+        l.push(format!("Controlled By:\t{}/{}", owner.kind, owner.name));
+    }
+    l.push("Containers:".into());
+    for c in &p.spec.containers {
+        let status = st.container_statuses.iter().find(|s| s.name == c.name);
+        pod_container_lines(&mut l, c, status);
+    }
+    pod_tail_lines(&mut l, p);
+    let events = events_for(cluster, "Pod", &p.metadata);
+    if events.is_empty() {
+        l.push("Events:\t<none>".into());
+        return tabwrite(&l);
+    }
+    let mut text = tabwrite(&l);
+    text.push_str(&events_section(cluster, &events));
+    text
+}
+
+/// Conditions, Volumes, QoS Class, Node-Selectors, Tolerations.
+fn pod_tail_lines(l: &mut Vec<String>, p: &Pod) {
+    let st = p.status.clone().unwrap_or_default();
+    if !st.conditions.is_empty() {
+        l.push("Conditions:".into());
+        l.push("  Type\tStatus".into());
+        for c in &st.conditions {
+            l.push(format!("  {} \t{} ", c.type_, c.status));
+        }
+    }
+    if p.spec
+        .volumes
+        .as_ref()
+        .is_none_or(|v| v.as_array().is_none_or(Vec::is_empty))
+    {
+        l.push("Volumes:\t<none>".into());
+    } else {
+        l.push("Volumes:\t(not described by this simulator)".into());
+    }
+    l.push(format!(
+        "QoS Class:\t{}",
+        st.qos_class.as_deref().unwrap_or("BestEffort")
+    ));
+    let selectors = p
+        .spec
+        .node_selector
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    labels_lines(l, "Node-Selectors", selectors);
+    let tolerations: Vec<String> = p
+        .spec
+        .tolerations
+        .as_ref()
+        .and_then(|t| t.as_array())
+        .map(|ts| ts.iter().map(toleration).collect())
+        .unwrap_or_default();
+    labels_lines(l, "Tolerations", tolerations);
+}
+
+/// `printPodTolerationsMultiline`: `key[=value][:effect] op=Exists for Ns`.
+fn toleration(t: &serde_json::Value) -> String {
+    let get = |k: &str| t.get(k).and_then(|v| v.as_str()).unwrap_or("");
+    let mut s = get("key").to_string();
+    if !get("value").is_empty() {
+        s.push_str(&format!("={}", get("value")));
+    }
+    if !get("effect").is_empty() {
+        s.push_str(&format!(":{}", get("effect")));
+    }
+    if get("operator") == "Exists" && get("value").is_empty() {
+        if s.is_empty() {
+            s.push_str("op=Exists");
+        } else {
+            s.push_str(" op=Exists");
+        }
+    }
+    if let Some(secs) = t.get("tolerationSeconds").and_then(|v| v.as_i64()) {
+        s.push_str(&format!(" for {secs}s"));
+    }
+    s
+}
+
+/// A pod's container, with its status when the kubelet has reported one.
+fn pod_container_lines(l: &mut Vec<String>, c: &Container, status: Option<&ContainerStatus>) {
+    l.push(format!("  {}:", c.name));
+    if let Some(s) = status {
+        l.push(format!(
+            "    Container ID:\t{}",
+            s.container_id.as_deref().unwrap_or("")
+        ));
+    }
+    l.push(format!("    Image:\t{}", c.image.as_deref().unwrap_or("")));
+    if let Some(s) = status {
+        l.push(format!("    Image ID:\t{}", s.image_id));
+    }
+    let proto = |p: &crate::api::ContainerPort| p.protocol.clone().unwrap_or_else(|| "TCP".into());
+    let ports: Vec<String> = c
+        .ports
+        .iter()
+        .map(|p| format!("{}/{}", p.container_port, proto(p)))
+        .collect();
+    let host: Vec<String> = c
+        .ports
+        .iter()
+        .map(|p| format!("{}/{}", p.host_port.unwrap_or(0), proto(p)))
+        .collect();
+    let (pl, hl) = if ports.len() > 1 {
+        ("Ports", "Host Ports")
+    } else {
+        ("Port", "Host Port")
+    };
+    l.push(format!("    {pl}:\t{}", none_if_empty(ports.join(", "))));
+    l.push(format!("    {hl}:\t{}", none_if_empty(host.join(", "))));
+    for (title, items) in [("Command", &c.command), ("Args", &c.args)] {
+        if !items.is_empty() {
+            l.push(format!("    {title}:"));
+            for item in items.iter().flat_map(|i| i.split('\n')) {
+                l.push(format!("      {item}"));
+            }
+        }
+    }
+    if let Some(s) = status {
+        state_lines(l, "State", &s.state);
+        if let Some(last) = s.last_state.as_ref().filter(|ls| ls.terminated.is_some()) {
+            state_lines(l, "Last State", last);
+        }
+        l.push(format!(
+            "    Ready:\t{}",
+            if s.ready { "True" } else { "False" }
+        ));
+        l.push(format!("    Restart Count:\t{}", s.restart_count));
+    }
+    if c.env.is_empty() {
+        l.push("    Environment:\t<none>".into());
+    } else {
+        l.push("    Environment:".into());
+        for e in &c.env {
+            l.push(format!(
+                "      {}:\t{}",
+                e.name,
+                e.value.as_deref().unwrap_or("")
+            ));
+        }
+    }
+    l.push("    Mounts:\t<none>".into());
+}
+
+/// `describeStatus`.
+fn state_lines(l: &mut Vec<String>, title: &str, state: &ContainerState) {
+    let when = |t: Option<Time>| t.map(rfc1123z).unwrap_or_default();
+    if let Some(r) = &state.running {
+        l.push(format!("    {title}:\tRunning"));
+        l.push(format!("      Started:\t{}", when(r.started_at)));
+    } else if let Some(t) = &state.terminated {
+        l.push(format!("    {title}:\tTerminated"));
+        if let Some(r) = &t.reason {
+            l.push(format!("      Reason:\t{r}"));
+        }
+        if let Some(m) = &t.message {
+            l.push(format!("      Message:\t{m}"));
+        }
+        l.push(format!("      Exit Code:\t{}", t.exit_code.unwrap_or(0)));
+        l.push(format!("      Started:\t{}", when(t.started_at)));
+        l.push(format!("      Finished:\t{}", when(t.finished_at)));
+    } else {
+        l.push(format!("    {title}:\tWaiting"));
+        if let Some(r) = state.waiting.as_ref().and_then(|w| w.reason.as_ref()) {
+            l.push(format!("      Reason:\t{r}"));
+        }
+    }
 }
 
 /// Labels and annotations (without the last-applied configuration), multi-line.
