@@ -66,6 +66,12 @@ pub enum ApiError {
         reason: String,
         message: String,
     },
+    /// An `Invalid` error with kubectl's per-file context, which only shows when several errors
+    /// are reported together (see [`ApiError::aggregate_line`]).
+    InvalidIn {
+        context: String,
+        error: Box<ApiError>,
+    },
 }
 
 impl ApiError {
@@ -87,7 +93,31 @@ impl ApiError {
             | ApiError::Forbidden { message }
             | ApiError::Client { message }
             | ApiError::Status { message, .. } => message.clone(),
-            ApiError::Invalid { .. } => self.to_string(),
+            ApiError::Invalid { kind, name, causes } => {
+                let list: Vec<String> = causes.iter().map(ToString::to_string).collect();
+                let all = if list.len() == 1 {
+                    list.concat()
+                } else {
+                    format!("[{}]", list.join(", "))
+                };
+                format!("{} \"{name}\" is invalid: {all}", qualified_kind(kind))
+            }
+            ApiError::InvalidIn { context, error } => {
+                format!("{context}: {}", error.server_message())
+            }
+        }
+    }
+
+    /// How kubectl prints this error when it reports several at once (`MultipleErrors`): API
+    /// errors as `Error from server (Reason): message` (Invalid ones too, with their file
+    /// context), client errors without the `error: ` prefix.
+    pub fn aggregate_line(&self) -> String {
+        match self {
+            ApiError::Client { message } => message.clone(),
+            ApiError::Invalid { .. } | ApiError::InvalidIn { .. } => {
+                format!("Error from server (Invalid): {}", self.server_message())
+            }
+            other => other.to_string(),
         }
     }
 
@@ -99,19 +129,23 @@ impl ApiError {
             ApiError::BadRequest { .. } => Some("BadRequest"),
             ApiError::Forbidden { .. } => Some("Forbidden"),
             ApiError::Status { reason, .. } => Some(reason),
-            ApiError::Invalid { .. } | ApiError::Client { .. } => None,
+            ApiError::Invalid { .. } | ApiError::InvalidIn { .. } | ApiError::Client { .. } => None,
         }
     }
 
     /// Prefixes the server message with kubectl's per-file context (`error when creating
     /// "x.yaml"`). Invalid errors print without it, as kubectl prints them from their causes.
     pub fn with_context(self, context: &str) -> ApiError {
-        match self.reason() {
-            Some(reason) => ApiError::Status {
+        match (self.reason(), &self) {
+            (Some(reason), _) => ApiError::Status {
                 reason: reason.to_string(),
                 message: format!("{context}: {}", self.server_message()),
             },
-            None => self,
+            (None, ApiError::Invalid { .. }) => ApiError::InvalidIn {
+                context: context.to_string(),
+                error: Box::new(self),
+            },
+            (None, _) => self,
         }
     }
 }
@@ -146,11 +180,34 @@ impl fmt::Display for ApiError {
             ApiError::Status { reason, message } => {
                 write!(f, "Error from server ({reason}): {message}")
             }
+            ApiError::InvalidIn { error, .. } => write!(f, "{error}"),
         }
     }
 }
 
 impl std::error::Error for ApiError {}
+
+/// `schema.GroupKind.String()`: `Deployment.apps`, or just `Service` for the core group.
+fn qualified_kind(kind: &str) -> String {
+    crate::api::Kind::ALL
+        .iter()
+        .map(|k| k.info())
+        .find(|i| i.kind == kind && !i.group.is_empty())
+        .map_or_else(|| kind.to_string(), |i| format!("{kind}.{}", i.group))
+}
+
+/// kubectl's `CheckErr` over an aggregate: one error prints in its own form, several print one
+/// `aggregate_line` each. Returns the stderr text, newline-terminated.
+pub fn report(errors: &[ApiError]) -> String {
+    match errors {
+        [] => String::new(),
+        [one] => format!("{one}\n"),
+        many => many
+            .iter()
+            .map(|e| format!("{}\n", e.aggregate_line()))
+            .collect(),
+    }
+}
 
 #[cfg(test)]
 mod tests {

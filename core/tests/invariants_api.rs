@@ -8,7 +8,9 @@ use std::collections::BTreeMap;
 use kubeplay_core::api::{Kind, Service};
 use kubeplay_core::apiserver::{self, Manifest};
 use kubeplay_core::cluster::Cluster;
+use kubeplay_core::kubectl::{self, KubectlIo};
 use kubeplay_core::sim::Pcg32;
+use kubeplay_core::vfs::Vfs;
 use serde_json::{json, Value};
 
 const NAMES: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
@@ -183,7 +185,7 @@ fn check_released(cluster: &mut Cluster, old: &Service, context: &str) {
         "{context}: freed addresses not reusable: {result:?}"
     );
     check(cluster, context);
-    let deleted = apiserver::delete(cluster, Kind::Service, "default", "probe");
+    let deleted = apiserver::delete(cluster, Kind::Service, "default", "probe", None);
     assert!(deleted.is_ok(), "{context}: probe delete failed");
 }
 
@@ -198,7 +200,7 @@ fn service_allocations_hold_under_random_writes() {
             let context = format!("seed {seed} step {step}");
             if rng.below(4) == 0 {
                 let old = cluster.store.get_typed::<Service>("default", name).cloned();
-                let result = apiserver::delete(&mut cluster, Kind::Service, "default", name);
+                let result = apiserver::delete(&mut cluster, Kind::Service, "default", name, None);
                 assert_eq!(result.is_ok(), old.is_some(), "{context}");
                 check(&cluster, &context);
                 if let Some(old) = old {
@@ -224,4 +226,78 @@ fn service_allocations_hold_under_random_writes() {
         applied > refused && refused > 0,
         "applied {applied}, refused {refused}"
     );
+}
+
+const TEMPLATES: [&str; 3] = [
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  labels:\n    app: web\nspec:\n  type: NodePort\n  selector:\n    app: web\n  ports:\n  - name: http\n    port: 80\n    targetPort: 8080\n    nodePort: 30080\n",
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  replicas: 2\n  selector:\n    matchLabels:\n      app: web\n  template:\n    metadata:\n      labels:\n        app: web\n    spec:\n      containers:\n      - name: web\n        image: nginx:1.27\n        ports:\n        - containerPort: 80\n",
+    "apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n  name: np\nspec:\n  podSelector: {}\n  ingress:\n  - from:\n    - ipBlock:\n        cidr: 10.0.0.0/8\n        except: [10.1.0.0/16]\n    ports:\n    - port: 80\n      endPort: 90\n",
+];
+
+const JUNK: [&str; 12] = [
+    ":", "-", "[", "{", "\"", "'", "\t", "#", "&a", "*a", "!!int", "\n  ",
+];
+
+fn mutate_text(rng: &mut Pcg32, text: &str) -> String {
+    let mut chars: Vec<char> = text.chars().collect();
+    for _ in 0..1 + rng.index(4) {
+        let at = rng.index(chars.len() + 1);
+        match rng.below(3) {
+            0 if at < chars.len() => {
+                chars.remove(at);
+            }
+            1 => {
+                let junk = JUNK[rng.index(JUNK.len())];
+                for (k, c) in junk.chars().enumerate() {
+                    chars.insert(at + k, c);
+                }
+            }
+            _ => {
+                // Swap a digit for a letter or the other way round.
+                if let Some(c) = chars.get_mut(at) {
+                    *c = if c.is_ascii_digit() { 'x' } else { '7' };
+                }
+            }
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// Garbage in never panics and never breaks the allocation invariants.
+#[test]
+fn mangled_manifests_never_panic() {
+    for seed in 0..300u64 {
+        let mut cluster = Cluster::new(seed);
+        let mut rng = Pcg32::new(seed, 7);
+        for step in 0..10 {
+            let template = TEMPLATES[rng.index(TEMPLATES.len())];
+            let text = mutate_text(&mut rng, template);
+            for m in apiserver::decode_file("fuzz.yaml", &text)
+                .into_iter()
+                .flatten()
+            {
+                let _ = apiserver::apply(&mut cluster, &m, "default");
+                let _ = apiserver::create(&mut cluster, &m, "default", false);
+            }
+            check(&cluster, &format!("seed {seed} step {step}"));
+        }
+        // Whatever got stored must print.
+        for line in [
+            "get all -o wide",
+            "get all,netpol -o yaml",
+            "get all -A -o json",
+        ] {
+            let mut fs = Vfs::default();
+            let mut ns = "default".to_string();
+            let mut io = KubectlIo {
+                fs: &mut fs,
+                cwd: "/home/learner",
+                stdin: "",
+                namespace: &mut ns,
+            };
+            let words: Vec<String> = line.split_whitespace().map(String::from).collect();
+            let out = kubectl::run(&mut cluster, &mut io, &words);
+            assert_eq!(out.exit_code, 0, "seed {seed}: {line}: {}", out.text());
+        }
+    }
 }

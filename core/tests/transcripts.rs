@@ -8,9 +8,10 @@
 //!   the directive is reached, so a later directive can change a file between commands.
 //! - any other line starting with `#` — a comment. Comments also end an expected-output block,
 //!   so expected output can never contain a line starting with `#`.
-//! - `$ COMMAND` — one command line; `> TEXT` lines right after it continue it (heredocs). Before
-//!   each `$` line simulated time advances 1 s, then every line is given to `Session::feed`, as
-//!   the CLI does.
+//! - `$ COMMAND` — one command line; `> TEXT` lines right after it are the following input lines
+//!   (heredoc bodies, editor or `exec -it` input). Before each `$` line simulated time advances
+//!   1 s, then every line is given to `Session::feed`, as the CLI does; the outputs of all of
+//!   them together are the command's output.
 //! - every other line up to the next `$` or `#` line is the expected output, stdout and stderr
 //!   interleaved as the terminal shows them. Blank lines count. If the output does not end in a
 //!   newline, its last line is followed by a line `%no-eol`.
@@ -24,7 +25,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use kubeplay_core::sim::Duration;
-use kubeplay_core::Session;
+use kubeplay_core::{CommandOutput, Session};
 
 const NO_EOL: &str = "%no-eol";
 
@@ -157,25 +158,24 @@ fn run_file(path: &Path) -> (Option<String>, String) {
 
 fn run_command(session: &mut Session, lines: &[String], report: &mut String) -> Vec<String> {
     session.advance(Duration::from_secs(1));
-    let mut output = None;
-    for (k, l) in lines.iter().enumerate() {
-        let out = session.feed(l);
-        if out.is_some() && k + 1 < lines.len() {
-            let _ = writeln!(
-                report,
-                "  `$ {}`: command finished before its `> ` lines",
-                lines[0]
-            );
-        }
-        output = out.or(output);
-    }
-    match output {
-        Some(o) => to_lines(&o.text()),
-        None => {
-            let _ = writeln!(report, "  `$ {}`: command never completed", lines[0]);
-            Vec::new()
+    // Every line's output counts: a heredoc answers only on its last line, while an editor or
+    // an interactive `kubectl exec` answers line by line.
+    let mut output: Option<CommandOutput> = None;
+    let mut completed = false;
+    for l in lines {
+        let answer = session.feed(l);
+        completed = answer.is_some();
+        if let Some(out) = answer {
+            match &mut output {
+                Some(all) => all.extend(out),
+                None => output = Some(out),
+            }
         }
     }
+    if !completed {
+        let _ = writeln!(report, "  `$ {}`: command never completed", lines[0]);
+    }
+    output.map(|o| to_lines(&o.text())).unwrap_or_default()
 }
 
 /// A line diff: `-` expected only, `+` actual only, ` ` both (LCS-based).

@@ -380,6 +380,24 @@ fn type_error(kind: Kind, path: &[Seg], msg: &str) -> String {
     } else {
         "map[string]string"
     };
+    // encoding/json names the map field, not the key inside it (`metadata.labels`).
+    const MAPS: &[&str] = &[
+        "labels",
+        "annotations",
+        "matchLabels",
+        "nodeSelector",
+        "data",
+        "binaryData",
+        "selector",
+    ];
+    let in_map = path.len() >= 2
+        && matches!(path.get(path.len() - 2), Some(Seg::Key(k)) if MAPS.contains(&k.as_str()))
+        && matches!(path.last(), Some(Seg::Key(k)) if k != "matchLabels" && k != "matchExpressions");
+    let path = if in_map {
+        &path[..path.len() - 1]
+    } else {
+        path
+    };
     let go_struct = go_struct_name(kind, path);
     format!(
         "json: cannot unmarshal {got} into Go struct field {go_struct}.{} of type {want}",

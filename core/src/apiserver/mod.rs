@@ -71,6 +71,9 @@ fn last_applied(value: &Value) -> String {
         let ann = meta
             .entry("annotations")
             .or_insert_with(|| Value::Object(Default::default()));
+        if ann.is_null() {
+            *ann = Value::Object(Default::default());
+        }
         if let Some(a) = ann.as_object_mut() {
             a.remove(LAST_APPLIED);
         }
@@ -81,10 +84,24 @@ fn last_applied(value: &Value) -> String {
 }
 
 fn strict_decode(kind: Kind, value: &Value, context: &str) -> Result<Object, ApiError> {
-    decode::decode_typed(kind, value).map_err(|f| ApiError::Status {
+    let mut value = value.clone();
+    drop_nulls(&mut value);
+    decode::decode_typed(kind, &value).map_err(|f| ApiError::Status {
         reason: "BadRequest".into(),
         message: format!("{context}: {}", f.message(kind)),
     })
+}
+
+/// A `null` field (`labels:` with nothing after it) means "not set" to Go's decoder.
+fn drop_nulls(v: &mut Value) {
+    match v {
+        Value::Object(m) => {
+            m.retain(|_, x| !x.is_null());
+            m.values_mut().for_each(drop_nulls);
+        }
+        Value::Array(a) => a.iter_mut().for_each(drop_nulls),
+        _ => {}
+    }
 }
 
 /// `kubectl apply` of one manifest into `namespace` (the manifest's own, else the context's).
@@ -140,6 +157,7 @@ pub fn apply(
         )
     });
     let mut modified = value.clone();
+    drop_nulls(&mut modified);
     if let Some(obj) = modified.as_object_mut() {
         obj.remove("status");
     }
@@ -157,7 +175,7 @@ pub fn apply(
     let original = previous.unwrap_or(Value::Object(Default::default()));
     let merged = merge::three_way(&original, &modified, &live.to_value());
     let obj = strict_decode(manifest.kind, &merged, &ctx)?;
-    let outcome = update_object(cluster, &live, obj)?;
+    let outcome = update_object(cluster, &live, obj).map_err(|e| e.with_context(&ctx))?;
     Ok(Applied { outcome, warning })
 }
 
@@ -224,12 +242,14 @@ fn update_object(
         meta.namespace = old.namespace.clone();
     }
     if let (Object::Service(svc), Object::Service(old)) = (&mut new, live) {
+        patch_allocated_values(old, svc);
         normalize_cluster_ips(old, svc);
         drop_type_dependent_fields(old, svc);
         prepare_service(cluster, svc, Some(old))?;
     }
     invalid(kind, &name, validate::validate_update(live, &new))?;
-    if new == *live {
+    // Compared as served JSON: the typed apiVersion/kind fields may be blank on either side.
+    if new.to_value() == live.to_value() {
         return Ok(ApplyOutcome::Unchanged);
     }
     if has_generation(kind) && spec_of(&new) != spec_of(live) {
@@ -331,6 +351,32 @@ fn prepare_service(
     })
 }
 
+/// `patchAllocatedValues`: an update that leaves clusterIP, nodePorts or healthCheckNodePort
+/// unset keeps the allocated ones (so `kubectl replace` need not repeat them).
+fn patch_allocated_values(old: &Service, new: &mut Service) {
+    let needs_ip = |s: &Service| s.type_() != "ExternalName";
+    if needs_ip(old) && needs_ip(new) && new.spec.cluster_ip.as_deref().unwrap_or("").is_empty() {
+        new.spec.cluster_ip = old.spec.cluster_ip.clone();
+        if new.spec.cluster_ips.is_empty() {
+            new.spec.cluster_ips = old.spec.cluster_ips.clone();
+        }
+    }
+    let node_ports = |s: &Service| s.type_() == "NodePort" || s.type_() == "LoadBalancer";
+    if node_ports(old) && node_ports(new) {
+        for p in new.spec.ports.iter_mut().filter(|p| p.node_port.is_none()) {
+            let same = old.spec.ports.iter().find(|o| {
+                o.port == p.port
+                    && o.protocol.as_deref().unwrap_or("TCP")
+                        == p.protocol.as_deref().unwrap_or("TCP")
+            });
+            p.node_port = same.and_then(|o| o.node_port);
+        }
+    }
+    if new.spec.health_check_node_port.is_none() && new.type_() == "LoadBalancer" {
+        new.spec.health_check_node_port = old.spec.health_check_node_port;
+    }
+}
+
 /// `normalizeClusterIPs`: a changed `clusterIP` with untouched `clusterIPs` replaces them, so
 /// the change is seen (and refused) instead of silently ignored.
 fn normalize_cluster_ips(old: &Service, new: &mut Service) {
@@ -401,14 +447,36 @@ pub fn create(
     Ok(stored.meta().name.clone())
 }
 
-/// Deletes one object. Namespaces and scheduled pods enter graceful termination (their
+/// `kubectl replace -f`: the manifest becomes the object (server-owned metadata and allocated
+/// Service values are kept); it must exist.
+pub fn replace(
+    cluster: &mut Cluster,
+    manifest: &Manifest,
+    namespace: &str,
+    save_config: bool,
+) -> Result<(), ApiError> {
+    let value = with_namespace(manifest, namespace);
+    let ctx = format!("error when replacing \"{}\"", manifest.source);
+    let mut obj = strict_decode(manifest.kind, &value, &ctx)?;
+    if save_config {
+        obj.meta_mut()
+            .annotations
+            .insert(LAST_APPLIED.into(), last_applied(&value));
+    }
+    replace_object(cluster, obj)
+        .map(|_| ())
+        .map_err(|e| e.with_context(&ctx))
+}
+
+/// Deletes one object. Namespaces and pods bound to a node enter graceful termination (their
 /// controllers finish the job); everything else goes at once, and garbage collection follows
-/// ownerReferences.
+/// ownerReferences. `grace` overrides a pod's terminationGracePeriodSeconds (`--grace-period`).
 pub fn delete(
     cluster: &mut Cluster,
     kind: Kind,
     namespace: &str,
     name: &str,
+    grace: Option<i64>,
 ) -> Result<(), ApiError> {
     let key = ObjectKey::new(kind, namespace, name);
     let Some(obj) = cluster.store.get(kind, &key.namespace, name).cloned() else {
@@ -419,7 +487,7 @@ pub fn delete(
     };
     match obj {
         Object::Namespace(mut ns) => {
-            if ["default", "kube-system", "kube-public"].contains(&name) {
+            if ["default", "kube-system", "kube-public", "kube-node-lease"].contains(&name) {
                 return Err(ApiError::Forbidden {
                     message: format!(
                         "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
@@ -428,14 +496,23 @@ pub fn delete(
             }
             if ns.metadata.deletion_timestamp.is_none() {
                 ns.metadata.deletion_timestamp = Some(cluster.now);
-                ns.metadata.deletion_grace_period_seconds = Some(0);
                 ns.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
                 cluster.store.put(Object::Namespace(ns));
             }
         }
-        Object::Pod(mut pod) if pod.spec.node_name.is_some() => {
-            if pod.metadata.deletion_timestamp.is_none() {
-                let grace = pod.spec.termination_grace_period_seconds.unwrap_or(30);
+        Object::Pod(mut pod) => {
+            let terminal = pod
+                .status
+                .as_ref()
+                .and_then(|s| s.phase.as_deref())
+                .is_some_and(|p| p == "Succeeded" || p == "Failed");
+            let grace = grace
+                .or(pod.spec.termination_grace_period_seconds)
+                .unwrap_or(30)
+                .max(0);
+            if pod.spec.node_name.is_none() || terminal || grace == 0 {
+                cluster.store.remove(&key);
+            } else if pod.metadata.deletion_timestamp.is_none() {
                 let secs = u64::try_from(grace).unwrap_or(0);
                 pod.metadata.deletion_timestamp =
                     Some(cluster.now.plus(crate::sim::Duration::from_secs(secs)));

@@ -1,8 +1,9 @@
-//! `kubectl apply -f` and `kubectl create -f`: every readable object is written, each result is
+//! `kubectl apply -f`, `kubectl create -f` and `kubectl replace -f`: every readable object is written, each result is
 //! printed as it happens, and every error is reported after them (kubectl aggregates errors and
 //! exits 1 once the rest has been applied).
 
 use super::args::Args;
+use super::dryrun::{self, DryRun};
 use super::files::read_manifests;
 use super::get::ENDPOINTS_WARNING;
 use super::print::Format;
@@ -16,34 +17,26 @@ use crate::CommandOutput;
 pub enum Mode {
     Apply,
     Create,
+    Replace,
 }
 
 pub fn run(ctx: &mut Context<'_, '_>, args: &Args, mode: Mode) -> CommandOutput {
-    let mut out = CommandOutput::default();
     let files = args.all_values("filename");
     if files.is_empty() {
-        out.err("error: must specify one of -f and -k\n");
-        out.exit_code = 1;
-        return out;
+        return CommandOutput::stderr("error: must specify one of -f and -k\n", 1);
     }
     let format = match Format::parse(args.value("output")) {
         Ok(f) => f,
-        Err(e) => {
-            out.err(format!("error: {e}\n"));
-            out.exit_code = 1;
-            return out;
-        }
+        Err(e) => return CommandOutput::stderr(format!("error: {e}\n"), 1),
+    };
+    let dry = match dryrun::parse(args) {
+        Ok(d) => d,
+        Err(e) => return CommandOutput::stderr(format!("{e}\n"), 1),
     };
     let manifests = match read_manifests(ctx, files, args.flag("recursive")) {
         Ok(m) => m,
-        Err(e) => {
-            out.err(format!("{e}\n"));
-            out.exit_code = 1;
-            return out;
-        }
+        Err(e) => return CommandOutput::stderr(format!("{e}\n"), 1),
     };
-    let explicit_ns = args.value("namespace").map(str::to_string);
-    let default_ns = ctx.namespace(args);
     // Reading errors come first in kubectl's aggregate, ahead of the per-object write errors.
     let mut errors: Vec<ApiError> = Vec::new();
     let mut readable = Vec::new();
@@ -53,48 +46,91 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args, mode: Mode) -> CommandOutput 
             Err(e) => errors.push(e),
         }
     }
-    let mut warned_endpoints = false;
-    for m in readable {
-        if m.kind == Kind::Endpoints && !warned_endpoints {
-            warned_endpoints = true;
-            out.err(ENDPOINTS_WARNING);
-        }
-        let ns = match target_namespace(&m, explicit_ns.as_deref(), &default_ns) {
-            Ok(ns) => ns,
-            Err(e) => {
-                errors.push(e);
-                continue;
-            }
-        };
-        let result = match mode {
-            Mode::Apply => apiserver::apply(ctx.cluster, &m, &ns).map(|a| {
-                if let Some(w) = a.warning {
-                    out.err(format!("{w}\n"));
-                }
-                (m.name().to_string(), a.outcome.verb())
-            }),
-            Mode::Create => apiserver::create(ctx.cluster, &m, &ns, args.flag("save-config"))
-                .map(|name| (name, "created")),
-        };
-        match result {
-            Ok((name, verb)) => {
-                let name = format!("{}/{name}", m.kind.info().singular_qualified());
-                if format == Format::Name {
-                    out.out(format!("{name}\n"));
-                } else {
-                    out.out(format!("{name} {verb}\n"));
-                }
-            }
-            Err(e) => errors.push(e),
-        }
-    }
-    for e in &errors {
-        out.err(format!("{e}\n"));
-    }
+    let mut out = CommandOutput::default();
+    let batch = Batch {
+        mode,
+        format,
+        dry,
+        save_config: args.flag("save-config"),
+        explicit_ns: args.value("namespace").map(str::to_string),
+        default_ns: ctx.namespace(args),
+    };
+    batch.write_all(ctx, &readable, &mut out, &mut errors);
+    out.err(crate::error::report(&errors));
     if !errors.is_empty() {
         out.exit_code = 1;
     }
     out
+}
+
+/// One `apply`/`create -f` invocation's settings.
+struct Batch {
+    mode: Mode,
+    format: Format,
+    dry: DryRun,
+    save_config: bool,
+    explicit_ns: Option<String>,
+    default_ns: String,
+}
+
+impl Batch {
+    /// Writes every manifest in order, printing each success as it happens.
+    fn write_all(
+        &self,
+        ctx: &mut Context<'_, '_>,
+        manifests: &[Manifest],
+        out: &mut CommandOutput,
+        errors: &mut Vec<ApiError>,
+    ) {
+        // A dry run writes into a scratch copy, so later objects of the file see earlier ones.
+        let mut scratch = (self.dry != DryRun::None).then(|| ctx.cluster.clone());
+        let suffix = match self.dry {
+            DryRun::None => "",
+            DryRun::Client => " (dry run)",
+            DryRun::Server => " (server dry run)",
+        };
+        let mut warned_endpoints = false;
+        for m in manifests {
+            if m.kind == Kind::Endpoints && !warned_endpoints {
+                warned_endpoints = true;
+                out.err(ENDPOINTS_WARNING);
+            }
+            let ns = match target_namespace(m, self.explicit_ns.as_deref(), &self.default_ns) {
+                Ok(ns) => ns,
+                Err(e) => {
+                    errors.push(e);
+                    continue;
+                }
+            };
+            let cluster = match scratch.as_mut() {
+                Some(c) => c,
+                None => &mut *ctx.cluster,
+            };
+            let result = match self.mode {
+                Mode::Apply => apiserver::apply(cluster, m, &ns).map(|a| {
+                    if let Some(w) = a.warning {
+                        out.err(format!("{w}\n"));
+                    }
+                    (m.name().to_string(), a.outcome.verb())
+                }),
+                Mode::Create => apiserver::create(cluster, m, &ns, self.save_config)
+                    .map(|name| (name, "created")),
+                Mode::Replace => apiserver::replace(cluster, m, &ns, self.save_config)
+                    .map(|()| (m.name().to_string(), "replaced")),
+            };
+            match result {
+                Ok((name, verb)) => {
+                    let name = format!("{}/{name}", m.kind.info().singular_qualified());
+                    if self.format == Format::Name {
+                        out.out(format!("{name}\n"));
+                    } else {
+                        out.out(format!("{name} {verb}{suffix}\n"));
+                    }
+                }
+                Err(e) => errors.push(e),
+            }
+        }
+    }
 }
 
 /// The manifest's namespace, else `-n`, else the context's; a manifest naming another namespace

@@ -46,6 +46,11 @@ const VALUE_FLAGS: &[(&str, Option<char>)] = &[
     ("for", None),
     ("request-timeout", None),
     ("validate", None),
+    ("image-pull-policy", None),
+    ("namespaced", None),
+    ("clusterip", None),
+    ("api-group", None),
+    ("overrides", None),
 ];
 
 /// Boolean flags, long name first, with their one-letter forms.
@@ -76,6 +81,9 @@ const BOOL_FLAGS: &[(&str, Option<char>)] = &[
     ("short", None),
     ("client", None),
     ("allow-missing-template-keys", None),
+    ("command", None),
+    ("expose", None),
+    ("attach", None),
 ];
 
 /// One parsed command line.
@@ -153,6 +161,8 @@ pub fn parse(words: &[String]) -> Result<Args, String> {
             if VALUE_FLAGS.iter().any(|(l, _)| *l == name) {
                 let v = match inline {
                     Some(v) => v,
+                    // pflag's NoOptDefVal: a bare `--dry-run` means the client strategy.
+                    None if name == "dry-run" => "client".to_string(),
                     None => {
                         let v = words
                             .get(i)

@@ -39,6 +39,17 @@ pub fn config(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
             CommandOutput::stdout(super::table::render(&rows))
         }
         Some("view") => CommandOutput::stdout(view(ctx.io.namespace)),
+        Some("use-context") => match args.positional.get(2).map(String::as_str) {
+            Some(CONTEXT) => CommandOutput::stdout(format!("Switched to context \"{CONTEXT}\".\n")),
+            Some(other) => CommandOutput::stderr(
+                format!("error: no context exists with the name: \"{other}\"\n"),
+                1,
+            ),
+            None => CommandOutput::stderr(
+                "error: Unexpected args: []\nSee 'kubectl config use-context -h' for help and examples\n",
+                1,
+            ),
+        },
         Some("set-context") => set_context(ctx, args),
         Some(other) => CommandOutput::stderr(
             format!("error: unknown command \"{other}\" for \"kubectl config\"\n"),

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 
 use super::apply::{self, Mode};
 use super::args::Args;
+use super::dryrun;
 use super::Context;
 use crate::api::*;
-use crate::apiserver;
-use crate::error::ApiError;
 use crate::CommandOutput;
 
 pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
@@ -18,8 +17,9 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     let sub = args.positional.get(1).map(String::as_str);
     let name = args.positional.get(2).cloned();
     match (sub, name) {
-        (Some("namespace" | "ns"), Some(name)) => create_namespace(ctx, &name),
+        (Some("namespace" | "ns"), Some(name)) => create_namespace(ctx, args, &name),
         (Some("deployment" | "deploy"), Some(name)) => create_deployment(ctx, args, &name),
+        (Some("service" | "svc"), _) => super::create_service::run(ctx, args),
         (Some("namespace" | "ns" | "deployment" | "deploy"), None) => {
             CommandOutput::stderr("error: exactly one NAME is required, got 0\n", 1)
         }
@@ -31,7 +31,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     }
 }
 
-fn create_namespace(ctx: &mut Context<'_, '_>, name: &str) -> CommandOutput {
+fn create_namespace(ctx: &mut Context<'_, '_>, args: &Args, name: &str) -> CommandOutput {
     let ns = Namespace {
         metadata: ObjectMeta {
             name: name.to_string(),
@@ -39,8 +39,8 @@ fn create_namespace(ctx: &mut Context<'_, '_>, name: &str) -> CommandOutput {
         },
         ..Namespace::default()
     };
-    match apiserver::create_object(ctx.cluster, Object::Namespace(ns)) {
-        Ok(_) => CommandOutput::stdout(format!("namespace/{name} created\n")),
+    match dryrun::create_or_print(ctx.cluster, args, Object::Namespace(ns), "created") {
+        Ok(out) => out,
         Err(e) => CommandOutput::stderr(format!("{e}\n"), 1),
     }
 }
@@ -116,16 +116,16 @@ fn create_deployment(ctx: &mut Context<'_, '_>, args: &Args, name: &str) -> Comm
         },
         ..Deployment::default()
     };
-    match apiserver::create_object(ctx.cluster, Object::Deployment(deploy)) {
-        Ok(_) => CommandOutput::stdout(format!("deployment.apps/{name} created\n")),
-        Err(e @ ApiError::AlreadyExists { .. }) => CommandOutput::stderr(
+    match dryrun::create_or_print(ctx.cluster, args, Object::Deployment(deploy), "created") {
+        Ok(out) => out,
+        // The generator wraps every server error the same way.
+        Err(e) => CommandOutput::stderr(
             format!(
                 "error: failed to create deployment: {}\n",
                 e.server_message()
             ),
             1,
         ),
-        Err(e) => CommandOutput::stderr(format!("{e}\n"), 1),
     }
 }
 

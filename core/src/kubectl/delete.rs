@@ -19,6 +19,13 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     let mut out = CommandOutput::default();
     let ns = ctx.namespace(args);
     let ignore = args.flag("ignore-not-found");
+    let (grace, force) = match grace_period(args) {
+        Ok(g) => g,
+        Err(msg) => return fail(out, &msg),
+    };
+    if force {
+        out.err("Warning: Immediate deletion does not wait for confirmation that the running resource has been terminated. The resource may continue to run on the cluster indefinitely.\n");
+    }
     let mut errors: Vec<ApiError> = Vec::new();
     let mut deleted: Vec<(Kind, String, String)> = Vec::new();
     let files = args.all_values("filename");
@@ -36,9 +43,9 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
                 }
             };
             let ons = m.namespace().unwrap_or(&ns).to_string();
-            match apiserver::delete(ctx.cluster, m.kind, &ons, m.name()) {
+            match apiserver::delete(ctx.cluster, m.kind, &ons, m.name(), grace) {
                 Ok(()) => {
-                    out.out(deleted_line(m.kind, m.name()));
+                    out.out(deleted_line(m.kind, m.name(), force));
                     deleted.push((m.kind, ons, m.name().to_string()));
                 }
                 Err(ApiError::NotFound { .. }) if ignore => {}
@@ -64,9 +71,9 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
             out.out("No resources found\n");
         }
         for (kind, name) in targets {
-            match apiserver::delete(ctx.cluster, kind, &ns, &name) {
+            match apiserver::delete(ctx.cluster, kind, &ns, &name, grace) {
                 Ok(()) => {
-                    out.out(deleted_line(kind, &name));
+                    out.out(deleted_line(kind, &name, force));
                     deleted.push((kind, ns.clone(), name));
                 }
                 Err(ApiError::NotFound { .. }) if ignore => {}
@@ -75,9 +82,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         }
     }
     wait_until_gone(ctx, &deleted);
-    for e in &errors {
-        out.err(format!("{e}\n"));
-    }
+    out.err(crate::error::report(&errors));
     if !errors.is_empty() {
         out.exit_code = 1;
     }
@@ -91,8 +96,31 @@ fn fail(mut out: CommandOutput, msg: &str) -> CommandOutput {
 }
 
 /// `service "x" deleted` (kubectl 1.33 has no "from <ns> namespace" suffix).
-fn deleted_line(kind: Kind, name: &str) -> String {
-    format!("{} \"{name}\" deleted\n", kind.info().singular_qualified())
+fn deleted_line(kind: Kind, name: &str, force: bool) -> String {
+    let verb = if force { "force deleted" } else { "deleted" };
+    format!("{} \"{name}\" {verb}\n", kind.info().singular_qualified())
+}
+
+/// `--grace-period`, `--now` and `--force` as delete.go combines them: 0 without `--force`
+/// becomes 1, `--force` alone means 0. Returns (override, forced).
+fn grace_period(args: &Args) -> Result<(Option<i64>, bool), String> {
+    let mut grace = match args.value("grace-period") {
+        Some(v) => Some(v.parse::<i64>().map_err(|_| {
+            format!("error: invalid argument \"{v}\" for \"--grace-period\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax")
+        })?),
+        None => None,
+    };
+    if args.flag("now") {
+        grace = Some(1);
+    }
+    let force = args.flag("force");
+    if force && grace.is_none_or(|g| g < 0) {
+        grace = Some(0);
+    }
+    if grace == Some(0) && !force {
+        grace = Some(1);
+    }
+    Ok((grace, force && grace == Some(0)))
 }
 
 fn targets(

@@ -5,10 +5,10 @@
 use std::collections::BTreeMap;
 
 use super::args::Args;
+use super::dryrun;
 use super::resource;
 use super::Context;
 use crate::api::*;
-use crate::apiserver;
 use crate::CommandOutput;
 
 pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
@@ -62,8 +62,8 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         },
         ..Service::default()
     };
-    match apiserver::create_object(ctx.cluster, Object::Service(svc)) {
-        Ok(_) => CommandOutput::stdout(format!("service/{svc_name} exposed\n")),
+    match dryrun::create_or_print(ctx.cluster, args, Object::Service(svc), "exposed") {
+        Ok(out) => out,
         Err(e) => CommandOutput::stderr(format!("{e}\n"), 1),
     }
 }

@@ -69,9 +69,7 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     ) {
         return fail(out, &msg);
     }
-    for e in &errors {
-        out.err(format!("{e}\n"));
-    }
+    out.err(crate::error::report(&errors));
     if !errors.is_empty() {
         out.exit_code = 1;
     }
@@ -269,6 +267,10 @@ fn table_for(
             });
         }
         rows.push(row);
+    }
+    if args.flag("no-headers") {
+        // The header never reaches the tabwriter, so it does not size the columns either.
+        return table::render(rows.get(1..).unwrap_or(&[]));
     }
     table::render(&rows)
 }

@@ -16,7 +16,7 @@ pub use workload::{
 
 use std::collections::BTreeMap;
 
-use crate::api::{Kind, LabelSelector, Object, ObjectMeta};
+use crate::api::{ConfigMap, Kind, LabelSelector, Object, ObjectMeta};
 use crate::error::FieldError;
 
 pub const DNS1123_LABEL_MSG: &str = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
@@ -32,6 +32,7 @@ pub fn validate_create(obj: &Object) -> Vec<FieldError> {
         Object::Service(s) => errs.extend(validate_service(s)),
         Object::Pod(p) => errs.extend(validate_pod(p)),
         Object::NetworkPolicy(n) => errs.extend(validate_network_policy(n)),
+        Object::ConfigMap(cm) => errs.extend(validate_config_map(cm)),
         Object::Deployment(_) | Object::ReplicaSet(_) | Object::StatefulSet(_) => {
             errs.extend(validate_workload(obj))
         }
@@ -82,6 +83,45 @@ pub fn validate_labels(labels: &BTreeMap<String, String>, path: &str) -> Vec<Fie
         }
         for p in label_value(v) {
             errs.push(invalid_str(path, v, &p));
+        }
+    }
+    errs
+}
+
+/// ConfigMap keys (`IsConfigMapKey`), in data and binaryData, which may not share a key.
+fn validate_config_map(cm: &ConfigMap) -> Vec<FieldError> {
+    const KEY_MSG: &str = "a valid config key must consist of alphanumeric characters, '-', '_' or '.' (e.g. 'key.name',  or 'KEY_NAME',  or 'key-name', regex used for validation is '[-._a-zA-Z0-9]+')";
+    let mut errs = Vec::new();
+    for (field, keys) in [("data", &cm.data), ("binaryData", &cm.binary_data)] {
+        for key in keys.keys() {
+            let path = format!("{field}[{key}]");
+            if key.len() > 253 {
+                errs.push(invalid_str(
+                    &path,
+                    key,
+                    "must be no more than 253 characters",
+                ));
+            }
+            let chars_ok = !key.is_empty()
+                && key
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');
+            if !chars_ok {
+                errs.push(invalid_str(&path, key, KEY_MSG));
+            } else if key == "." || key == ".." {
+                errs.push(invalid_str(&path, key, &format!("must not be '{key}'")));
+            } else if key.starts_with("..") {
+                errs.push(invalid_str(&path, key, "must not start with '..'"));
+            }
+        }
+    }
+    for key in cm.data.keys() {
+        if cm.binary_data.contains_key(key) {
+            errs.push(invalid_str(
+                &format!("data[{key}]"),
+                key,
+                "duplicate of key present in binaryData",
+            ));
         }
     }
     errs
@@ -218,7 +258,12 @@ pub fn dns1123_label(s: &str) -> Vec<String> {
         && s.starts_with(is_alnum_lower)
         && s.ends_with(is_alnum_lower);
     if !ok {
-        out.push(DNS1123_LABEL_MSG.to_string());
+        // A valid subdomain that is not a valid label can only be wrong by its dots.
+        if s.contains('.') && dns1123_subdomain(s).is_empty() {
+            out.push("must not contain dots".to_string());
+        } else {
+            out.push(DNS1123_LABEL_MSG.to_string());
+        }
     }
     out
 }

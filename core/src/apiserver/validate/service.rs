@@ -50,24 +50,9 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
     if spec.ports.is_empty() && !svc.is_headless() && ty != "ExternalName" {
         errs.push(FieldError::new("spec.ports", "Required value"));
     }
-    if ty == "ExternalName" {
-        if spec.cluster_ip.as_deref().is_some_and(|ip| !ip.is_empty()) {
-            errs.push(FieldError::new(
-                "spec.clusterIPs",
-                "Forbidden: may not be set for ExternalName services",
-            ));
-        }
-        match spec.external_name.as_deref() {
-            None | Some("") => errs.push(FieldError::new("spec.externalName", "Required value")),
-            Some(name) => {
-                let stripped = name.strip_suffix('.').unwrap_or(name);
-                for p in dns1123_subdomain(stripped) {
-                    errs.push(invalid_str("spec.externalName", name, &p));
-                }
-            }
-        }
-    }
+    errs.extend(validate_external_name(svc));
     errs.extend(validate_ports(svc));
+    errs.extend(validate_external_ips(svc));
     if let Some(sel) = &spec.selector {
         errs.extend(validate_labels(sel, "spec.selector"));
     }
@@ -102,6 +87,65 @@ pub fn validate_service(svc: &Service) -> Vec<FieldError> {
         }
     }
     errs.extend(validate_traffic_policies(svc));
+    errs
+}
+
+/// ExternalName services: no clusterIP, and a DNS name (a trailing dot is allowed).
+fn validate_external_name(svc: &Service) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let spec = &svc.spec;
+    if svc.type_() != "ExternalName" {
+        return errs;
+    }
+    if spec.cluster_ip.as_deref().is_some_and(|ip| !ip.is_empty()) {
+        errs.push(FieldError::new(
+            "spec.clusterIPs",
+            "Forbidden: may not be set for ExternalName services",
+        ));
+    }
+    match spec.external_name.as_deref() {
+        None | Some("") => errs.push(FieldError::new("spec.externalName", "Required value")),
+        Some(name) => {
+            let stripped = name.strip_suffix('.').unwrap_or(name);
+            for p in dns1123_subdomain(stripped) {
+                errs.push(invalid_str("spec.externalName", name, &p));
+            }
+        }
+    }
+    errs
+}
+
+/// `externalIPs`: valid and not special addresses.
+fn validate_external_ips(svc: &Service) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    let spec = &svc.spec;
+    for (i, ip) in spec.external_ips.iter().enumerate() {
+        let path = format!("spec.externalIPs[{i}]");
+        match parse_ipv4(ip) {
+            None => errs.push(invalid_str(
+                &path,
+                ip,
+                "must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)",
+            )),
+            Some(v) => {
+                // `ValidateNonSpecialIP`.
+                let special = if v == 0 {
+                    Some("may not be unspecified (0.0.0.0)")
+                } else if v >> 24 == 127 {
+                    Some("may not be in the loopback range (127.0.0.0/8, ::1/128)")
+                } else if v >> 16 == 0xa9fe {
+                    Some("may not be in the link-local range (169.254.0.0/16, fe80::/10)")
+                } else if v >> 8 == 0xe0_0000 {
+                    Some("may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)")
+                } else {
+                    None
+                };
+                if let Some(detail) = special {
+                    errs.push(invalid_str(&path, ip, detail));
+                }
+            }
+        }
+    }
     errs
 }
 

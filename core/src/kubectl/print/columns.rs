@@ -490,3 +490,105 @@ fn event_cells(now: Time, e: &Event) -> Vec<String> {
         e.message.clone().unwrap_or_default(),
     ]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Duration;
+
+    fn pod(state: ContainerState, ready: bool, restarts: i32, last: Option<Time>) -> Pod {
+        Pod {
+            metadata: ObjectMeta {
+                name: "p".into(),
+                creation_timestamp: Some(Time::ZERO),
+                ..ObjectMeta::default()
+            },
+            spec: PodSpec {
+                containers: vec![Container {
+                    name: "c".into(),
+                    ..Container::default()
+                }],
+                ..PodSpec::default()
+            },
+            status: Some(PodStatus {
+                phase: Some("Running".into()),
+                container_statuses: vec![ContainerStatus {
+                    name: "c".into(),
+                    ready,
+                    restart_count: restarts,
+                    state,
+                    last_state: last.map(|t| ContainerState {
+                        terminated: Some(StateDetail {
+                            finished_at: Some(t),
+                            ..StateDetail::default()
+                        }),
+                        ..ContainerState::default()
+                    }),
+                    ..ContainerStatus::default()
+                }],
+                ..PodStatus::default()
+            }),
+            ..Pod::default()
+        }
+    }
+
+    fn detail(reason: &str) -> Option<StateDetail> {
+        Some(StateDetail {
+            reason: Some(reason.into()),
+            ..StateDetail::default()
+        })
+    }
+
+    #[test]
+    fn pod_ready_status_restarts() {
+        let now = Time::ZERO.plus(Duration::from_secs(200));
+        let running = ContainerState {
+            running: Some(StateDetail::default()),
+            ..ContainerState::default()
+        };
+        let waiting = |r| ContainerState {
+            waiting: detail(r),
+            ..ContainerState::default()
+        };
+        let cases = [
+            (pod(running.clone(), true, 0, None), ["1/1", "Running", "0"]),
+            (
+                pod(running.clone(), false, 0, None),
+                ["0/1", "Running", "0"],
+            ),
+            (
+                pod(
+                    waiting("CrashLoopBackOff"),
+                    false,
+                    3,
+                    Some(Time::ZERO.plus(Duration::from_secs(159))),
+                ),
+                ["0/1", "CrashLoopBackOff", "3 (41s ago)"],
+            ),
+            (
+                pod(waiting("ContainerCreating"), false, 0, None),
+                ["0/1", "ContainerCreating", "0"],
+            ),
+            (
+                pod(
+                    ContainerState {
+                        terminated: detail("Completed"),
+                        ..ContainerState::default()
+                    },
+                    false,
+                    0,
+                    None,
+                ),
+                ["0/1", "Completed", "0"],
+            ),
+        ];
+        for (p, want) in cases {
+            let row = pod_cells(now, &p, false);
+            assert_eq!(&row[1..4], &want, "{want:?}");
+            assert_eq!(row[4], "3m20s");
+        }
+        let mut terminating = pod(running, true, 0, None);
+        terminating.metadata.deletion_timestamp = Some(now);
+        assert_eq!(pod_cells(now, &terminating, false)[2], "Terminating");
+    }
+}

@@ -79,7 +79,33 @@ pub fn to_json(v: &Value) -> String {
     if v.serialize(&mut ser).is_err() {
         return String::new();
     }
-    let mut s = String::from_utf8(buf).unwrap_or_default();
+    let text = String::from_utf8(buf).unwrap_or_default();
+    // encoding/json escapes HTML-significant characters; outside strings they cannot occur.
+    let mut s = String::with_capacity(text.len() + 1);
+    for c in text.chars() {
+        match c {
+            '<' => s.push_str("\\u003c"),
+            '>' => s.push_str("\\u003e"),
+            '&' => s.push_str("\\u0026"),
+            '\u{2028}' => s.push_str("\\u2028"),
+            '\u{2029}' => s.push_str("\\u2029"),
+            c => s.push(c),
+        }
+    }
     s.push('\n');
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_like_encoding_json() {
+        let v = serde_json::json!({"b": [], "a": {"x": "<a&b>"}, "c": {}});
+        assert_eq!(
+            to_json(&v),
+            "{\n    \"a\": {\n        \"x\": \"\\u003ca\\u0026b\\u003e\"\n    },\n    \"b\": [],\n    \"c\": {}\n}\n"
+        );
+    }
 }

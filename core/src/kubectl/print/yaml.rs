@@ -28,7 +28,10 @@ fn pad(out: &mut String, n: usize) {
 
 /// Writes a block mapping at `indent`; `inline_first` when the caller already wrote `- `.
 fn write_map(out: &mut String, m: &Map<String, Value>, indent: usize, inline_first: bool) {
-    for (i, (k, v)) in m.iter().enumerate() {
+    // Sorted explicitly: serde_json's map order would change if `preserve_order` were enabled.
+    let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    for (i, (k, v)) in entries.into_iter().enumerate() {
         if i > 0 || !inline_first {
             pad(out, indent);
         }
