@@ -9,7 +9,7 @@ use crate::components::inspector::{Selected, Selection};
 use crate::components::traffic::{Traffic, TrafficLayer};
 use crate::map::labels;
 use crate::map::layout::{
-    layout, Alloc, LbBox, MapLayout, NodeBox, PodDot, Rect, ServiceBox, WIDTH,
+    layout, Alloc, LbBox, MapLayout, NodeBox, PodDot, Rect, ServiceBox, NARROW, WIDE,
 };
 
 /// Click or Enter/Space selects; shared by every focusable thing on the map.
@@ -43,11 +43,15 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
     let namespace = RwSignal::new(String::new());
     let hot = RwSignal::new(None::<(String, String)>);
     let traffic = expect_context::<Traffic>();
+    let narrow = RwSignal::new(is_narrow());
+    let resize = window_event_listener(leptos::ev::resize, move |_| narrow.set(is_narrow()));
+    on_cleanup(move || resize.remove());
     let map = Memo::new(move |_| {
         let ns = namespace.get();
         let filter = (!ns.is_empty()).then_some(ns.as_str());
+        let width = if narrow.get() { NARROW } else { WIDE };
         let mut a = alloc.get_value();
-        let l = view.with(|v| layout(v, filter, &mut a));
+        let l = view.with(|v| layout(v, filter, width, &mut a));
         alloc.set_value(a);
         l
     });
@@ -73,7 +77,7 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
             </div>
             <svg
                 class="map"
-                viewBox=move || format!("0 0 {WIDTH} {}", map.with(|m| m.height))
+                viewBox=move || map.with(|m| format!("0 0 {} {}", m.width, m.height))
                 role="group"
                 aria-label="Nodes, pods and Services"
             >
@@ -93,6 +97,15 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
             </p>
         </section>
     }
+}
+
+/// Phones get the stacked drawing, so its text stays readable instead of shrinking.
+fn is_narrow() -> bool {
+    window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 640.0)
 }
 
 fn outside(m: &MapLayout) -> impl IntoView {
