@@ -5,7 +5,7 @@
 use kubeplay_core::api::Kind;
 use kubeplay_core::sim::Duration;
 use kubeplay_core::view::ClusterView;
-use kubeplay_core::Session;
+use kubeplay_core::{CommandOutput, Session};
 use leptos::prelude::*;
 
 use crate::journal::{self, Step};
@@ -58,7 +58,7 @@ impl Bridge {
     }
 
     /// Feeds a line to the workstation terminal. `None` while it continues an unfinished command.
-    pub fn run(&self, line: &str) -> Option<String> {
+    pub fn run(&self, line: &str) -> Option<CommandOutput> {
         let step = Step::Line {
             at: self.now_ms(),
             line: line.to_string(),

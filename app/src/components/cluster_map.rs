@@ -6,7 +6,7 @@ use kubeplay_core::view::ClusterView;
 use leptos::prelude::*;
 
 use crate::components::inspector::{Selected, Selection};
-use crate::components::traffic::{Traffic, TrafficLayer};
+use crate::components::traffic::TrafficLayer;
 use crate::map::labels;
 use crate::map::layout::{
     layout, Alloc, LbBox, MapLayout, NodeBox, PodDot, Rect, ServiceBox, NARROW, WIDE,
@@ -42,7 +42,6 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
     let alloc = StoredValue::new(Alloc::default());
     let namespace = RwSignal::new(String::new());
     let hot = RwSignal::new(None::<(String, String)>);
-    let traffic = expect_context::<Traffic>();
     let narrow = RwSignal::new(is_narrow());
     let resize = window_event_listener(leptos::ev::resize, move |_| narrow.set(is_narrow()));
     on_cleanup(move || resize.remove());
@@ -87,7 +86,7 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
                 {move || map.with(|m| links(m, hot))}
                 {move || map.with(|m| m.pods.iter().cloned().map(|p| view! { <PodMark dot=p/> }).collect_view())}
                 {move || map.with(|m| m.services.iter().cloned().map(|s| view! { <ServiceMark svc=s hot=hot/> }).collect_view())}
-                <TrafficLayer paths=traffic.paths.into()/>
+                <TrafficLayer map=map/>
             </svg>
             <p class="legend">
                 <span><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="5" class="legend-ready"></circle></svg>" ready"</span>

@@ -8,8 +8,10 @@ use leptos::prelude::*;
 use crate::bridge::Bridge;
 use crate::components::terminal::Console;
 use crate::editor::highlight::{check, highlight_line};
+use crate::editor::indent::{newline_with_indent, utf16_to_byte};
 use crate::editor::templates::TEMPLATES;
 use crate::journal::EditorFile;
+use leptos::web_sys::HtmlTextAreaElement;
 
 /// The open files, shared through context so the autosave can read them.
 #[derive(Clone, Copy)]
@@ -115,10 +117,27 @@ pub fn Editor() -> impl IntoView {
         console.submit(bridge, &format!("kubectl apply -f {}", file.name));
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-            ev.prevent_default();
-            apply();
+        if ev.key() != "Enter" || ev.shift_key() || ev.alt_key() {
+            return;
         }
+        ev.prevent_default();
+        if ev.ctrl_key() || ev.meta_key() {
+            apply();
+            return;
+        }
+        let area = event_target::<HtmlTextAreaElement>(&ev);
+        let start = area.selection_start().ok().flatten().unwrap_or(0);
+        let end = area.selection_end().ok().flatten().unwrap_or(start);
+        let mut value = area.value();
+        if end > start {
+            // Typing over a selection: drop it first, as the browser would.
+            let (a, b) = (utf16_to_byte(&value, start), utf16_to_byte(&value, end));
+            value.replace_range(a..b, "");
+        }
+        let (text, caret) = newline_with_indent(&value, start);
+        area.set_value(&text);
+        let _ = area.set_selection_range(caret, caret);
+        files.set_contents(text);
     };
 
     let highlighted = move || {

@@ -2,6 +2,7 @@
 //! habits (history, Tab completion, Ctrl-C, Ctrl-L, multi-line paste). `Console::submit` is the
 //! one path every command takes, typed or sent by the editor's Apply button.
 
+use kubeplay_core::Stream;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -61,7 +62,15 @@ impl Console {
             return;
         }
         if let Some(out) = bridge.run(line) {
-            self.scrollback.update(|s| s.push(LineKind::Output, &out));
+            self.scrollback.update(|s| {
+                for (stream, text) in &out.chunks {
+                    let kind = match stream {
+                        Stream::Stdout => LineKind::Output,
+                        Stream::Stderr => LineKind::Error,
+                    };
+                    s.push(kind, text);
+                }
+            });
         }
         self.submitted.update(|n| *n += 1);
     }
@@ -71,6 +80,7 @@ fn line_class(kind: LineKind) -> &'static str {
     match kind {
         LineKind::Input => "line input",
         LineKind::Output => "line",
+        LineKind::Error => "line stderr",
         LineKind::Notice => "line notice",
     }
 }
