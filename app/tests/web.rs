@@ -167,7 +167,7 @@ async fn namespace_filter_and_inspector() {
         labels_starting(&root, "Pod "),
         ["Pod api-1 Running, ready, IP 192.168.1.9, 0 requests served"]
     );
-    select.set_value("");
+    select.set_value("*");
     fire(&select, "change");
     settle().await;
     let svc = find(&root, "[aria-label^=\"Service web ClusterIP\"]");

@@ -9,7 +9,7 @@ use crate::components::inspector::{Selected, Selection};
 use crate::components::traffic::TrafficLayer;
 use crate::map::labels;
 use crate::map::layout::{
-    layout, Alloc, LbBox, MapLayout, NodeBox, PodDot, Rect, ServiceBox, NARROW, WIDE,
+    layout, Alloc, LbBox, MapLayout, NodeBox, NsFilter, PodDot, Rect, ServiceBox, NARROW, WIDE,
 };
 
 /// Click or Enter/Space selects; shared by every focusable thing on the map.
@@ -46,25 +46,31 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
     let resize = window_event_listener(leptos::ev::resize, move |_| narrow.set(is_narrow()));
     on_cleanup(move || resize.remove());
     let map = Memo::new(move |_| {
-        let ns = namespace.get();
-        let filter = (!ns.is_empty()).then_some(ns.as_str());
+        let filter = NsFilter::from_value(&namespace.get());
         let width = if narrow.get() { NARROW } else { WIDE };
         let mut a = alloc.get_value();
-        let l = view.with(|v| layout(v, filter, width, &mut a));
+        let l = view.with(|v| layout(v, &filter, width, &mut a));
         alloc.set_value(a);
         l
     });
     provide_context(map);
     let namespaces = move || view.with(|v| v.namespaces.clone());
+    let Selection(selected) = expect_context::<Selection>();
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            selected.set(None);
+        }
+    };
 
     view! {
-        <section class="panel cluster-map" role="region" aria-label="Cluster map">
+        <section class="panel cluster-map" role="region" aria-label="Cluster map" on:keydown=on_keydown>
             <div class="map-bar">
                 <h2 class="panel-title">"Cluster map"</h2>
                 <label class="ns-filter">
                     "Namespace "
                     <select on:change=move |ev| namespace.set(event_target_value(&ev))>
-                        <option value="">"All namespaces"</option>
+                        <option value="" selected>"All but kube-*"</option>
+                        <option value="*">"All namespaces"</option>
                         {move || {
                             namespaces()
                                 .into_iter()

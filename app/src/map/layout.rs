@@ -139,14 +139,45 @@ pub struct MapLayout {
     pub lbs: Vec<LbBox>,
 }
 
-/// Lays out `view`, showing only `namespace` when given. Updates `alloc` for the visible pods.
-pub fn layout(
-    view: &ClusterView,
-    namespace: Option<&str>,
-    width: f64,
-    alloc: &mut Alloc,
-) -> MapLayout {
-    let in_ns = |ns: &str| namespace.is_none_or(|n| n == ns);
+/// Which namespaces the map shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NsFilter {
+    All,
+    /// Everything but `kube-system` and the other `kube-*` namespaces: the learner's own objects.
+    User,
+    Only(String),
+}
+
+impl NsFilter {
+    pub fn admits(&self, namespace: &str) -> bool {
+        match self {
+            NsFilter::All => true,
+            NsFilter::User => !namespace.starts_with("kube-"),
+            NsFilter::Only(ns) => ns == namespace,
+        }
+    }
+
+    /// The `<select>` value for this filter, and back.
+    pub fn value(&self) -> String {
+        match self {
+            NsFilter::All => "*".into(),
+            NsFilter::User => String::new(),
+            NsFilter::Only(ns) => ns.clone(),
+        }
+    }
+
+    pub fn from_value(value: &str) -> NsFilter {
+        match value {
+            "*" => NsFilter::All,
+            "" => NsFilter::User,
+            ns => NsFilter::Only(ns.to_string()),
+        }
+    }
+}
+
+/// Lays out `view`, showing the namespaces `filter` admits. Updates `alloc` for the visible pods.
+pub fn layout(view: &ClusterView, filter: &NsFilter, width: f64, alloc: &mut Alloc) -> MapLayout {
+    let in_ns = |ns: &str| filter.admits(ns);
     let pods: Vec<&PodView> = view.pods.iter().filter(|p| in_ns(&p.namespace)).collect();
     alloc.update(&pods);
     let mut columns: Vec<String> = view.nodes.iter().map(|n| n.name.clone()).collect();
@@ -364,7 +395,7 @@ mod tests {
             pod("b", "worker-1", "web"),
             pod("c", "worker-1", "web"),
         ]);
-        let l1 = layout(&v1, None, WIDE, &mut alloc);
+        let l1 = layout(&v1, &NsFilter::All, WIDE, &mut alloc);
         let c_before = at(&l1, "c");
         // `a` goes; `c` must not move, and a new pod `aa` (sorting first) takes `a`'s old slot.
         let v2 = view(vec![
@@ -372,7 +403,7 @@ mod tests {
             pod("b", "worker-1", "web"),
             pod("c", "worker-1", "web"),
         ]);
-        let l2 = layout(&v2, None, WIDE, &mut alloc);
+        let l2 = layout(&v2, &NsFilter::All, WIDE, &mut alloc);
         assert_eq!(at(&l2, "c"), c_before);
         assert_eq!(at(&l2, "aa"), at(&l1, "a"));
     }
@@ -382,7 +413,7 @@ mod tests {
         let mut alloc = Alloc::default();
         let l1 = layout(
             &view(vec![pod("g", "worker-1", "green")]),
-            None,
+            &NsFilter::All,
             WIDE,
             &mut alloc,
         );
@@ -391,7 +422,7 @@ mod tests {
                 pod("b", "worker-2", "blue"),
                 pod("g", "worker-1", "green"),
             ]),
-            None,
+            &NsFilter::All,
             WIDE,
             &mut alloc,
         );
@@ -418,7 +449,7 @@ mod tests {
             load_balancer_ip: Some("10.10.99.100".into()),
             ..ServiceView::default()
         });
-        let l = layout(&v, Some("default"), WIDE, &mut alloc);
+        let l = layout(&v, &NsFilter::Only("default".into()), WIDE, &mut alloc);
         assert_eq!(l.pods.len(), 2);
         assert_eq!(l.services[0].links.len(), 2);
         assert_eq!(l.lbs.len(), 1);
@@ -429,11 +460,20 @@ mod tests {
     }
 
     #[test]
+    fn the_default_filter_hides_system_namespaces() {
+        let f = NsFilter::from_value("");
+        assert!(f.admits("default") && f.admits("team-a") && !f.admits("kube-system"));
+        for f in [NsFilter::All, NsFilter::User, NsFilter::Only("x".into())] {
+            assert_eq!(NsFilter::from_value(&f.value()), f);
+        }
+    }
+
+    #[test]
     fn narrow_maps_stack_the_nodes() {
         let mut alloc = Alloc::default();
         let l = layout(
             &view(vec![pod("a", "worker-2", "web")]),
-            None,
+            &NsFilter::All,
             NARROW,
             &mut alloc,
         );
@@ -447,7 +487,7 @@ mod tests {
         let mut alloc = Alloc::default();
         let mut p = pod("pending", "worker-1", "web");
         p.node = None;
-        let l = layout(&view(vec![p]), None, WIDE, &mut alloc);
+        let l = layout(&view(vec![p]), &NsFilter::All, WIDE, &mut alloc);
         assert!(l.unscheduled.is_some());
         assert!(at(&l, "pending").is_some());
     }
