@@ -9,6 +9,7 @@ use kubeplay_core::{CommandOutput, Session};
 use leptos::prelude::*;
 
 use crate::journal::{self, Step};
+use crate::map::flights::{self, Flight};
 use crate::term::complete::Snapshot;
 
 /// Cheap to copy; every component gets it from context.
@@ -19,6 +20,8 @@ pub struct Bridge {
     revision: RwSignal<u64>,
     /// True while the last line fed opened a heredoc or quote the next line continues.
     pending: RwSignal<bool>,
+    /// Requests the last command made, for the map to animate.
+    pub flights: RwSignal<Vec<Flight>>,
 }
 
 /// A seed from the browser's entropy, so each fresh playground differs; share links will carry it.
@@ -42,6 +45,7 @@ impl Bridge {
             steps: StoredValue::new_local(steps),
             revision: RwSignal::new(0),
             pending: RwSignal::new(false),
+            flights: RwSignal::new(Vec::new()),
         }
     }
 
@@ -68,6 +72,13 @@ impl Bridge {
             .try_update_value(|s| journal::apply_step(s, &step))
             .flatten();
         self.steps.update_value(|st| st.push(step));
+        let flights = self
+            .session
+            .try_update_value(|s| flights::drain(&mut s.cluster))
+            .unwrap_or_default();
+        if !flights.is_empty() {
+            self.flights.set(flights);
+        }
         self.pending.set(out.is_none() && !line.trim().is_empty());
         self.changed();
         out

@@ -151,6 +151,13 @@ pub fn Playground() -> impl IntoView {
         provide_context(Clock::default());
     }
     let view: Memo<ClusterView> = Memo::new(move |_| bridge.view());
+    // Hand each command's requests to the map's traffic layer.
+    let traffic = expect_context::<Traffic>();
+    Effect::new(move |_| {
+        for f in bridge.flights.get() {
+            traffic.send(f.hops, f.delivered);
+        }
+    });
     view! {
         <header class="topbar">
             <h1>"Kubeplay"</h1>
