@@ -179,10 +179,15 @@ impl Bridge {
 }
 
 impl Bridge {
-    /// Ctrl-C: abandons an unfinished command. The core has no interrupt yet, so only the page's
-    /// idea of a pending heredoc is dropped; hook `Session::interrupt` here when it exists.
+    /// Ctrl-C: abandons an unfinished command (journaled, since it changes what later lines mean).
     pub fn interrupt(&self) {
+        let step = Step::Interrupt { at: self.now_ms() };
+        self.session.update_value(|s| {
+            journal::apply_step(s, &step);
+        });
+        self.steps.update_value(|st| st.push(step));
         self.pending.set(false);
+        self.changed();
     }
 }
 

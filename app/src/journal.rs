@@ -22,6 +22,8 @@ pub enum Step {
         name: String,
         contents: String,
     },
+    /// Ctrl-C at the terminal, which abandons a half-typed command.
+    Interrupt { at: u64 },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -58,7 +60,7 @@ impl Save {
 /// Applies one step to `session`, first moving its clock to the step's instant.
 pub fn apply_step(session: &mut Session, step: &Step) -> Option<CommandOutput> {
     let at = match step {
-        Step::Line { at, .. } | Step::Write { at, .. } => *at,
+        Step::Line { at, .. } | Step::Write { at, .. } | Step::Interrupt { at } => *at,
     };
     advance_to(session, at);
     match step {
@@ -67,6 +69,8 @@ pub fn apply_step(session: &mut Session, step: &Step) -> Option<CommandOutput> {
             session.add_file(name, contents);
             None
         }
+        // The core has no interrupt yet; once `Session::interrupt` exists, call it here.
+        Step::Interrupt { .. } => None,
     }
 }
 
