@@ -171,6 +171,13 @@ async fn namespace_filter_and_inspector() {
     fire(&select, "change");
     settle().await;
     let svc = find(&root, "[aria-label^=\"Service web ClusterIP\"]");
+    // Focusing a Service highlights the lines to the pods it selects.
+    svc.unchecked_ref::<HtmlElement>().focus().expect("focus");
+    settle().await;
+    assert_eq!(
+        root.query_selector_all(".link.hot").expect("hot").length(),
+        2
+    );
     key(&svc, "Enter", false);
     settle().await;
     let inspector = find(&root, "[aria-label=\"Inspector\"]")
@@ -181,6 +188,13 @@ async fn namespace_filter_and_inspector() {
         inspector.contains("192.168.1.4, 192.168.2.5"),
         "ready endpoints: {inspector}"
     );
+    // Escape on the map clears the selection.
+    key(&svc, "Escape", false);
+    settle().await;
+    let inspector = find(&root, "[aria-label=\"Inspector\"]")
+        .text_content()
+        .unwrap_or_default();
+    assert!(inspector.contains("Select a node"), "{inspector}");
 }
 
 #[wasm_bindgen_test]
