@@ -80,6 +80,22 @@ impl Files {
         self.active.set(self.files.with_untracked(Vec::len) - 1);
     }
 
+    /// Renames the open file; a bad or taken name is refused with the reason.
+    pub fn rename_active(&self, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        let i = self.active.get_untracked();
+        let taken = self
+            .files
+            .with_untracked(|f| f.iter().enumerate().any(|(j, x)| j != i && x.name == name));
+        valid_file_name(name, taken)?;
+        self.files.update(|f| {
+            if let Some(file) = f.get_mut(i) {
+                file.name = name.to_string();
+            }
+        });
+        Ok(())
+    }
+
     fn close_active(&self) {
         let i = self.active.get_untracked();
         self.files.update(|f| {
@@ -90,6 +106,24 @@ impl Files {
         let len = self.files.with_untracked(Vec::len);
         self.active.set(i.min(len.saturating_sub(1)));
     }
+}
+
+/// A file name the terminal can take as one word: `kubectl apply -f <name>` must just work.
+pub fn valid_file_name(name: &str, taken: bool) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("A file needs a name.".into());
+    }
+    if name.contains(|c: char| {
+        c.is_whitespace() || c == '/' || c == '\\' || c == '$' || c == '\'' || c == '"'
+    }) {
+        return Err(format!(
+            "\"{name}\": use letters, digits, dots, dashes and underscores only."
+        ));
+    }
+    if taken {
+        return Err(format!("\"{name}\" is already open."));
+    }
+    Ok(())
 }
 
 pub fn default_files() -> Vec<EditorFile> {
@@ -115,6 +149,16 @@ pub fn Editor() -> impl IntoView {
         let Some(file) = files.current() else { return };
         bridge.write_file(&file.name, &file.contents);
         console.submit(bridge, &format!("kubectl apply -f {}", file.name));
+    };
+    let rename = move || {
+        let current = files.current().map(|f| f.name).unwrap_or_default();
+        let Ok(Some(name)) = window().prompt_with_message_and_default("New file name", &current)
+        else {
+            return;
+        };
+        if let Err(why) = files.rename_active(&name) {
+            let _ = window().alert_with_message(&why);
+        }
     };
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() != "Enter" || ev.shift_key() || ev.alt_key() {
@@ -222,6 +266,9 @@ pub fn Editor() -> impl IntoView {
                         .map(|(i, (label, _, _))| view! { <option value=i.to_string()>{*label}</option> })
                         .collect_view()}
                 </select>
+                <button class="ghost small" title="Rename this file" on:click=move |_| rename()>
+                    "Rename"
+                </button>
                 <button class="ghost" title="Close this file" aria-label="Close file" on:click=move |_| files.close_active()>
                     "×"
                 </button>
@@ -248,5 +295,19 @@ pub fn Editor() -> impl IntoView {
                 <button class="primary" on:click=move |_| apply()>"Apply"</button>
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_file_name;
+
+    #[test]
+    fn file_names_are_one_shell_word() {
+        assert_eq!(valid_file_name("web-svc.yaml", false), Ok(()));
+        assert!(valid_file_name("", false).is_err());
+        assert!(valid_file_name("my file.yaml", false).is_err());
+        assert!(valid_file_name("../x.yaml", false).is_err());
+        assert!(valid_file_name("web.yaml", true).is_err());
     }
 }
