@@ -145,7 +145,7 @@ pub fn Terminal() -> impl IntoView {
                     None => {}
                 }
             }
-            "c" if ctrl && !has_selection() => {
+            "c" if ctrl && !has_selection() && !input_has_selection(&ev) => {
                 ev.prevent_default();
                 let line = input.get_untracked();
                 let prompt = bridge.prompt();
@@ -234,4 +234,12 @@ fn has_selection() -> bool {
         .ok()
         .flatten()
         .is_some_and(|s| !s.is_collapsed())
+}
+
+/// True when part of the input line itself is selected (the page selection does not see it).
+fn input_has_selection(ev: &leptos::ev::KeyboardEvent) -> bool {
+    let input = event_target::<leptos::web_sys::HtmlInputElement>(ev);
+    let start = input.selection_start().ok().flatten();
+    let end = input.selection_end().ok().flatten();
+    start.is_some() && start != end
 }
