@@ -178,6 +178,7 @@ fn NodeRegion(node: NodeBox) -> impl IntoView {
         <g
             class="node"
             class:control-plane=n.control_plane
+            class:not-ready=!n.ready
             class:selected=is_selected(sel)
             tabindex="0"
             role="button"
