@@ -5,10 +5,11 @@
 use kubeplay_core::api::Kind;
 use kubeplay_core::sim::Duration;
 use kubeplay_core::view::ClusterView;
-use kubeplay_core::Session;
+use kubeplay_core::{CommandOutput, Session};
 use leptos::prelude::*;
 
 use crate::journal::{self, Step};
+use crate::map::flights::{self, Flight};
 use crate::term::complete::Snapshot;
 
 /// Cheap to copy; every component gets it from context.
@@ -19,6 +20,8 @@ pub struct Bridge {
     revision: RwSignal<u64>,
     /// True while the last line fed opened a heredoc or quote the next line continues.
     pending: RwSignal<bool>,
+    /// Requests the last command made, for the map to animate.
+    pub flights: RwSignal<Vec<Flight>>,
 }
 
 /// A seed from the browser's entropy, so each fresh playground differs; share links will carry it.
@@ -42,6 +45,7 @@ impl Bridge {
             steps: StoredValue::new_local(steps),
             revision: RwSignal::new(0),
             pending: RwSignal::new(false),
+            flights: RwSignal::new(Vec::new()),
         }
     }
 
@@ -58,7 +62,7 @@ impl Bridge {
     }
 
     /// Feeds a line to the workstation terminal. `None` while it continues an unfinished command.
-    pub fn run(&self, line: &str) -> Option<String> {
+    pub fn run(&self, line: &str) -> Option<CommandOutput> {
         let step = Step::Line {
             at: self.now_ms(),
             line: line.to_string(),
@@ -68,6 +72,13 @@ impl Bridge {
             .try_update_value(|s| journal::apply_step(s, &step))
             .flatten();
         self.steps.update_value(|st| st.push(step));
+        let flights = self
+            .session
+            .try_update_value(|s| flights::drain(&mut s.cluster))
+            .unwrap_or_default();
+        if !flights.is_empty() {
+            self.flights.set(flights);
+        }
         self.pending.set(out.is_none() && !line.trim().is_empty());
         self.changed();
         out
@@ -168,10 +179,15 @@ impl Bridge {
 }
 
 impl Bridge {
-    /// Ctrl-C: abandons an unfinished command. The core has no interrupt yet, so only the page's
-    /// idea of a pending heredoc is dropped; hook `Session::interrupt` here when it exists.
+    /// Ctrl-C: abandons an unfinished command (journaled, since it changes what later lines mean).
     pub fn interrupt(&self) {
+        let step = Step::Interrupt { at: self.now_ms() };
+        self.session.update_value(|s| {
+            journal::apply_step(s, &step);
+        });
+        self.steps.update_value(|st| st.push(step));
         self.pending.set(false);
+        self.changed();
     }
 }
 

@@ -236,3 +236,38 @@ pub fn stage(session: &mut Session) {
     np.spec.policy_types = vec!["Ingress".into()];
     store.put(Object::NetworkPolicy(np));
 }
+
+/// Sends a request across the staged scene every few seconds, alternating a delivered one from
+/// the workstation through the load balancer and one a NetworkPolicy drops.
+pub fn animate(traffic: crate::components::traffic::Traffic) {
+    use crate::map::layout::Place;
+    let pod = |name: &str| Place::Pod {
+        namespace: "default".into(),
+        name: name.into(),
+    };
+    let service = |name: &str| Place::Service {
+        namespace: "default".into(),
+        name: name.into(),
+    };
+    let mut n = 0u32;
+    let mut send = move || {
+        n += 1;
+        if n % 2 == 1 {
+            let hops = vec![
+                Place::Workstation,
+                Place::LoadBalancer("10.10.99.100".into()),
+                Place::Node("worker-2".into()),
+                service("web-lb"),
+                pod("web-green-7c9d-klmno"),
+            ];
+            traffic.send(hops, true);
+        } else {
+            traffic.send(
+                vec![pod("client"), service("web"), pod("web-blue-5d8f-fghij")],
+                false,
+            );
+        }
+    };
+    send();
+    gloo_timers::callback::Interval::new(2500, send).forget();
+}

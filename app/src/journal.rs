@@ -3,7 +3,7 @@
 //! is enough: replaying them on a fresh `Session` gives back the same cluster, byte for byte.
 
 use kubeplay_core::sim::Duration;
-use kubeplay_core::Session;
+use kubeplay_core::{CommandOutput, Session};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the format changes; older saves are then treated as unreadable.
@@ -22,6 +22,8 @@ pub enum Step {
         name: String,
         contents: String,
     },
+    /// Ctrl-C at the terminal, which abandons a half-typed command.
+    Interrupt { at: u64 },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -56,17 +58,19 @@ impl Save {
 }
 
 /// Applies one step to `session`, first moving its clock to the step's instant.
-pub fn apply_step(session: &mut Session, step: &Step) -> Option<String> {
+pub fn apply_step(session: &mut Session, step: &Step) -> Option<CommandOutput> {
     let at = match step {
-        Step::Line { at, .. } | Step::Write { at, .. } => *at,
+        Step::Line { at, .. } | Step::Write { at, .. } | Step::Interrupt { at } => *at,
     };
     advance_to(session, at);
     match step {
-        Step::Line { line, .. } => session.feed(line).map(|o| o.text()),
+        Step::Line { line, .. } => session.feed(line),
         Step::Write { name, contents, .. } => {
             session.add_file(name, contents);
             None
         }
+        // The core has no interrupt yet; once `Session::interrupt` exists, call it here.
+        Step::Interrupt { .. } => None,
     }
 }
 
@@ -86,7 +90,7 @@ pub fn replay(save: &Save) -> (Session, String) {
             transcript.push_str(&format!("{}{line}\n", session.prompt()));
         }
         if let Some(out) = apply_step(&mut session, step) {
-            transcript.push_str(&out);
+            transcript.push_str(&out.text());
         }
     }
     advance_to(&mut session, save.now);

@@ -108,9 +108,11 @@ impl PageState {
 pub fn App() -> impl IntoView {
     let state = PageState::load();
     state.provide();
+    provide_context(Traffic::default());
     let hash = window().location().hash().unwrap_or_default();
     if cfg!(debug_assertions) && hash == "#demo" {
         state.bridge.update_session(demo::stage);
+        demo::animate(expect_context::<Traffic>());
     }
     let clock = Clock::default();
     provide_context(clock);
@@ -142,11 +144,20 @@ pub fn App() -> impl IntoView {
 pub fn Playground() -> impl IntoView {
     let bridge = Bridge::from_context();
     provide_context(Selection(RwSignal::new(None)));
-    provide_context(Traffic::default());
+    if use_context::<Traffic>().is_none() {
+        provide_context(Traffic::default());
+    }
     if use_context::<Clock>().is_none() {
         provide_context(Clock::default());
     }
     let view: Memo<ClusterView> = Memo::new(move |_| bridge.view());
+    // Hand each command's requests to the map's traffic layer.
+    let traffic = expect_context::<Traffic>();
+    Effect::new(move |_| {
+        for f in bridge.flights.get() {
+            traffic.send(f.hops, f.delivered);
+        }
+    });
     view! {
         <header class="topbar">
             <h1>"Kubeplay"</h1>
@@ -154,10 +165,14 @@ pub fn Playground() -> impl IntoView {
             <ClockControls/>
         </header>
         <main class="playground">
-            <div class="area-editor"><Editor/></div>
-            <div class="area-terminal"><Terminal/></div>
-            <div class="area-map"><ClusterMap view=view/></div>
-            <div class="area-inspector"><Inspector view=view/></div>
+            <div class="col">
+                <div class="area-editor"><Editor/></div>
+                <div class="area-terminal"><Terminal/></div>
+            </div>
+            <div class="col">
+                <div class="area-map"><ClusterMap view=view/></div>
+                <div class="area-inspector"><Inspector view=view/></div>
+            </div>
         </main>
     }
 }

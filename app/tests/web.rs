@@ -167,10 +167,17 @@ async fn namespace_filter_and_inspector() {
         labels_starting(&root, "Pod "),
         ["Pod api-1 Running, ready, IP 192.168.1.9, 0 requests served"]
     );
-    select.set_value("");
+    select.set_value("*");
     fire(&select, "change");
     settle().await;
     let svc = find(&root, "[aria-label^=\"Service web ClusterIP\"]");
+    // Focusing a Service highlights the lines to the pods it selects.
+    svc.unchecked_ref::<HtmlElement>().focus().expect("focus");
+    settle().await;
+    assert_eq!(
+        root.query_selector_all(".link.hot").expect("hot").length(),
+        2
+    );
     key(&svc, "Enter", false);
     settle().await;
     let inspector = find(&root, "[aria-label=\"Inspector\"]")
@@ -181,6 +188,13 @@ async fn namespace_filter_and_inspector() {
         inspector.contains("192.168.1.4, 192.168.2.5"),
         "ready endpoints: {inspector}"
     );
+    // Escape on the map clears the selection.
+    key(&svc, "Escape", false);
+    settle().await;
+    let inspector = find(&root, "[aria-label=\"Inspector\"]")
+        .text_content()
+        .unwrap_or_default();
+    assert!(inspector.contains("Select a node"), "{inspector}");
 }
 
 #[wasm_bindgen_test]
@@ -289,4 +303,61 @@ async fn editor_reports_yaml_errors_at_line_and_column() {
         .text_content()
         .unwrap_or_default();
     assert!(status.starts_with("Line "), "{status}");
+}
+
+fn scrollback_text(state: &PageState) -> String {
+    state.console.scrollback.with(|s| {
+        s.lines()
+            .map(|l| l.text.clone())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
+}
+
+#[wasm_bindgen_test]
+fn autosave_replays_the_session_on_reload() {
+    let owner = Owner::new();
+    owner.with(|| {
+        kubeplay_app::storage::clear();
+        let first = PageState::fresh(11);
+        first.console.submit(first.bridge, "kubectl get nodes");
+        first.bridge.advance(5_000);
+        first.save();
+        let again = PageState::load();
+        let text = scrollback_text(&again);
+        assert!(text.contains("$ kubectl get nodes"), "{text}");
+        assert!(text.contains("worker-1"), "{text}");
+        assert!(text.contains("Restored your last session"), "{text}");
+        assert_eq!(again.bridge.seed(), 11);
+        assert_eq!(
+            again.bridge.clock_untracked(),
+            first.bridge.clock_untracked()
+        );
+        let history = again.console.history.with_value(|h| h.entries().to_vec());
+        assert_eq!(history, ["kubectl get nodes"]);
+        kubeplay_app::storage::clear();
+    });
+}
+
+#[wasm_bindgen_test]
+fn a_corrupt_save_gives_a_clean_cluster_and_says_so() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let storage = window()
+            .local_storage()
+            .ok()
+            .flatten()
+            .expect("localStorage");
+        storage
+            .set_item(kubeplay_app::journal::STORAGE_KEY, "{not a save")
+            .expect("set");
+        let state = PageState::load();
+        assert!(scrollback_text(&state).contains("could not be read"));
+        assert!(state.bridge.steps().is_empty());
+        let left = storage
+            .get_item(kubeplay_app::journal::STORAGE_KEY)
+            .ok()
+            .flatten();
+        assert_eq!(left, None, "the unreadable save is cleared");
+    });
 }

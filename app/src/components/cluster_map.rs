@@ -6,10 +6,10 @@ use kubeplay_core::view::ClusterView;
 use leptos::prelude::*;
 
 use crate::components::inspector::{Selected, Selection};
-use crate::components::traffic::{Traffic, TrafficLayer};
+use crate::components::traffic::TrafficLayer;
 use crate::map::labels;
 use crate::map::layout::{
-    layout, Alloc, LbBox, MapLayout, NodeBox, PodDot, Rect, ServiceBox, WIDTH,
+    layout, Alloc, LbBox, MapLayout, NodeBox, NsFilter, PodDot, Rect, ServiceBox, NARROW, WIDE,
 };
 
 /// Click or Enter/Space selects; shared by every focusable thing on the map.
@@ -42,26 +42,35 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
     let alloc = StoredValue::new(Alloc::default());
     let namespace = RwSignal::new(String::new());
     let hot = RwSignal::new(None::<(String, String)>);
-    let traffic = expect_context::<Traffic>();
+    let narrow = RwSignal::new(is_narrow());
+    let resize = window_event_listener(leptos::ev::resize, move |_| narrow.set(is_narrow()));
+    on_cleanup(move || resize.remove());
     let map = Memo::new(move |_| {
-        let ns = namespace.get();
-        let filter = (!ns.is_empty()).then_some(ns.as_str());
+        let filter = NsFilter::from_value(&namespace.get());
+        let width = if narrow.get() { NARROW } else { WIDE };
         let mut a = alloc.get_value();
-        let l = view.with(|v| layout(v, filter, &mut a));
+        let l = view.with(|v| layout(v, &filter, width, &mut a));
         alloc.set_value(a);
         l
     });
     provide_context(map);
     let namespaces = move || view.with(|v| v.namespaces.clone());
+    let Selection(selected) = expect_context::<Selection>();
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
+        if ev.key() == "Escape" {
+            selected.set(None);
+        }
+    };
 
     view! {
-        <section class="panel cluster-map" role="region" aria-label="Cluster map">
+        <section class="panel cluster-map" role="region" aria-label="Cluster map" on:keydown=on_keydown>
             <div class="map-bar">
                 <h2 class="panel-title">"Cluster map"</h2>
                 <label class="ns-filter">
                     "Namespace "
                     <select on:change=move |ev| namespace.set(event_target_value(&ev))>
-                        <option value="">"All namespaces"</option>
+                        <option value="" selected>"All but kube-*"</option>
+                        <option value="*">"All namespaces"</option>
                         {move || {
                             namespaces()
                                 .into_iter()
@@ -73,7 +82,7 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
             </div>
             <svg
                 class="map"
-                viewBox=move || format!("0 0 {WIDTH} {}", map.with(|m| m.height))
+                viewBox=move || map.with(|m| format!("0 0 {} {}", m.width, m.height))
                 role="group"
                 aria-label="Nodes, pods and Services"
             >
@@ -83,7 +92,7 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
                 {move || map.with(|m| links(m, hot))}
                 {move || map.with(|m| m.pods.iter().cloned().map(|p| view! { <PodMark dot=p/> }).collect_view())}
                 {move || map.with(|m| m.services.iter().cloned().map(|s| view! { <ServiceMark svc=s hot=hot/> }).collect_view())}
-                <TrafficLayer paths=traffic.paths.into()/>
+                <TrafficLayer map=map/>
             </svg>
             <p class="legend">
                 <span><svg width="14" height="14" aria-hidden="true"><circle cx="7" cy="7" r="5" class="legend-ready"></circle></svg>" ready"</span>
@@ -93,6 +102,15 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
             </p>
         </section>
     }
+}
+
+/// Phones get the stacked drawing, so its text stays readable instead of shrinking.
+fn is_narrow() -> bool {
+    window()
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < 640.0)
 }
 
 fn outside(m: &MapLayout) -> impl IntoView {
@@ -160,6 +178,7 @@ fn NodeRegion(node: NodeBox) -> impl IntoView {
         <g
             class="node"
             class:control-plane=n.control_plane
+            class:not-ready=!n.ready
             class:selected=is_selected(sel)
             tabindex="0"
             role="button"

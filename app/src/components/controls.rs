@@ -52,6 +52,14 @@ pub fn ClockControls() -> impl IntoView {
     let clock = expect_context::<Clock>();
     let Selection(selected) = expect_context::<Selection>();
     let reset = move |_| {
+        let sure = window()
+            .confirm_with_message(
+                "Reset the cluster? Everything you created in it goes; your files stay.",
+            )
+            .unwrap_or(false);
+        if !sure {
+            return;
+        }
         bridge.reset(initial_seed());
         selected.set(None);
         console.notice(

@@ -8,8 +8,10 @@ use leptos::prelude::*;
 use crate::bridge::Bridge;
 use crate::components::terminal::Console;
 use crate::editor::highlight::{check, highlight_line};
+use crate::editor::indent::{newline_with_indent, utf16_to_byte};
 use crate::editor::templates::TEMPLATES;
 use crate::journal::EditorFile;
+use leptos::web_sys::HtmlTextAreaElement;
 
 /// The open files, shared through context so the autosave can read them.
 #[derive(Clone, Copy)]
@@ -39,6 +41,12 @@ impl Files {
     fn current(&self) -> Option<EditorFile> {
         let i = self.active.get();
         self.files.with(|f| f.get(i).cloned())
+    }
+
+    /// The open file, read from an event handler (no subscription).
+    fn current_untracked(&self) -> Option<EditorFile> {
+        let i = self.active.get_untracked();
+        self.files.with_untracked(|f| f.get(i).cloned())
     }
 
     fn set_contents(&self, text: String) {
@@ -78,6 +86,22 @@ impl Files {
         self.active.set(self.files.with_untracked(Vec::len) - 1);
     }
 
+    /// Renames the open file; a bad or taken name is refused with the reason.
+    pub fn rename_active(&self, name: &str) -> Result<(), String> {
+        let name = name.trim();
+        let i = self.active.get_untracked();
+        let taken = self
+            .files
+            .with_untracked(|f| f.iter().enumerate().any(|(j, x)| j != i && x.name == name));
+        valid_file_name(name, taken)?;
+        self.files.update(|f| {
+            if let Some(file) = f.get_mut(i) {
+                file.name = name.to_string();
+            }
+        });
+        Ok(())
+    }
+
     fn close_active(&self) {
         let i = self.active.get_untracked();
         self.files.update(|f| {
@@ -88,6 +112,24 @@ impl Files {
         let len = self.files.with_untracked(Vec::len);
         self.active.set(i.min(len.saturating_sub(1)));
     }
+}
+
+/// A file name the terminal can take as one word: `kubectl apply -f <name>` must just work.
+pub fn valid_file_name(name: &str, taken: bool) -> Result<(), String> {
+    if name.is_empty() {
+        return Err("A file needs a name.".into());
+    }
+    if name.contains(|c: char| {
+        c.is_whitespace() || c == '/' || c == '\\' || c == '$' || c == '\'' || c == '"'
+    }) {
+        return Err(format!(
+            "\"{name}\": use letters, digits, dots, dashes and underscores only."
+        ));
+    }
+    if taken {
+        return Err(format!("\"{name}\" is already open."));
+    }
+    Ok(())
 }
 
 pub fn default_files() -> Vec<EditorFile> {
@@ -101,6 +143,135 @@ pub fn default_files() -> Vec<EditorFile> {
         .collect()
 }
 
+/// Writes the open file into the workstation's home and applies it from the terminal.
+fn apply(files: Files, bridge: Bridge, console: Console) {
+    let Some(file) = files.current_untracked() else {
+        return;
+    };
+    bridge.write_file(&file.name, &file.contents);
+    console.submit(bridge, &format!("kubectl apply -f {}", file.name));
+}
+
+/// Enter keeps the YAML indentation; Ctrl+Enter applies.
+fn on_key(ev: &leptos::ev::KeyboardEvent, files: Files, bridge: Bridge, console: Console) {
+    if ev.key() != "Enter" || ev.shift_key() || ev.alt_key() {
+        return;
+    }
+    ev.prevent_default();
+    if ev.ctrl_key() || ev.meta_key() {
+        apply(files, bridge, console);
+        return;
+    }
+    let area = event_target::<HtmlTextAreaElement>(ev);
+    let start = area.selection_start().ok().flatten().unwrap_or(0);
+    let end = area.selection_end().ok().flatten().unwrap_or(start);
+    let mut value = area.value();
+    if end > start {
+        // Typing over a selection: drop it first, as the browser would.
+        let (a, b) = (utf16_to_byte(&value, start), utf16_to_byte(&value, end));
+        value.replace_range(a..b, "");
+    }
+    let (text, caret) = newline_with_indent(&value, start);
+    area.set_value(&text);
+    let _ = area.set_selection_range(caret, caret);
+    files.set_contents(text);
+}
+
+/// The coloured copy of `text` under the textarea, line for line.
+fn highlighted(text: &str) -> Vec<AnyView> {
+    let mut lines: Vec<AnyView> = text
+        .split('\n')
+        .map(|line| {
+            let spans = highlight_line(line)
+                .into_iter()
+                .map(|(tok, s)| view! { <span class=tok.class()>{s}</span> })
+                .collect_view();
+            view! { {spans}"\n" }.into_any()
+        })
+        .collect();
+    // A trailing newline in a textarea shows an empty last line; the overlay must too.
+    lines.push(view! { " " }.into_any());
+    lines
+}
+
+/// Line numbers, the one with a syntax error marked.
+fn gutter(text: &str, bad: Option<usize>) -> impl IntoView {
+    let n = text.split('\n').count();
+    (1..=n)
+        .map(|i| {
+            let class = if Some(i) == bad { "ln bad" } else { "ln" };
+            view! { <span class=class>{i}"\n"</span> }
+        })
+        .collect_view()
+}
+
+fn rename(files: Files) {
+    let current = files
+        .current_untracked()
+        .map(|f| f.name)
+        .unwrap_or_default();
+    let Ok(Some(name)) = window().prompt_with_message_and_default("New file name", &current) else {
+        return;
+    };
+    if let Err(why) = files.rename_active(&name) {
+        let _ = window().alert_with_message(&why);
+    }
+}
+
+/// Tabs of the open files, the template menu, rename and close.
+#[component]
+fn FileBar() -> impl IntoView {
+    let files = Files::from_context();
+    let tabs = move || {
+        files
+            .files
+            .get()
+            .into_iter()
+            .enumerate()
+            .map(|(i, f)| {
+                let selected = move || files.active.get() == i;
+                view! {
+                    <button
+                        role="tab"
+                        class="tab"
+                        class:active=selected
+                        aria-selected=move || selected().to_string()
+                        on:click=move |_| files.active.set(i)
+                    >
+                        {f.name}
+                    </button>
+                }
+            })
+            .collect_view()
+    };
+    let on_template = move |ev: leptos::ev::Event| {
+        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
+            files.open_template(i);
+        }
+        event_target::<leptos::web_sys::HtmlSelectElement>(&ev).set_value("");
+    };
+    view! {
+        <div class="editor-bar">
+            <h2 class="panel-title">"Manifests"</h2>
+            <div class="tabs" role="tablist" aria-label="Open files">{tabs}</div>
+            <select class="new-file" aria-label="New file from template" on:change=on_template>
+                <option value="" selected>"+ New from template…"</option>
+                {TEMPLATES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (label, _, _))| view! { <option value=i.to_string()>{*label}</option> })
+                    .collect_view()}
+            </select>
+            <button class="ghost small" title="Rename this file" on:click=move |_| rename(files)>
+                "Rename"
+            </button>
+            <button class="ghost" title="Close this file" aria-label="Close file" on:click=move |_| files.close_active()>
+                "×"
+            </button>
+        </div>
+    }
+}
+
 #[component]
 pub fn Editor() -> impl IntoView {
     let bridge = Bridge::from_context();
@@ -108,45 +279,6 @@ pub fn Editor() -> impl IntoView {
     let files = Files::from_context();
     let text = move || files.current().map(|f| f.contents).unwrap_or_default();
     let error = Memo::new(move |_| check(&text()));
-
-    let apply = move || {
-        let Some(file) = files.current() else { return };
-        bridge.write_file(&file.name, &file.contents);
-        console.submit(bridge, &format!("kubectl apply -f {}", file.name));
-    };
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Enter" && (ev.ctrl_key() || ev.meta_key()) {
-            ev.prevent_default();
-            apply();
-        }
-    };
-
-    let highlighted = move || {
-        let t = text();
-        let mut lines: Vec<_> = t
-            .split('\n')
-            .map(|line| {
-                let spans = highlight_line(line)
-                    .into_iter()
-                    .map(|(tok, s)| view! { <span class=tok.class()>{s}</span> })
-                    .collect_view();
-                view! { {spans}"\n" }.into_any()
-            })
-            .collect();
-        // A trailing newline in a textarea shows an empty last line; the overlay must too.
-        lines.push(view! { " " }.into_any());
-        lines
-    };
-    let gutter = move || {
-        let n = text().split('\n').count();
-        let bad = error.get().map(|e| e.line);
-        (1..=n)
-            .map(|i| {
-                let class = if Some(i) == bad { "ln bad" } else { "ln" };
-                view! { <span class=class>{i}"\n"</span> }
-            })
-            .collect_view()
-    };
     let status = move || match error.get() {
         Some(e) => view! {
             <span class="status bad" role="status">
@@ -156,61 +288,13 @@ pub fn Editor() -> impl IntoView {
         .into_any(),
         None => view! { <span class="status ok" role="status">"YAML OK"</span> }.into_any(),
     };
-
     view! {
         <section class="panel editor" aria-label="Manifest editor panel">
-            <div class="editor-bar">
-                <h2 class="panel-title">"Manifests"</h2>
-                <div class="tabs" role="tablist" aria-label="Open files">
-                    {move || {
-                        files
-                            .files
-                            .get()
-                            .into_iter()
-                            .enumerate()
-                            .map(|(i, f)| {
-                                let selected = move || files.active.get() == i;
-                                view! {
-                                    <button
-                                        role="tab"
-                                        class="tab"
-                                        class:active=selected
-                                        aria-selected=move || selected().to_string()
-                                        on:click=move |_| files.active.set(i)
-                                    >
-                                        {f.name}
-                                    </button>
-                                }
-                            })
-                            .collect_view()
-                    }}
-                </div>
-                <select
-                    class="new-file"
-                    aria-label="New file from template"
-                    on:change=move |ev| {
-                        if let Ok(i) = event_target_value(&ev).parse::<usize>() {
-                            files.open_template(i);
-                        }
-                        let el = event_target::<leptos::web_sys::HtmlSelectElement>(&ev);
-                        el.set_value("");
-                    }
-                >
-                    <option value="" selected>"+ New from template…"</option>
-                    {TEMPLATES
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (label, _, _))| view! { <option value=i.to_string()>{*label}</option> })
-                        .collect_view()}
-                </select>
-                <button class="ghost" title="Close this file" aria-label="Close file" on:click=move |_| files.close_active()>
-                    "×"
-                </button>
-            </div>
+            <FileBar/>
             <div class="code-scroll">
-                <pre class="gutter" aria-hidden="true">{gutter}</pre>
+                <pre class="gutter" aria-hidden="true">{move || gutter(&text(), error.get().map(|e| e.line))}</pre>
                 <div class="code">
-                    <pre class="highlight" aria-hidden="true">{highlighted}</pre>
+                    <pre class="highlight" aria-hidden="true">{move || highlighted(&text())}</pre>
                     <textarea
                         aria-label="Manifest editor"
                         spellcheck="false"
@@ -219,15 +303,29 @@ pub fn Editor() -> impl IntoView {
                         wrap="off"
                         prop:value=text
                         on:input=move |ev| files.set_contents(event_target_value(&ev))
-                        on:keydown=on_keydown
+                        on:keydown=move |ev| on_key(&ev, files, bridge, console)
                     ></textarea>
                 </div>
             </div>
             <div class="editor-foot">
                 {status}
                 <span class="hint">"Ctrl+Enter applies"</span>
-                <button class="primary" on:click=move |_| apply()>"Apply"</button>
+                <button class="primary" on:click=move |_| apply(files, bridge, console)>"Apply"</button>
             </div>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_file_name;
+
+    #[test]
+    fn file_names_are_one_shell_word() {
+        assert_eq!(valid_file_name("web-svc.yaml", false), Ok(()));
+        assert!(valid_file_name("", false).is_err());
+        assert!(valid_file_name("my file.yaml", false).is_err());
+        assert!(valid_file_name("../x.yaml", false).is_err());
+        assert!(valid_file_name("web.yaml", true).is_err());
     }
 }

@@ -2,6 +2,7 @@
 //! habits (history, Tab completion, Ctrl-C, Ctrl-L, multi-line paste). `Console::submit` is the
 //! one path every command takes, typed or sent by the editor's Apply button.
 
+use kubeplay_core::Stream;
 use leptos::html;
 use leptos::prelude::*;
 
@@ -61,7 +62,15 @@ impl Console {
             return;
         }
         if let Some(out) = bridge.run(line) {
-            self.scrollback.update(|s| s.push(LineKind::Output, &out));
+            self.scrollback.update(|s| {
+                for (stream, text) in &out.chunks {
+                    let kind = match stream {
+                        Stream::Stdout => LineKind::Output,
+                        Stream::Stderr => LineKind::Error,
+                    };
+                    s.push(kind, text);
+                }
+            });
         }
         self.submitted.update(|n| *n += 1);
     }
@@ -71,6 +80,7 @@ fn line_class(kind: LineKind) -> &'static str {
     match kind {
         LineKind::Input => "line input",
         LineKind::Output => "line",
+        LineKind::Error => "line stderr",
         LineKind::Notice => "line notice",
     }
 }
@@ -91,86 +101,8 @@ pub fn Terminal() -> impl IntoView {
         }
     });
 
-    let on_keydown = move |ev: leptos::ev::KeyboardEvent| {
-        let key = ev.key();
-        let ctrl = ev.ctrl_key() || ev.meta_key();
-        match key.as_str() {
-            "Enter" => {
-                ev.prevent_default();
-                let line = input.get_untracked();
-                input.set(String::new());
-                console.submit(bridge, &line);
-            }
-            "ArrowUp" => {
-                ev.prevent_default();
-                let current = input.get_untracked();
-                if let Some(l) = console
-                    .history
-                    .try_update_value(|h| h.up(&current))
-                    .flatten()
-                {
-                    input.set(l);
-                }
-            }
-            "ArrowDown" => {
-                ev.prevent_default();
-                if let Some(l) = console.history.try_update_value(|h| h.down()).flatten() {
-                    input.set(l);
-                }
-            }
-            // An empty line lets Tab move focus on, so the terminal never traps the keyboard.
-            "Tab" if !ev.shift_key() && !input.get_untracked().is_empty() => {
-                ev.prevent_default();
-                let line = input.get_untracked();
-                let c = complete(&line, &bridge.completion_snapshot());
-                match c.apply(&line) {
-                    Some(next) => input.set(next),
-                    None if c.candidates.len() > 1 => {
-                        let prompt = bridge.prompt();
-                        console.scrollback.update(|s| {
-                            s.push(LineKind::Input, &format!("{prompt}{line}"));
-                            s.push(LineKind::Output, &c.candidates.join("  "));
-                        });
-                    }
-                    None => {}
-                }
-            }
-            "c" if ctrl && !has_selection() => {
-                ev.prevent_default();
-                let line = input.get_untracked();
-                let prompt = bridge.prompt();
-                console
-                    .scrollback
-                    .update(|s| s.push(LineKind::Input, &format!("{prompt}{line}^C")));
-                console.history.update_value(History::reset_cursor);
-                bridge.interrupt();
-                input.set(String::new());
-            }
-            "l" if ctrl => {
-                ev.prevent_default();
-                console.scrollback.update(Scrollback::clear);
-            }
-            _ => {}
-        }
-    };
-
-    // A paste with newlines runs each complete line, as a terminal does; the tail stays typed.
-    let on_paste = move |ev: leptos::ev::ClipboardEvent| {
-        let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
-            return;
-        };
-        if !text.contains('\n') {
-            return;
-        }
-        ev.prevent_default();
-        let combined = format!("{}{}", input.get_untracked(), text.replace("\r\n", "\n"));
-        let mut lines: Vec<&str> = combined.split('\n').collect();
-        let tail = lines.pop().unwrap_or("").to_string();
-        for line in lines {
-            console.submit(bridge, line);
-        }
-        input.set(tail);
-    };
+    let on_keydown = move |ev: leptos::ev::KeyboardEvent| on_key(&ev, bridge, console, input);
+    let on_paste = move |ev: leptos::ev::ClipboardEvent| paste(&ev, bridge, console, input);
 
     let focus_input = move |_| {
         if !has_selection() {
@@ -224,4 +156,104 @@ fn has_selection() -> bool {
         .ok()
         .flatten()
         .is_some_and(|s| !s.is_collapsed())
+}
+
+/// True when part of the input line itself is selected (the page selection does not see it).
+fn input_has_selection(ev: &leptos::ev::KeyboardEvent) -> bool {
+    let input = event_target::<leptos::web_sys::HtmlInputElement>(ev);
+    let start = input.selection_start().ok().flatten();
+    let end = input.selection_end().ok().flatten();
+    start.is_some() && start != end
+}
+
+/// bash's keys at the input line: Enter, ↑/↓ history, Tab completion, Ctrl-C, Ctrl-L.
+fn on_key(
+    ev: &leptos::ev::KeyboardEvent,
+    bridge: Bridge,
+    console: Console,
+    input: RwSignal<String>,
+) {
+    let key = ev.key();
+    let ctrl = ev.ctrl_key() || ev.meta_key();
+    match key.as_str() {
+        "Enter" => {
+            ev.prevent_default();
+            let line = input.get_untracked();
+            input.set(String::new());
+            console.submit(bridge, &line);
+        }
+        "ArrowUp" => {
+            ev.prevent_default();
+            let current = input.get_untracked();
+            if let Some(l) = console
+                .history
+                .try_update_value(|h| h.up(&current))
+                .flatten()
+            {
+                input.set(l);
+            }
+        }
+        "ArrowDown" => {
+            ev.prevent_default();
+            if let Some(l) = console.history.try_update_value(|h| h.down()).flatten() {
+                input.set(l);
+            }
+        }
+        // An empty line lets Tab move focus on, so the terminal never traps the keyboard.
+        "Tab" if !ev.shift_key() && !input.get_untracked().is_empty() => {
+            ev.prevent_default();
+            let line = input.get_untracked();
+            let c = complete(&line, &bridge.completion_snapshot());
+            match c.apply(&line) {
+                Some(next) => input.set(next),
+                None if c.candidates.len() > 1 => {
+                    let prompt = bridge.prompt();
+                    console.scrollback.update(|s| {
+                        s.push(LineKind::Input, &format!("{prompt}{line}"));
+                        s.push(LineKind::Output, &c.candidates.join("  "));
+                    });
+                }
+                None => {}
+            }
+        }
+        "c" if ctrl && !has_selection() && !input_has_selection(ev) => {
+            ev.prevent_default();
+            let line = input.get_untracked();
+            let prompt = bridge.prompt();
+            console
+                .scrollback
+                .update(|s| s.push(LineKind::Input, &format!("{prompt}{line}^C")));
+            console.history.update_value(History::reset_cursor);
+            bridge.interrupt();
+            input.set(String::new());
+        }
+        "l" if ctrl => {
+            ev.prevent_default();
+            console.scrollback.update(Scrollback::clear);
+        }
+        _ => {}
+    }
+}
+
+/// A paste with newlines runs each complete line, as a terminal does; the tail stays typed.
+fn paste(
+    ev: &leptos::ev::ClipboardEvent,
+    bridge: Bridge,
+    console: Console,
+    input: RwSignal<String>,
+) {
+    let Some(text) = ev.clipboard_data().and_then(|d| d.get_data("text").ok()) else {
+        return;
+    };
+    if !text.contains('\n') {
+        return;
+    }
+    ev.prevent_default();
+    let combined = format!("{}{}", input.get_untracked(), text.replace("\r\n", "\n"));
+    let mut lines: Vec<&str> = combined.split('\n').collect();
+    let tail = lines.pop().unwrap_or("").to_string();
+    for line in lines {
+        console.submit(bridge, line);
+    }
+    input.set(tail);
 }

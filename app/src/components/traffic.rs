@@ -1,17 +1,18 @@
 //! The traffic animation layer of the map: each request is a dot travelling along its hops.
-//! It knows only positions; turning the core's request traces into `Place`s (workstation → LB →
-//! node → Service → pod) happens where traces are read, so this layer stays a plain seam.
+//! Callers speak in `Place`s (workstation → load balancer → Service → pod); the layer positions
+//! them on the current layout. Turning the core's request traces into places happens where the
+//! traces are drained, so this stays a plain seam.
 
 use leptos::prelude::*;
 
 use crate::map::layout::{MapLayout, Place};
 
-/// One request in flight on the map.
+/// One request on its way across the map.
 #[derive(Clone, Debug, PartialEq)]
-pub struct TrafficPath {
+pub struct Request {
     /// Unique per request, so a repeated path animates again.
     pub id: u64,
-    pub points: Vec<(f64, f64)>,
+    pub hops: Vec<Place>,
     /// False when the request was dropped or refused (a NetworkPolicy, no endpoints).
     pub delivered: bool,
 }
@@ -19,40 +20,44 @@ pub struct TrafficPath {
 /// Requests the map is animating, shared through context.
 #[derive(Clone, Copy)]
 pub struct Traffic {
-    pub paths: RwSignal<Vec<TrafficPath>>,
+    pub requests: RwSignal<Vec<Request>>,
     next_id: StoredValue<u64>,
 }
 
 impl Default for Traffic {
     fn default() -> Traffic {
         Traffic {
-            paths: RwSignal::new(Vec::new()),
+            requests: RwSignal::new(Vec::new()),
             next_id: StoredValue::new(0),
         }
     }
 }
 
 /// How many requests animate at once; older ones are dropped.
-const MAX_PATHS: usize = 12;
+const MAX_REQUESTS: usize = 12;
+/// Wall time a dot spends on each hop.
+const HOP_MS: u32 = 600;
 
 impl Traffic {
-    /// Queues a request along `hops`; hops not on the map are skipped.
-    pub fn send(&self, layout: &MapLayout, hops: &[Place], delivered: bool) {
-        let points: Vec<(f64, f64)> = hops.iter().filter_map(|h| layout.position(h)).collect();
-        if points.len() < 2 {
-            return;
-        }
+    /// Animates a request along `hops`; it leaves the map when it arrives.
+    pub fn send(&self, hops: Vec<Place>, delivered: bool) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
-        self.paths.update(|p| {
-            p.push(TrafficPath {
+        let duration = HOP_MS * hops.len() as u32 + 400;
+        self.requests.update(|r| {
+            r.push(Request {
                 id,
-                points,
+                hops,
                 delivered,
             });
-            let excess = p.len().saturating_sub(MAX_PATHS);
-            p.drain(..excess);
+            let excess = r.len().saturating_sub(MAX_REQUESTS);
+            r.drain(..excess);
         });
+        let requests = self.requests;
+        gloo_timers::callback::Timeout::new(duration, move || {
+            requests.try_update(|r| r.retain(|x| x.id != id));
+        })
+        .forget();
     }
 }
 
@@ -65,21 +70,56 @@ pub fn path_data(points: &[(f64, f64)]) -> String {
         .collect()
 }
 
+fn reduced_motion() -> bool {
+    window()
+        .match_media("(prefers-reduced-motion: reduce)")
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches())
+}
+
 #[component]
-pub fn TrafficLayer(paths: Signal<Vec<TrafficPath>>) -> impl IntoView {
+pub fn TrafficLayer(map: Memo<MapLayout>) -> impl IntoView {
+    let traffic = expect_context::<Traffic>();
+    let still = reduced_motion();
+    let paths = move || {
+        let requests = traffic.requests.get();
+        map.with(|m| {
+            requests
+                .into_iter()
+                .filter_map(|r| {
+                    let points: Vec<(f64, f64)> =
+                        r.hops.iter().filter_map(|h| m.position(h)).collect();
+                    (points.len() >= 2).then_some((r.id, points, r.delivered))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <g class="traffic" aria-hidden="true">
-            <For each=move || paths.get() key=|p| p.id let:p>
-                <g class=if p.delivered { "request" } else { "request dropped" }>
-                    <path class="request-path" d=path_data(&p.points)></path>
-                    <circle r="6" class="request-dot">
-                        <animateMotion
-                            dur=format!("{}ms", 500 * p.points.len())
-                            fill="freeze"
-                            path=path_data(&p.points)
-                        ></animateMotion>
-                    </circle>
-                </g>
+            <For each=paths key=|(id, _, _)| *id let:request>
+                {
+                    let (_, points, delivered) = request;
+                    let d = path_data(&points);
+                    let (ex, ey) = points.last().copied().unwrap_or_default();
+                    let dur = format!("{}ms", HOP_MS as usize * points.len());
+                    let dot = if still {
+                        view! { <circle r="6" class="request-dot" cx=ex cy=ey></circle> }.into_any()
+                    } else {
+                        view! {
+                            <circle r="6" class="request-dot">
+                                <animateMotion dur=dur fill="freeze" path=d.clone()></animateMotion>
+                            </circle>
+                        }
+                        .into_any()
+                    };
+                    view! {
+                        <g class=if delivered { "request" } else { "request dropped" }>
+                            <path class="request-path" d=d></path>
+                            {dot}
+                        </g>
+                    }
+                }
             </For>
         </g>
     }

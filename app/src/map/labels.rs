@@ -82,13 +82,18 @@ pub fn service_address(s: &ServiceView) -> String {
     }
 }
 
-/// Shortens `web-7d9f8c6b5-x2k4q` to fit under a pod dot.
+/// Shortens `web-7d9f8c6b5-x2k4q` to fit under a pod dot, keeping both the start (the app) and
+/// the end (the suffix that tells replicas apart).
 pub fn short(name: &str, max: usize) -> String {
-    if name.chars().count() <= max {
+    let chars: Vec<char> = name.chars().collect();
+    if chars.len() <= max {
         return name.to_string();
     }
-    let keep: String = name.chars().take(max.saturating_sub(1)).collect();
-    format!("{keep}…")
+    let tail = max.saturating_sub(1) / 2;
+    let head = max.saturating_sub(1) - tail;
+    let start: String = chars.iter().take(head).collect();
+    let end: String = chars.iter().skip(chars.len() - tail).collect();
+    format!("{start}…{end}")
 }
 
 #[cfg(test)]
@@ -127,6 +132,7 @@ mod tests {
             "Service web NodePort, cluster IP 10.96.0.20, ports 80:30080/TCP, selects 0 pods"
         );
         assert_eq!(service_address(&s), "10.96.0.20:80");
-        assert_eq!(short("web-7d9f8c6b5-x2k4q", 10), "web-7d9f8…");
+        assert_eq!(short("web-7d9f8c6b5-x2k4q", 11), "web-7…x2k4q");
+        assert_eq!(short("db-0", 11), "db-0");
     }
 }

@@ -7,12 +7,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use kubeplay_core::view::{ClusterView, NodeView, PodView, ServiceView};
 
-pub const WIDTH: f64 = 760.0;
+/// Drawing widths: side by side on wide screens, nodes stacked on phones.
+pub const WIDE: f64 = 760.0;
+pub const NARROW: f64 = 380.0;
+/// Narrowest a node region gets before the next one wraps below it.
+const MIN_NODE_W: f64 = 150.0;
 const MARGIN: f64 = 20.0;
 const OUTSIDE_H: f64 = 60.0;
 const NODE_GAP: f64 = 14.0;
 const NODE_HEADER: f64 = 50.0;
-const CELL_W: f64 = 70.0;
+const CELL_W: f64 = 74.0;
 const CELL_H: f64 = 62.0;
 const SVC_W: f64 = 168.0;
 const SVC_H: f64 = 58.0;
@@ -123,6 +127,7 @@ pub struct LbBox {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MapLayout {
+    pub width: f64,
     pub height: f64,
     pub cluster: Rect,
     pub workstation: Rect,
@@ -134,9 +139,45 @@ pub struct MapLayout {
     pub lbs: Vec<LbBox>,
 }
 
-/// Lays out `view`, showing only `namespace` when given. Updates `alloc` for the visible pods.
-pub fn layout(view: &ClusterView, namespace: Option<&str>, alloc: &mut Alloc) -> MapLayout {
-    let in_ns = |ns: &str| namespace.is_none_or(|n| n == ns);
+/// Which namespaces the map shows.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NsFilter {
+    All,
+    /// Everything but `kube-system` and the other `kube-*` namespaces: the learner's own objects.
+    User,
+    Only(String),
+}
+
+impl NsFilter {
+    pub fn admits(&self, namespace: &str) -> bool {
+        match self {
+            NsFilter::All => true,
+            NsFilter::User => !namespace.starts_with("kube-"),
+            NsFilter::Only(ns) => ns == namespace,
+        }
+    }
+
+    /// The `<select>` value for this filter, and back.
+    pub fn value(&self) -> String {
+        match self {
+            NsFilter::All => "*".into(),
+            NsFilter::User => String::new(),
+            NsFilter::Only(ns) => ns.clone(),
+        }
+    }
+
+    pub fn from_value(value: &str) -> NsFilter {
+        match value {
+            "*" => NsFilter::All,
+            "" => NsFilter::User,
+            ns => NsFilter::Only(ns.to_string()),
+        }
+    }
+}
+
+/// Lays out `view`, showing the namespaces `filter` admits. Updates `alloc` for the visible pods.
+pub fn layout(view: &ClusterView, filter: &NsFilter, width: f64, alloc: &mut Alloc) -> MapLayout {
+    let in_ns = |ns: &str| filter.admits(ns);
     let pods: Vec<&PodView> = view.pods.iter().filter(|p| in_ns(&p.namespace)).collect();
     alloc.update(&pods);
     let mut columns: Vec<String> = view.nodes.iter().map(|n| n.name.clone()).collect();
@@ -144,8 +185,11 @@ pub fn layout(view: &ClusterView, namespace: Option<&str>, alloc: &mut Alloc) ->
     if has_unscheduled {
         columns.push(UNSCHEDULED.to_string());
     }
-    let n = columns.len().max(1) as f64;
-    let node_w = (WIDTH - 2.0 * MARGIN - 2.0 * NODE_GAP - (n - 1.0) * NODE_GAP) / n;
+    let inner = width - 2.0 * MARGIN - 2.0 * NODE_GAP;
+    let fit = (((inner + NODE_GAP) / (MIN_NODE_W + NODE_GAP)).floor() as usize).max(1);
+    let per_node_row = columns.len().clamp(1, fit);
+    let n = per_node_row as f64;
+    let node_w = (inner - (n - 1.0) * NODE_GAP) / n;
     let cols = (((node_w - 8.0) / CELL_W).floor() as usize).max(1);
     let max_slot = pods
         .iter()
@@ -157,8 +201,8 @@ pub fn layout(view: &ClusterView, namespace: Option<&str>, alloc: &mut Alloc) ->
     let cluster_y = MARGIN + OUTSIDE_H + 16.0;
     let nodes_y = cluster_y + 30.0;
     let column_rect = |i: usize| Rect {
-        x: MARGIN + NODE_GAP + i as f64 * (node_w + NODE_GAP),
-        y: nodes_y,
+        x: MARGIN + NODE_GAP + (i % per_node_row) as f64 * (node_w + NODE_GAP),
+        y: nodes_y + (i / per_node_row) as f64 * (node_h + NODE_GAP),
         w: node_w,
         h: node_h,
     };
@@ -193,10 +237,10 @@ pub fn layout(view: &ClusterView, namespace: Option<&str>, alloc: &mut Alloc) ->
         })
         .collect();
 
-    let svc_y = nodes_y + node_h + 36.0;
-    let per_row = (((WIDTH - 2.0 * MARGIN - 2.0 * NODE_GAP + SVC_GAP) / (SVC_W + SVC_GAP)).floor()
-        as usize)
-        .max(1);
+    let node_rows = columns.len().max(1).div_ceil(per_node_row) as f64;
+    let nodes_bottom = nodes_y + node_rows * (node_h + NODE_GAP) - NODE_GAP;
+    let svc_y = nodes_bottom + 36.0;
+    let per_row = (((inner + SVC_GAP) / (SVC_W + SVC_GAP)).floor() as usize).max(1);
     let services: Vec<ServiceBox> = view
         .services
         .iter()
@@ -223,7 +267,7 @@ pub fn layout(view: &ClusterView, namespace: Option<&str>, alloc: &mut Alloc) ->
         .collect();
     let svc_rows = services.len().div_ceil(per_row);
     let cluster_bottom = if svc_rows == 0 {
-        nodes_y + node_h + 16.0
+        nodes_bottom + 16.0
     } else {
         svc_y + svc_rows as f64 * (SVC_H + SVC_GAP) + 6.0
     };
@@ -244,7 +288,7 @@ pub fn layout(view: &ClusterView, namespace: Option<&str>, alloc: &mut Alloc) ->
             ip,
             service: s.service.name.clone(),
             rect: Rect {
-                x: MARGIN + 170.0 + i as f64 * 150.0,
+                x: (MARGIN + 170.0 + i as f64 * 150.0).min(width - MARGIN - 140.0),
                 y: MARGIN + 8.0,
                 w: 140.0,
                 h: OUTSIDE_H - 16.0,
@@ -253,11 +297,12 @@ pub fn layout(view: &ClusterView, namespace: Option<&str>, alloc: &mut Alloc) ->
         })
         .collect();
     MapLayout {
+        width,
         height: cluster_bottom + MARGIN,
         cluster: Rect {
             x: MARGIN,
             y: cluster_y,
-            w: WIDTH - 2.0 * MARGIN,
+            w: width - 2.0 * MARGIN,
             h: cluster_bottom - cluster_y,
         },
         workstation,
@@ -350,7 +395,7 @@ mod tests {
             pod("b", "worker-1", "web"),
             pod("c", "worker-1", "web"),
         ]);
-        let l1 = layout(&v1, None, &mut alloc);
+        let l1 = layout(&v1, &NsFilter::All, WIDE, &mut alloc);
         let c_before = at(&l1, "c");
         // `a` goes; `c` must not move, and a new pod `aa` (sorting first) takes `a`'s old slot.
         let v2 = view(vec![
@@ -358,7 +403,7 @@ mod tests {
             pod("b", "worker-1", "web"),
             pod("c", "worker-1", "web"),
         ]);
-        let l2 = layout(&v2, None, &mut alloc);
+        let l2 = layout(&v2, &NsFilter::All, WIDE, &mut alloc);
         assert_eq!(at(&l2, "c"), c_before);
         assert_eq!(at(&l2, "aa"), at(&l1, "a"));
     }
@@ -366,13 +411,19 @@ mod tests {
     #[test]
     fn apps_keep_their_colours() {
         let mut alloc = Alloc::default();
-        let l1 = layout(&view(vec![pod("g", "worker-1", "green")]), None, &mut alloc);
+        let l1 = layout(
+            &view(vec![pod("g", "worker-1", "green")]),
+            &NsFilter::All,
+            WIDE,
+            &mut alloc,
+        );
         let l2 = layout(
             &view(vec![
                 pod("b", "worker-2", "blue"),
                 pod("g", "worker-1", "green"),
             ]),
-            None,
+            &NsFilter::All,
+            WIDE,
             &mut alloc,
         );
         let colour =
@@ -398,7 +449,7 @@ mod tests {
             load_balancer_ip: Some("10.10.99.100".into()),
             ..ServiceView::default()
         });
-        let l = layout(&v, Some("default"), &mut alloc);
+        let l = layout(&v, &NsFilter::Only("default".into()), WIDE, &mut alloc);
         assert_eq!(l.pods.len(), 2);
         assert_eq!(l.services[0].links.len(), 2);
         assert_eq!(l.lbs.len(), 1);
@@ -409,11 +460,34 @@ mod tests {
     }
 
     #[test]
+    fn the_default_filter_hides_system_namespaces() {
+        let f = NsFilter::from_value("");
+        assert!(f.admits("default") && f.admits("team-a") && !f.admits("kube-system"));
+        for f in [NsFilter::All, NsFilter::User, NsFilter::Only("x".into())] {
+            assert_eq!(NsFilter::from_value(&f.value()), f);
+        }
+    }
+
+    #[test]
+    fn narrow_maps_stack_the_nodes() {
+        let mut alloc = Alloc::default();
+        let l = layout(
+            &view(vec![pod("a", "worker-2", "web")]),
+            &NsFilter::All,
+            NARROW,
+            &mut alloc,
+        );
+        assert_eq!(l.nodes[0].rect.x, l.nodes[1].rect.x);
+        assert!(l.nodes[1].rect.y > l.nodes[0].rect.y + l.nodes[0].rect.h);
+        assert!(l.pods[0].x < NARROW && l.lbs.is_empty());
+    }
+
+    #[test]
     fn unscheduled_pods_get_their_own_area() {
         let mut alloc = Alloc::default();
         let mut p = pod("pending", "worker-1", "web");
         p.node = None;
-        let l = layout(&view(vec![p]), None, &mut alloc);
+        let l = layout(&view(vec![p]), &NsFilter::All, WIDE, &mut alloc);
         assert!(l.unscheduled.is_some());
         assert!(at(&l, "pending").is_some());
     }

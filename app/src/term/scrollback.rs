@@ -11,6 +11,8 @@ pub enum LineKind {
     /// A prompt plus what was typed after it.
     Input,
     Output,
+    /// What a command wrote to stderr, shown in the same stream but marked.
+    Error,
     /// A note from the page itself (restored session, reset), not from the cluster.
     Notice,
 }
@@ -44,11 +46,12 @@ impl Scrollback {
     /// Appends `text` split at newlines; a trailing newline does not make an empty line.
     pub fn push(&mut self, kind: LineKind, text: &str) {
         let body = text.strip_suffix('\n').unwrap_or(text);
-        if body.is_empty() && !text.is_empty() && kind == LineKind::Output {
+        let output = matches!(kind, LineKind::Output | LineKind::Error);
+        if body.is_empty() && !text.is_empty() && output {
             self.push_line(kind, String::new());
             return;
         }
-        if text.is_empty() && kind == LineKind::Output {
+        if text.is_empty() && output {
             return;
         }
         for part in body.split('\n') {
