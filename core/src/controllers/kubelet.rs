@@ -48,12 +48,31 @@ pub struct Work {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
-    Pulled { container: usize, took_ms: u64 },
-    PullBackOff { container: usize },
-    PullRetry { container: usize },
-    Exited { container: usize, code: i32 },
-    CrashBackOff { container: usize },
-    Restart { container: usize },
+    Pulled {
+        container: usize,
+        took_ms: u64,
+    },
+    PullBackOff {
+        container: usize,
+    },
+    PullRetry {
+        container: usize,
+    },
+    Exited {
+        container: usize,
+        code: i32,
+    },
+    CrashBackOff {
+        container: usize,
+    },
+    Restart {
+        container: usize,
+    },
+    /// The readiness probe's first success for the run `container_id`.
+    Probed {
+        container: usize,
+        container_id: String,
+    },
     Stopped,
 }
 
@@ -216,6 +235,9 @@ impl Batch<'_, '_> {
         let now = self.now();
         let status = pod.status.get_or_insert_with(PodStatus::default);
         status.phase = Some("Pending".into());
+        status.host_ips = vec![PodIp {
+            ip: node_ip.clone(),
+        }];
         status.host_ip = Some(node_ip);
         status.pod_ip = Some(pod_ip.clone());
         status.pod_ips = vec![PodIp { ip: pod_ip }];
@@ -337,10 +359,17 @@ impl Batch<'_, '_> {
             format!("Started container {}", c.name),
         );
         if let Some(cs) = container_status(pod, i) {
+            // A container that ran before is a restart: its last run becomes lastState.
+            if cs.container_id.is_some() {
+                if cs.state.terminated.is_some() {
+                    cs.last_state = Some(std::mem::take(&mut cs.state));
+                }
+                cs.restart_count += 1;
+            }
             cs.image = r.full.clone();
             cs.image_id = r.image_id();
-            cs.container_id = Some(id);
-            cs.ready = true;
+            cs.container_id = Some(id.clone());
+            cs.ready = c.readiness_probe.is_none();
             cs.started = Some(true);
             cs.state = ContainerState {
                 running: Some(StateDetail {
@@ -349,6 +378,19 @@ impl Batch<'_, '_> {
                 }),
                 ..ContainerState::default()
             };
+        }
+        if let Some(probe) = &c.readiness_probe {
+            // Probes are taken to succeed: the first one runs after initialDelaySeconds.
+            let delay = probe
+                .get("initialDelaySeconds")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
+            let after = delay * 1000 + self.draw_ms(100, 1000);
+            let step = Step::Probed {
+                container: i,
+                container_id: id,
+            };
+            self.timer(pod, after, step);
         }
         if let Lifetime::Exits { after_ms, code } = images::lifetime(r, &c) {
             self.timer(pod, after_ms.max(TICK), Step::Exited { container: i, code });
@@ -427,14 +469,17 @@ impl Batch<'_, '_> {
                 self.event(pod, Some(container), "Warning", "BackOff", ev);
                 self.timer(pod, delay.saturating_sub(1000), Step::Restart { container });
             }
-            Step::Restart { container } => {
+            Step::Restart { container } => self.start_container(pod, container),
+            Step::Probed {
+                container,
+                ref container_id,
+            } => {
                 if let Some(cs) = container_status(pod, container) {
-                    if cs.state.terminated.is_some() {
-                        cs.last_state = Some(std::mem::take(&mut cs.state));
+                    let same_run = cs.container_id.as_ref() == Some(container_id);
+                    if same_run && cs.state.running.is_some() {
+                        cs.ready = true;
                     }
-                    cs.restart_count += 1;
                 }
-                self.start_container(pod, container);
             }
             Step::Stopped => {}
         }

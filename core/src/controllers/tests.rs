@@ -629,3 +629,51 @@ fn pod_ips_come_from_the_node_cidr_and_are_not_reused_while_held() {
     assert_eq!(unique.len(), 8);
     assert!(ips.iter().all(|ip| all.contains(ip)));
 }
+
+#[test]
+fn readiness_probe_delays_ready() {
+    let mut c = Cluster::new(16);
+    let mut p = fixtures::pod("default", "probed", "nginx", &[]);
+    p.spec.containers[0].readiness_probe =
+        Some(serde_json::json!({"httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": 5}));
+    create(&mut c, p);
+    c.advance(secs(4));
+    let p = c.store.get_typed::<Pod>("default", "probed").unwrap();
+    assert_eq!(p.status.as_ref().unwrap().phase.as_deref(), Some("Running"));
+    assert!(!p.is_ready());
+    c.advance(secs(5));
+    assert!(c
+        .store
+        .get_typed::<Pod>("default", "probed")
+        .unwrap()
+        .is_ready());
+}
+
+#[test]
+fn restart_count_rises_when_the_container_runs_again() {
+    let mut c = Cluster::new(17);
+    create(&mut c, fixtures::pod("default", "bb", "busybox", &[]));
+    let mut timeline = Vec::new();
+    for _ in 0..40 {
+        c.advance(secs(1));
+        let s = container_state(c.store.get_typed::<Pod>("default", "bb").unwrap());
+        // Each run lasts ~100 ms; a sample may or may not land in it.
+        if s.0 != "Running" && timeline.last() != Some(&s) {
+            timeline.push(s);
+        }
+    }
+    let want: Vec<(String, i32)> = [
+        ("ContainerCreating", 0),
+        ("Completed", 0),
+        ("Completed", 1),
+        ("CrashLoopBackOff", 1),
+        ("Completed", 2),
+        ("CrashLoopBackOff", 2),
+        ("Completed", 3),
+        ("CrashLoopBackOff", 3),
+    ]
+    .iter()
+    .map(|(r, n)| (r.to_string(), *n))
+    .collect();
+    assert_eq!(timeline, want);
+}
