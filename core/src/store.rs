@@ -7,6 +7,9 @@
 //! controller looks only at the objects that changed, never re-lists the whole store. Events are
 //! not logged: no controller watches them, and they are the most frequent writes.
 
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use crate::api::{Kind, Object, TypedObject};
@@ -43,6 +46,50 @@ impl ObjectKey {
     }
 }
 
+/// A key seen through borrowed parts, so lookups need no allocation. Ordered exactly like
+/// `ObjectKey`'s derived order (kind, namespace, name).
+trait KeyView {
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyView for ObjectKey {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl KeyView for (Kind, &str, &str) {
+    fn parts(&self) -> (Kind, &str, &str) {
+        *self
+    }
+}
+
+impl<'a> Borrow<dyn KeyView + 'a> for ObjectKey {
+    fn borrow(&self) -> &(dyn KeyView + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyView + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyView + '_ {}
+
+impl PartialOrd for dyn KeyView + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyView + '_ {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Store {
     objects: BTreeMap<ObjectKey, Object>,
@@ -59,7 +106,13 @@ pub struct Change {
 
 impl Store {
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
-        self.objects.get(&ObjectKey::new(kind, namespace, name))
+        let namespace = if kind.info().namespaced {
+            namespace
+        } else {
+            ""
+        };
+        let view = (kind, namespace, name);
+        self.objects.get(&view as &dyn KeyView)
     }
 
     /// Mutable access, recorded as a change (the caller may alter anything, labels included).
@@ -121,14 +174,15 @@ impl Store {
         self.resource_version += 1;
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
         let key = ObjectKey::of(&obj);
-        let old = self.objects.insert(key.clone(), obj);
-        if key.kind != Kind::Event {
-            self.changes.push(Change {
-                key: key.clone(),
-                old,
-            });
+        let log = key.kind != Kind::Event;
+        let (old, stored) = match self.objects.entry(key.clone()) {
+            Entry::Occupied(mut e) => (Some(e.insert(obj)), e.into_mut()),
+            Entry::Vacant(e) => (None, e.insert(obj)),
+        };
+        if log {
+            self.changes.push(Change { key, old });
         }
-        &self.objects[&key]
+        stored
     }
 
     pub fn remove(&mut self, key: &ObjectKey) -> Option<Object> {

@@ -287,6 +287,9 @@ impl<'s> Sync<'s> {
             let is_new = self
                 .new_rs
                 .is_some_and(|n| n.metadata.name == rs.metadata.name);
+            if from == to && !(is_new && revision(rs) < next_rev - 1) {
+                continue;
+            }
             let mut updated = (*rs).clone();
             updated.spec.replicas = Some(to);
             let ann = &mut updated.metadata.annotations;
@@ -429,21 +432,22 @@ impl<'s> Sync<'s> {
             );
         }
         status.conditions.sort_by_key(|c| c.type_ != "Available");
-        let mut out = d.clone();
-        out.status = Some(status);
         let rev = self
             .new_rs
             .map(revision)
             .filter(|r| *r > 0)
-            .or(created.is_some().then(|| self.next_revision()));
+            .or(created.is_some().then(|| self.next_revision()))
+            .map(|r| r.to_string());
+        let rev_changed = rev.is_some() && d.metadata.annotations.get(REVISION) != rev.as_ref();
+        if d.status.as_ref() == Some(&status) && !rev_changed {
+            return;
+        }
+        let mut out = d.clone();
+        out.status = Some(status);
         if let Some(rev) = rev {
-            out.metadata
-                .annotations
-                .insert(REVISION.into(), rev.to_string());
+            out.metadata.annotations.insert(REVISION.into(), rev);
         }
-        if out != *d {
-            actions.push(Action::Update(Object::Deployment(out)));
-        }
+        actions.push(Action::Update(Object::Deployment(out)));
     }
 
     fn event(&self, message: String) -> Action {

@@ -26,7 +26,20 @@ pub struct EventRecord {
     pub host: Option<String>,
 }
 
-type AggregateKey = (String, String, String, &'static str);
+/// FNV-1a 64 of (involved uid, reason, message, component): equal events fold together.
+type AggregateKey = u64;
+
+fn aggregate_key(rec: &EventRecord) -> AggregateKey {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let uid = rec.involved.uid.as_deref().unwrap_or("");
+    for part in [uid, &rec.reason, &rec.message, rec.component] {
+        for b in part.bytes().chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Recorder {
@@ -52,12 +65,7 @@ pub fn object_ref(kind: Kind, meta: &ObjectMeta) -> ObjectReference {
 
 impl Recorder {
     pub fn record(&mut self, store: &mut Store, rng: &mut Pcg32, now: Time, rec: EventRecord) {
-        let agg: AggregateKey = (
-            rec.involved.uid.clone().unwrap_or_default(),
-            rec.reason.clone(),
-            rec.message.clone(),
-            rec.component,
-        );
+        let agg = aggregate_key(&rec);
         if let Some(key) = self.aggregate.get(&agg) {
             if let Some(Object::Event(ev)) = store.get_key(key) {
                 let mut ev = ev.clone();
@@ -106,7 +114,7 @@ impl Recorder {
         };
         let key = ObjectKey::of(&Object::Event(event.clone()));
         store.put(Object::Event(event));
-        self.aggregate.insert(agg.clone(), key.clone());
+        self.aggregate.insert(agg, key.clone());
         self.order.push_back((key, agg));
         while self.order.len() > MAX_EVENTS {
             let Some((old_key, old_agg)) = self.order.pop_front() else {
