@@ -64,6 +64,20 @@ impl Cluster {
         cluster
     }
 
+    /// Stamps every node's conditions with a fresh heartbeat, as the kubelets' status updates
+    /// would have (called when the session starts; later heartbeats are not simulated).
+    pub(crate) fn refresh_node_heartbeats(&mut self) {
+        let nodes: Vec<Node> = self.store.list_typed::<Node>(None).cloned().collect();
+        for mut node in nodes {
+            if let Some(status) = node.status.as_mut() {
+                for c in &mut status.conditions {
+                    c.last_heartbeat_time = Some(self.now);
+                }
+            }
+            self.store.put(Object::Node(node));
+        }
+    }
+
     /// Moves simulated time forward by `d`, letting controllers and kubelets act within it.
     pub fn advance(&mut self, d: Duration) {
         let until = self.now.plus(d);
@@ -148,6 +162,19 @@ impl Cluster {
                 String::new(),
             );
         }
+        for (k, v) in [
+            (
+                "kubeadm.alpha.kubernetes.io/cri-socket",
+                "unix:///var/run/containerd/containerd.sock",
+            ),
+            ("node.alpha.kubernetes.io/ttl", "0"),
+            (
+                "volumes.kubernetes.io/controller-managed-attach-detach",
+                "true",
+            ),
+        ] {
+            metadata.annotations.insert(k.into(), v.into());
+        }
         let resources: BTreeMap<String, String> = [
             ("cpu", "2"),
             ("ephemeral-storage", "20134592Ki"),
@@ -169,15 +196,43 @@ impl Cluster {
                     address: name.into(),
                 },
             ],
-            conditions: vec![Condition {
-                type_: "Ready".into(),
-                status: "True".into(),
+            conditions: [
+                (
+                    "MemoryPressure",
+                    "False",
+                    "KubeletHasSufficientMemory",
+                    "kubelet has sufficient memory available",
+                ),
+                (
+                    "DiskPressure",
+                    "False",
+                    "KubeletHasNoDiskPressure",
+                    "kubelet has no disk pressure",
+                ),
+                (
+                    "PIDPressure",
+                    "False",
+                    "KubeletHasSufficientPID",
+                    "kubelet has sufficient PID available",
+                ),
+                (
+                    "Ready",
+                    "True",
+                    "KubeletReady",
+                    "kubelet is posting ready status",
+                ),
+            ]
+            .into_iter()
+            .map(|(type_, status, reason, message)| Condition {
+                type_: type_.into(),
+                status: status.into(),
                 last_heartbeat_time: Some(self.now),
                 last_transition_time: Some(self.now),
-                reason: Some("KubeletReady".into()),
-                message: Some("kubelet is posting ready status".into()),
+                reason: Some(reason.into()),
+                message: Some(message.into()),
                 ..Condition::default()
-            }],
+            })
+            .collect(),
             capacity: resources.clone(),
             allocatable: resources,
             node_info: Some(NodeSystemInfo {

@@ -424,9 +424,11 @@ pub fn has_selector(svc: &Service) -> bool {
     svc.type_() != "ExternalName" && svc.spec.selector.as_ref().is_some_and(|s| !s.is_empty())
 }
 
-/// What admission adds to every pod a controller creates (ServiceAccount, DefaultTolerationSeconds,
-/// Priority admission plugins).
-pub fn admission_defaults(pod: &mut crate::api::Pod) {
+/// What admission adds to a new pod: the ServiceAccount and its token volume
+/// (`kube-api-access-<5>` mounted at /var/run/secrets/kubernetes.io/serviceaccount), the
+/// DefaultTolerationSeconds tolerations and Priority defaults, plus the PodSpec defaults a
+/// template may lack. Public so the apiserver's create path can apply the same admission.
+pub fn admission_defaults(pod: &mut crate::api::Pod, rng: &mut Pcg32) {
     let spec = &mut pod.spec;
     spec.service_account_name
         .get_or_insert_with(|| "default".into());
@@ -446,6 +448,47 @@ pub fn admission_defaults(pod: &mut crate::api::Pod) {
             {"effect": "NoExecute", "key": "node.kubernetes.io/not-ready", "operator": "Exists", "tolerationSeconds": 300},
             {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists", "tolerationSeconds": 300}
         ]));
+    }
+    if spec.automount_service_account_token != Some(false) && spec.host_network != Some(true) {
+        mount_service_account_token(spec, rng);
+    }
+}
+
+fn mount_service_account_token(spec: &mut crate::api::PodSpec, rng: &mut Pcg32) {
+    let name = format!("kube-api-access-{}", names::random_suffix(rng, 5));
+    let volume = serde_json::json!({
+        "name": name,
+        "projected": {
+            "defaultMode": 420,
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+            ]
+        }
+    });
+    match spec
+        .volumes
+        .as_mut()
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        Some(volumes) => volumes.push(volume),
+        None => spec.volumes = Some(serde_json::Value::Array(vec![volume])),
+    }
+    let mount = serde_json::json!({
+        "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
+        "name": name,
+        "readOnly": true
+    });
+    for c in &mut spec.containers {
+        match c
+            .volume_mounts
+            .as_mut()
+            .and_then(serde_json::Value::as_array_mut)
+        {
+            Some(mounts) => mounts.push(mount.clone()),
+            None => c.volume_mounts = Some(serde_json::Value::Array(vec![mount.clone()])),
+        }
     }
 }
 

@@ -184,6 +184,6 @@ pub fn pod_from_template(
         spec: template.spec.clone(),
         ..Pod::default()
     };
-    super::admission_defaults(&mut pod);
+    super::admission_defaults(&mut pod, ctx.rng);
     pod
 }

@@ -10,6 +10,7 @@ use super::names::pod_template_hash;
 use super::replicaset::nonzero;
 use super::{controller_ref, Action, Ctx};
 use crate::api::*;
+use crate::sim::Pcg32;
 use crate::store::ObjectKey;
 
 pub const REVISION_LABEL: &str = "controller-revision-hash";
@@ -37,7 +38,7 @@ fn running_and_ready(pod: &Pod) -> bool {
     running && pod.is_ready() && pod.metadata.deletion_timestamp.is_none()
 }
 
-fn sync(ctx: &Ctx<'_>, sts: &StatefulSet, actions: &mut Vec<Action>) {
+fn sync(ctx: &mut Ctx<'_>, sts: &StatefulSet, actions: &mut Vec<Action>) {
     let ns = sts.metadata.namespace.clone().unwrap_or_default();
     let uid = sts.metadata.uid.clone().unwrap_or_default();
     let revision = format!(
@@ -58,7 +59,9 @@ fn sync(ctx: &Ctx<'_>, sts: &StatefulSet, actions: &mut Vec<Action>) {
     for i in 0..replicas {
         match get(i) {
             None => {
-                actions.push(Action::Create(Object::Pod(new_pod(sts, i, &revision))));
+                actions.push(Action::Create(Object::Pod(new_pod(
+                    sts, i, &revision, ctx.rng,
+                ))));
                 let name = format!("{}-{i}", sts.metadata.name);
                 actions.push(event(
                     sts,
@@ -180,7 +183,7 @@ pub fn ordinal(set: &str, pod: &str) -> Option<usize> {
     rest.parse().ok()
 }
 
-fn new_pod(sts: &StatefulSet, i: usize, revision: &str) -> Pod {
+fn new_pod(sts: &StatefulSet, i: usize, revision: &str, rng: &mut Pcg32) -> Pod {
     let name = format!("{}-{i}", sts.metadata.name);
     let template = &sts.spec.template;
     let mut labels = template.metadata.labels.clone();
@@ -205,7 +208,7 @@ fn new_pod(sts: &StatefulSet, i: usize, revision: &str) -> Pod {
         spec,
         ..Pod::default()
     };
-    super::admission_defaults(&mut pod);
+    super::admission_defaults(&mut pod, rng);
     pod
 }
 
