@@ -431,6 +431,9 @@ impl<'s> Sync<'s> {
                 now,
             );
         }
+        if !complete {
+            self.check_deadline(&mut status.conditions, &rs_name, actions);
+        }
         status.conditions.sort_by_key(|c| c.type_ != "Available");
         let rev = self
             .new_rs
@@ -448,6 +451,37 @@ impl<'s> Sync<'s> {
             out.metadata.annotations.insert(REVISION.into(), rev);
         }
         actions.push(Action::Update(Object::Deployment(out)));
+    }
+
+    /// `progressDeadlineSeconds` (600 by default) without progress turns Progressing False with
+    /// ProgressDeadlineExceeded; until then a re-sync is scheduled for the deadline.
+    fn check_deadline(&self, conds: &mut Vec<Condition>, rs_name: &str, actions: &mut Vec<Action>) {
+        let deadline = self.d.spec.progress_deadline_seconds.unwrap_or(600);
+        let Some(cond) = conds
+            .iter()
+            .find(|c| c.type_ == "Progressing" && c.status == "True")
+        else {
+            return;
+        };
+        let Some(since) = cond.last_update_time else {
+            return;
+        };
+        let due = since.plus(crate::sim::Duration::from_secs(deadline.max(0) as u64));
+        if self.now >= due {
+            let msg = format!("ReplicaSet \"{rs_name}\" has timed out progressing.");
+            set_condition(
+                conds,
+                "Progressing",
+                "False",
+                "ProgressDeadlineExceeded",
+                msg,
+                Some(self.now),
+            );
+        } else if since == self.now {
+            let ns = self.d.metadata.namespace.as_deref().unwrap_or("");
+            let key = ObjectKey::new(Kind::Deployment, ns, &self.d.metadata.name);
+            actions.push(Action::Timer(due, super::Due::ResyncDeployment(key)));
+        }
     }
 
     fn event(&self, message: String) -> Action {

@@ -172,7 +172,7 @@ impl Batch<'_, '_> {
         let at = Time(at.div_ceil(TICK) * TICK);
         self.actions.push(Action::Timer(
             at,
-            Work {
+            super::Due::Kubelet(Work {
                 pod: ObjectKey::new(
                     Kind::Pod,
                     pod.metadata.namespace.as_deref().unwrap_or(""),
@@ -180,7 +180,7 @@ impl Batch<'_, '_> {
                 ),
                 uid: pod.metadata.uid.clone().unwrap_or_default(),
                 step,
-            },
+            }),
         ));
     }
 

@@ -55,7 +55,16 @@ pub enum Action {
     /// Remove from the store at once (what a graceful delete ends with).
     Remove(ObjectKey),
     Event(EventRecord),
-    Timer(Time, kubelet::Work),
+    Timer(Time, Due),
+}
+
+/// Work due at a later simulated time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Due {
+    /// A kubelet step for one pod.
+    Kubelet(kubelet::Work),
+    /// Re-sync a Deployment (its progress deadline may have passed).
+    ResyncDeployment(ObjectKey),
 }
 
 /// What a controller may read while planning, and the PRNG for names and durations.
@@ -97,7 +106,7 @@ pub struct Controllers {
     pub index: Index,
     queues: Queues,
     /// Due kubelet work, ordered by (due time, insertion sequence).
-    pub timers: BTreeMap<(Time, u64), kubelet::Work>,
+    pub timers: BTreeMap<(Time, u64), Due>,
     timer_seq: u64,
     recorder: Recorder,
     pub kubelet: kubelet::KubeletState,
@@ -138,7 +147,12 @@ pub fn fire_timers(c: &mut Cluster, until: Time) {
             if entry.key().0 != at {
                 break;
             }
-            due.push(entry.remove());
+            match entry.remove() {
+                Due::Kubelet(work) => due.push(work),
+                Due::ResyncDeployment(key) => {
+                    c.controllers.queues.deployments.insert(key);
+                }
+            }
         }
         let mut kubelet_state = std::mem::take(&mut c.controllers.kubelet);
         run(c, |ctx| kubelet::on_timers(ctx, &mut kubelet_state, due));

@@ -677,3 +677,46 @@ fn restart_count_rises_when_the_container_runs_again() {
     .collect();
     assert_eq!(timeline, want);
 }
+
+#[test]
+fn stuck_rollout_exceeds_its_progress_deadline() {
+    let mut c = Cluster::new(18);
+    let mut d = fixtures::deployment("default", "web", "nginx:doesnotexist", 2);
+    d.spec.progress_deadline_seconds = Some(30);
+    create(&mut c, d);
+    let progressing = |c: &Cluster| {
+        let d = c.store.get_typed::<Deployment>("default", "web").unwrap();
+        let cond = d
+            .status
+            .as_ref()
+            .unwrap()
+            .conditions
+            .iter()
+            .find(|c| c.type_ == "Progressing")
+            .unwrap()
+            .clone();
+        (
+            cond.status,
+            cond.reason.unwrap_or_default(),
+            cond.message.unwrap_or_default(),
+        )
+    };
+    c.advance(secs(20));
+    assert_eq!(progressing(&c).0, "True");
+    c.advance(secs(15));
+    let (status, reason, message) = progressing(&c);
+    assert_eq!(
+        (status.as_str(), reason.as_str()),
+        ("False", "ProgressDeadlineExceeded")
+    );
+    assert!(
+        message.ends_with("\" has timed out progressing."),
+        "{message}"
+    );
+    let d = c.store.get_typed::<Deployment>("default", "web").unwrap();
+    let available = &d.status.as_ref().unwrap().conditions[0];
+    assert_eq!(
+        (available.type_.as_str(), available.status.as_str()),
+        ("Available", "False")
+    );
+}
