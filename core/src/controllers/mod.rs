@@ -110,10 +110,49 @@ pub struct Controllers {
     timer_seq: u64,
     recorder: Recorder,
     pub kubelet: kubelet::KubeletState,
+    burst: Burst,
+}
+
+/// Pod-creation pacing: a workload creates pods at most once per reconcile (at most
+/// [`BURST`] of them), like the real controllers' expectations and slow start; the rest waits
+/// for the next reconcile. This keeps `--replicas=100000` from stalling the page.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Burst {
+    spent: BTreeSet<ObjectKey>,
+    deferred: BTreeSet<ObjectKey>,
+}
+
+/// Pods one workload creates in one reconcile at most.
+pub const BURST: usize = 500;
+
+impl Burst {
+    /// How many of `wanted` pods `key` may create now; defers the rest to the next reconcile.
+    pub fn allow(&mut self, key: &ObjectKey, wanted: usize) -> usize {
+        if wanted == 0 {
+            return 0;
+        }
+        if !self.spent.insert(key.clone()) {
+            // It already created pods in this reconcile: those must be observed first.
+            self.deferred.insert(key.clone());
+            return 0;
+        }
+        if wanted > BURST {
+            self.deferred.insert(key.clone());
+        }
+        wanted.min(BURST)
+    }
 }
 
 /// Runs the controllers until nothing changes at the current instant.
 pub fn reconcile(c: &mut Cluster) {
+    let burst = &mut c.controllers.burst;
+    burst.spent.clear();
+    for key in std::mem::take(&mut burst.deferred) {
+        match key.kind {
+            Kind::ReplicaSet => c.controllers.queues.replicasets.insert(key),
+            _ => c.controllers.queues.statefulsets.insert(key),
+        };
+    }
     for round in 0.. {
         assert!(round < MAX_ROUNDS, "controllers did not converge");
         feed_changes(c);
@@ -124,8 +163,10 @@ pub fn reconcile(c: &mut Cluster) {
         run(c, |ctx| gc::plan_namespaces(ctx, &q.namespaces));
         run(c, |ctx| gc::plan_orphans(ctx, &q.gc));
         run(c, |ctx| deployment::plan(ctx, &q.deployments));
-        run(c, |ctx| replicaset::plan(ctx, &q.replicasets));
-        run(c, |ctx| statefulset::plan(ctx, &q.statefulsets));
+        let mut burst = std::mem::take(&mut c.controllers.burst);
+        run(c, |ctx| replicaset::plan(ctx, &mut burst, &q.replicasets));
+        run(c, |ctx| statefulset::plan(ctx, &mut burst, &q.statefulsets));
+        c.controllers.burst = burst;
         run(c, |ctx| scheduler::plan(ctx, &q.scheduling));
         let mut kubelet_state = std::mem::take(&mut c.controllers.kubelet);
         run(c, |ctx| kubelet::plan(ctx, &mut kubelet_state, &q.kubelet));

@@ -5,14 +5,11 @@ use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use super::events::{object_ref, EventRecord};
-use super::{controller_ref, names, Action, Ctx};
+use super::{controller_ref, names, Action, Burst, Ctx};
 use crate::api::*;
 use crate::store::ObjectKey;
 
-/// The real controller's per-sync burst limit.
-const BURST: usize = 500;
-
-pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
+pub fn plan(ctx: &mut Ctx<'_>, burst: &mut Burst, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
     let mut actions = Vec::new();
     for key in keys {
         let Some(rs) = ctx.store.get_typed::<ReplicaSet>(&key.namespace, &key.name) else {
@@ -21,7 +18,7 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
         if rs.metadata.deletion_timestamp.is_some() {
             continue;
         }
-        sync(ctx, rs, &mut actions);
+        sync(ctx, burst, key, rs, &mut actions);
     }
     actions
 }
@@ -42,13 +39,19 @@ pub fn is_active(pod: &Pod) -> bool {
     pod.metadata.deletion_timestamp.is_none() && !matches!(phase, Some("Succeeded" | "Failed"))
 }
 
-fn sync(ctx: &mut Ctx<'_>, rs: &ReplicaSet, actions: &mut Vec<Action>) {
+fn sync(
+    ctx: &mut Ctx<'_>,
+    burst: &mut Burst,
+    key: &ObjectKey,
+    rs: &ReplicaSet,
+    actions: &mut Vec<Action>,
+) {
     let uid = rs.metadata.uid.clone().unwrap_or_default();
     let pods = owned_pods(ctx, &uid);
     let active: Vec<&Pod> = pods.iter().copied().filter(|p| is_active(p)).collect();
     let desired = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     if active.len() < desired {
-        let n = (desired - active.len()).min(BURST);
+        let n = burst.allow(key, desired - active.len());
         for _ in 0..n {
             let pod = pod_from_template(ctx, Kind::ReplicaSet, &rs.metadata, &rs.spec.template);
             let msg = format!("Created pod: {}", pod.metadata.name);

@@ -720,3 +720,27 @@ fn stuck_rollout_exceeds_its_progress_deadline() {
         ("Available", "False")
     );
 }
+
+#[test]
+fn huge_scale_is_paced_not_fatal() {
+    let mut c = Cluster::new(19);
+    create(
+        &mut c,
+        fixtures::deployment("default", "big", "nginx", 1200),
+    );
+    assert_eq!(pods(&c, "big-").len(), 500, "one burst per reconcile");
+    c.advance(secs(1));
+    c.advance(secs(1));
+    c.advance(secs(1));
+    let all = pods(&c, "big-");
+    assert_eq!(all.len(), 1200);
+    let bound = all.iter().filter(|p| p.spec.node_name.is_some()).count();
+    assert_eq!(
+        bound,
+        2 * (110 - 2),
+        "two workers of 110 pods, each already running 2"
+    );
+    let pending = all.iter().find(|p| p.spec.node_name.is_none()).unwrap();
+    let msg = &events(&c, &pending.metadata.name)[0].1;
+    assert!(msg.starts_with("0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Too many pods."), "{msg}");
+}
