@@ -102,6 +102,15 @@ impl Cluster {
         self.reconcile();
     }
 
+    /// `kubectl delete --cascade=orphan`: the object goes, its dependents stay, with the
+    /// ownerReference to it removed (so a new owner with a matching selector can adopt them).
+    pub fn delete_orphaning(&mut self, key: &ObjectKey) {
+        self.reconcile();
+        controllers::orphan_dependents(self, key);
+        controllers::delete(self, key, None);
+        self.reconcile();
+    }
+
     /// Adds a worker node `worker-<n>` (IP 10.10.98.(10+n), pod CIDR 192.168.n.0/24), for
     /// experiments and benchmarks that need more room than the standard lab's two workers.
     pub fn add_worker(&mut self, n: u8) {

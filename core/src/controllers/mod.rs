@@ -303,6 +303,21 @@ pub fn delete(c: &mut Cluster, key: &ObjectKey, grace: Option<i64>) {
     }
 }
 
+/// Strips the ownerReferences naming `key`'s object from its dependents.
+pub fn orphan_dependents(c: &mut Cluster, key: &ObjectKey) {
+    let Some(uid) = c.store.get_key(key).and_then(|o| o.meta().uid.clone()) else {
+        return;
+    };
+    let dependents: Vec<ObjectKey> = c.controllers.index.dependents_of(&uid).cloned().collect();
+    for dep in dependents {
+        if let Some(obj) = c.store.get_key(&dep) {
+            let mut obj = obj.clone();
+            obj.meta_mut().owner_references.retain(|o| o.uid != uid);
+            c.store.put(obj);
+        }
+    }
+}
+
 /// Drains the store's change log into the caches and the work queues.
 fn feed_changes(c: &mut Cluster) {
     let changes = c.store.take_changes();

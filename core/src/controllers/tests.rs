@@ -744,3 +744,28 @@ fn huge_scale_is_paced_not_fatal() {
     let msg = &events(&c, &pending.metadata.name)[0].1;
     assert!(msg.starts_with("0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Too many pods."), "{msg}");
 }
+
+#[test]
+fn orphaned_replicaset_is_adopted_by_a_new_deployment() {
+    let mut c = Cluster::new(20);
+    create(&mut c, fixtures::deployment("default", "web", "nginx", 2));
+    c.advance(secs(5));
+    let rs = c
+        .store
+        .list_typed::<ReplicaSet>(Some("default"))
+        .next()
+        .unwrap()
+        .metadata
+        .name
+        .clone();
+    c.delete_orphaning(&ObjectKey::new(Kind::Deployment, "default", "web"));
+    let orphan = c.store.get_typed::<ReplicaSet>("default", &rs).unwrap();
+    assert!(orphan.metadata.owner_references.is_empty());
+    assert_eq!(pods(&c, "web-").len(), 2, "pods survive");
+    create(&mut c, fixtures::deployment("default", "web", "nginx", 2));
+    let adopted = c.store.get_typed::<ReplicaSet>("default", &rs).unwrap();
+    assert_eq!(adopted.metadata.owner_references[0].kind, "Deployment");
+    assert_eq!(c.store.list_typed::<ReplicaSet>(Some("default")).count(), 1);
+    c.advance(secs(5));
+    assert_eq!(pods(&c, "web-").iter().filter(|p| p.is_ready()).count(), 2);
+}
