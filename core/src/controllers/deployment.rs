@@ -340,35 +340,9 @@ impl<'s> Sync<'s> {
 
     fn status(&self, created: Option<String>, actions: &mut Vec<Action>) {
         let d = self.d;
-        let all: Vec<&ReplicaSet> = self
-            .new_rs
-            .iter()
-            .copied()
-            .chain(self.old.iter().copied())
-            .collect();
-        let sum = |f: &dyn Fn(&ReplicaSetStatus) -> i32| -> i32 {
-            all.iter().filter_map(|rs| rs.status.as_ref()).map(f).sum()
-        };
-        let total = sum(&|s| s.replicas);
-        let ready = sum(&|s| s.ready_replicas.unwrap_or(0));
-        let avail = sum(&|s| s.available_replicas.unwrap_or(0));
-        let updated = self
-            .new_rs
-            .and_then(|rs| rs.status.as_ref())
-            .map_or(0, |s| s.replicas);
-        let old_status = d.status.clone().unwrap_or_default();
-        let mut status = DeploymentStatus {
-            observed_generation: d.metadata.generation,
-            replicas: nonzero(total),
-            updated_replicas: nonzero(updated),
-            ready_replicas: nonzero(ready),
-            available_replicas: nonzero(avail),
-            unavailable_replicas: nonzero((self.replicas - avail).max(0)),
-            conditions: old_status.conditions.clone(),
-            collision_count: old_status.collision_count,
-        };
-        let now = Some(self.now);
-        let (a_status, a_reason, a_msg) = if avail >= self.replicas - self.unavailable {
+        let mut status = self.counts();
+        let available = status.available_replicas.unwrap_or(0) >= self.replicas - self.unavailable;
+        let (a_status, a_reason, a_msg) = if available {
             (
                 "True",
                 "MinimumReplicasAvailable",
@@ -381,6 +355,7 @@ impl<'s> Sync<'s> {
                 "Deployment does not have minimum availability.",
             )
         };
+        let now = Some(self.now);
         set_condition(
             &mut status.conditions,
             "Available",
@@ -393,44 +368,7 @@ impl<'s> Sync<'s> {
             .clone()
             .or_else(|| self.new_rs.map(|rs| rs.metadata.name.clone()))
             .unwrap_or_default();
-        let old_pods = total - updated;
-        let complete = updated == self.replicas
-            && avail == self.replicas
-            && old_pods == 0
-            && created.is_none();
-        let progressed = updated > old_status.updated_replicas.unwrap_or(0)
-            || ready > old_status.ready_replicas.unwrap_or(0)
-            || avail > old_status.available_replicas.unwrap_or(0)
-            || old_pods
-                < old_status.replicas.unwrap_or(0) - old_status.updated_replicas.unwrap_or(0);
-        let progressing = if created.is_some() {
-            Some((
-                "NewReplicaSetCreated",
-                format!("Created new replica set \"{rs_name}\""),
-            ))
-        } else if complete {
-            Some((
-                "NewReplicaSetAvailable",
-                format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
-            ))
-        } else if progressed || !has_condition(&status.conditions, "Progressing") {
-            Some((
-                "ReplicaSetUpdated",
-                format!("ReplicaSet \"{rs_name}\" is progressing."),
-            ))
-        } else {
-            None
-        };
-        if let Some((reason, msg)) = progressing {
-            set_condition(
-                &mut status.conditions,
-                "Progressing",
-                "True",
-                reason,
-                msg,
-                now,
-            );
-        }
+        let complete = self.set_progressing(&mut status, created.is_some(), &rs_name);
         if !complete {
             self.check_deadline(&mut status.conditions, &rs_name, actions);
         }
@@ -451,6 +389,76 @@ impl<'s> Sync<'s> {
             out.metadata.annotations.insert(REVISION.into(), rev);
         }
         actions.push(Action::Update(Object::Deployment(out)));
+    }
+
+    /// Replica counts summed over the ReplicaSets; conditions carried over for updating.
+    fn counts(&self) -> DeploymentStatus {
+        let all = self.new_rs.iter().chain(self.old.iter());
+        let statuses: Vec<&ReplicaSetStatus> = all.filter_map(|rs| rs.status.as_ref()).collect();
+        let total: i32 = statuses.iter().map(|s| s.replicas).sum();
+        let ready: i32 = statuses.iter().map(|s| s.ready_replicas.unwrap_or(0)).sum();
+        let avail: i32 = statuses
+            .iter()
+            .map(|s| s.available_replicas.unwrap_or(0))
+            .sum();
+        let updated = self
+            .new_rs
+            .and_then(|rs| rs.status.as_ref())
+            .map_or(0, |s| s.replicas);
+        let old = self.d.status.clone().unwrap_or_default();
+        DeploymentStatus {
+            observed_generation: self.d.metadata.generation,
+            replicas: nonzero(total),
+            updated_replicas: nonzero(updated),
+            ready_replicas: nonzero(ready),
+            available_replicas: nonzero(avail),
+            unavailable_replicas: nonzero((self.replicas - avail).max(0)),
+            conditions: old.conditions,
+            collision_count: old.collision_count,
+        }
+    }
+
+    /// Sets Progressing as the rollout stands; returns whether the rollout is complete.
+    fn set_progressing(&self, status: &mut DeploymentStatus, created: bool, rs_name: &str) -> bool {
+        let old = self.d.status.clone().unwrap_or_default();
+        let n = |v: Option<i32>| v.unwrap_or(0);
+        let updated = n(status.updated_replicas);
+        let avail = n(status.available_replicas);
+        let old_pods = n(status.replicas) - updated;
+        let complete =
+            !created && updated == self.replicas && avail == self.replicas && old_pods == 0;
+        let progressed = updated > n(old.updated_replicas)
+            || n(status.ready_replicas) > n(old.ready_replicas)
+            || avail > n(old.available_replicas)
+            || old_pods < n(old.replicas) - n(old.updated_replicas);
+        let progressing = if created {
+            Some((
+                "NewReplicaSetCreated",
+                format!("Created new replica set \"{rs_name}\""),
+            ))
+        } else if complete {
+            let msg = format!("ReplicaSet \"{rs_name}\" has successfully progressed.");
+            Some(("NewReplicaSetAvailable", msg))
+        } else if progressed || !has_condition(&status.conditions, "Progressing") {
+            Some((
+                "ReplicaSetUpdated",
+                format!("ReplicaSet \"{rs_name}\" is progressing."),
+            ))
+        } else {
+            None
+        };
+        if let Some((reason, msg)) = progressing {
+            let now = Some(self.now);
+            set_condition(
+                &mut status.conditions,
+                "Progressing",
+                "True",
+                reason,
+                msg,
+                now,
+            );
+        }
+        complete
     }
 
     /// `progressDeadlineSeconds` (600 by default) without progress turns Progressing False with

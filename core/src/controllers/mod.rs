@@ -20,6 +20,7 @@ pub mod images;
 pub mod index;
 pub mod kubelet;
 pub mod names;
+pub mod pod_status;
 pub mod replicaset;
 pub mod scheduler;
 pub mod statefulset;
