@@ -184,79 +184,8 @@ impl Cluster {
         ] {
             metadata.annotations.insert(k.into(), v.into());
         }
-        let resources: BTreeMap<String, String> = [
-            ("cpu", "2"),
-            ("ephemeral-storage", "20134592Ki"),
-            ("memory", "4015460Ki"),
-            ("pods", "110"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
         let uuid = self.new_uid();
-        let status = NodeStatus {
-            addresses: vec![
-                NodeAddress {
-                    type_: "InternalIP".into(),
-                    address: ip.into(),
-                },
-                NodeAddress {
-                    type_: "Hostname".into(),
-                    address: name.into(),
-                },
-            ],
-            conditions: [
-                (
-                    "MemoryPressure",
-                    "False",
-                    "KubeletHasSufficientMemory",
-                    "kubelet has sufficient memory available",
-                ),
-                (
-                    "DiskPressure",
-                    "False",
-                    "KubeletHasNoDiskPressure",
-                    "kubelet has no disk pressure",
-                ),
-                (
-                    "PIDPressure",
-                    "False",
-                    "KubeletHasSufficientPID",
-                    "kubelet has sufficient PID available",
-                ),
-                (
-                    "Ready",
-                    "True",
-                    "KubeletReady",
-                    "kubelet is posting ready status",
-                ),
-            ]
-            .into_iter()
-            .map(|(type_, status, reason, message)| Condition {
-                type_: type_.into(),
-                status: status.into(),
-                last_heartbeat_time: Some(self.now),
-                last_transition_time: Some(self.now),
-                reason: Some(reason.into()),
-                message: Some(message.into()),
-                ..Condition::default()
-            })
-            .collect(),
-            capacity: resources.clone(),
-            allocatable: resources,
-            node_info: Some(NodeSystemInfo {
-                architecture: "amd64".into(),
-                boot_id: uuid.clone(),
-                container_runtime_version: "containerd://1.7.27".into(),
-                kernel_version: "6.8.0-60-generic".into(),
-                kube_proxy_version: KUBERNETES_VERSION.into(),
-                kubelet_version: KUBERNETES_VERSION.into(),
-                machine_id: uuid.replace('-', ""),
-                operating_system: "linux".into(),
-                os_image: "Ubuntu 24.04.2 LTS".into(),
-                system_uuid: uuid,
-            }),
-        };
+        let status = node_status(name, ip, &uuid, self.now);
         let taints = control_plane.then(|| {
             serde_json::json!([{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}])
         });
@@ -271,6 +200,78 @@ impl Cluster {
             status: Some(status),
             ..Node::default()
         }));
+    }
+}
+
+/// A kubeadm node's status: addresses, healthy conditions, capacity and system info.
+fn node_status(name: &str, ip: &str, uuid: &str, now: Time) -> NodeStatus {
+    let resources: BTreeMap<String, String> = [
+        ("cpu", "2"),
+        ("ephemeral-storage", "20134592Ki"),
+        ("memory", "4015460Ki"),
+        ("pods", "110"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let address = |type_: &str, address: &str| NodeAddress {
+        type_: type_.into(),
+        address: address.into(),
+    };
+    let conditions = [
+        (
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        (
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        (
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        (
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+        ),
+    ];
+    NodeStatus {
+        addresses: vec![address("InternalIP", ip), address("Hostname", name)],
+        conditions: conditions
+            .into_iter()
+            .map(|(type_, status, reason, message)| Condition {
+                type_: type_.into(),
+                status: status.into(),
+                last_heartbeat_time: Some(now),
+                last_transition_time: Some(now),
+                reason: Some(reason.into()),
+                message: Some(message.into()),
+                ..Condition::default()
+            })
+            .collect(),
+        capacity: resources.clone(),
+        allocatable: resources,
+        node_info: Some(NodeSystemInfo {
+            architecture: "amd64".into(),
+            boot_id: uuid.to_string(),
+            container_runtime_version: "containerd://1.7.27".into(),
+            kernel_version: "6.8.0-60-generic".into(),
+            kube_proxy_version: KUBERNETES_VERSION.into(),
+            kubelet_version: KUBERNETES_VERSION.into(),
+            machine_id: uuid.replace('-', ""),
+            operating_system: "linux".into(),
+            os_image: "Ubuntu 24.04.2 LTS".into(),
+            system_uuid: uuid.to_string(),
+        }),
     }
 }
 
