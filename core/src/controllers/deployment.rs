@@ -19,6 +19,7 @@ const REVISION: &str = "deployment.kubernetes.io/revision";
 const DESIRED: &str = "deployment.kubernetes.io/desired-replicas";
 const MAX: &str = "deployment.kubernetes.io/max-replicas";
 const HISTORY_LIMIT: usize = 10;
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
     let mut actions = Vec::new();
@@ -248,7 +249,22 @@ impl<'s> Sync<'s> {
         selector
             .match_labels
             .insert(HASH_LABEL.into(), self.hash.clone());
-        let mut annotations = BTreeMap::new();
+        // The Deployment's own annotations travel to the ReplicaSet (kubernetes.io/change-cause
+        // feeds `rollout history`), except the ones the controller manages itself.
+        let skip = [
+            LAST_APPLIED,
+            REVISION,
+            "deployment.kubernetes.io/revision-history",
+            DESIRED,
+            MAX,
+        ];
+        let mut annotations: BTreeMap<String, String> = d
+            .metadata
+            .annotations
+            .iter()
+            .filter(|(k, _)| !skip.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         annotations.insert(DESIRED.to_string(), self.replicas.to_string());
         annotations.insert(MAX.to_string(), (self.replicas + self.surge).to_string());
         annotations.insert(REVISION.to_string(), self.next_revision().to_string());

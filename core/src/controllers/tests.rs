@@ -769,3 +769,46 @@ fn orphaned_replicaset_is_adopted_by_a_new_deployment() {
     c.advance(secs(5));
     assert_eq!(pods(&c, "web-").iter().filter(|p| p.is_ready()).count(), 2);
 }
+
+#[test]
+fn rolling_back_reuses_the_old_replicaset_with_a_new_revision() {
+    let mut c = Cluster::new(21);
+    let mut d = fixtures::deployment("default", "web", "nginx:1.27", 2);
+    d.metadata
+        .annotations
+        .insert("kubernetes.io/change-cause".into(), "first".into());
+    create(&mut c, d);
+    c.advance(secs(10));
+    let first = c
+        .store
+        .list_typed::<ReplicaSet>(Some("default"))
+        .next()
+        .unwrap()
+        .metadata
+        .name
+        .clone();
+    let set_image = |c: &mut Cluster, image: &str| {
+        update::<Deployment>(c, "default", "web", |d| {
+            d.spec.template.spec.containers[0].image = Some(image.into());
+        });
+        c.advance(secs(30));
+    };
+    set_image(&mut c, "nginx:1.28");
+    set_image(&mut c, "nginx:1.27");
+    let rs = c.store.get_typed::<ReplicaSet>("default", &first).unwrap();
+    assert_eq!(rs.spec.replicas, Some(2));
+    assert_eq!(
+        rs.metadata.annotations["deployment.kubernetes.io/revision"],
+        "3"
+    );
+    assert_eq!(
+        rs.metadata.annotations["kubernetes.io/change-cause"],
+        "first"
+    );
+    let d = c.store.get_typed::<Deployment>("default", "web").unwrap();
+    assert_eq!(
+        d.metadata.annotations["deployment.kubernetes.io/revision"],
+        "3"
+    );
+    assert_eq!(c.store.list_typed::<ReplicaSet>(Some("default")).count(), 2);
+}
