@@ -504,7 +504,7 @@ impl<'s> Sync<'s> {
         } else if since == self.now {
             let ns = self.d.metadata.namespace.as_deref().unwrap_or("");
             let key = ObjectKey::new(Kind::Deployment, ns, &self.d.metadata.name);
-            actions.push(Action::Timer(due, super::Due::ResyncDeployment(key)));
+            actions.push(Action::Timer(due, super::Due::Resync(key)));
         }
     }
 

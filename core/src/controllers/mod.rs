@@ -64,8 +64,9 @@ pub enum Action {
 pub enum Due {
     /// A kubelet step for one pod.
     Kubelet(kubelet::Work),
-    /// Re-sync a Deployment (its progress deadline may have passed).
-    ResyncDeployment(ObjectKey),
+    /// Re-sync a workload: a Deployment whose progress deadline may have passed, a
+    /// ReplicaSet or StatefulSet whose pod creation was paced.
+    Resync(ObjectKey),
 }
 
 /// What a controller may read while planning, and the PRNG for names and durations.
@@ -116,7 +117,8 @@ pub struct Controllers {
 
 /// Pod-creation pacing: a workload creates pods at most once per reconcile (at most
 /// [`BURST`] of them), like the real controllers' expectations and slow start; the rest waits
-/// for the next reconcile. This keeps `--replicas=100000` from stalling the page.
+/// a kubelet tick (a re-sync timer). This keeps `--replicas=100000` from stalling the page and
+/// spaces OrderedReady pods even when each is Ready at once.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Burst {
     spent: BTreeSet<ObjectKey>,
@@ -146,18 +148,12 @@ impl Burst {
 
 /// Runs the controllers until nothing changes at the current instant.
 pub fn reconcile(c: &mut Cluster) {
-    let burst = &mut c.controllers.burst;
-    burst.spent.clear();
-    for key in std::mem::take(&mut burst.deferred) {
-        match key.kind {
-            Kind::ReplicaSet => c.controllers.queues.replicasets.insert(key),
-            _ => c.controllers.queues.statefulsets.insert(key),
-        };
-    }
+    c.controllers.burst.spent.clear();
     for round in 0.. {
         assert!(round < MAX_ROUNDS, "controllers did not converge");
         feed_changes(c);
         if c.controllers.queues.is_empty() {
+            schedule_deferred(c);
             return;
         }
         let q = std::mem::take(&mut c.controllers.queues);
@@ -177,6 +173,14 @@ pub fn reconcile(c: &mut Cluster) {
     }
 }
 
+/// Paced workloads continue one kubelet tick later.
+fn schedule_deferred(c: &mut Cluster) {
+    let at = Time((c.now.0 / kubelet::TICK + 1) * kubelet::TICK);
+    for key in std::mem::take(&mut c.controllers.burst.deferred) {
+        apply(c, Action::Timer(at, Due::Resync(key)));
+    }
+}
+
 /// Fires the timers due at or before `until`, one instant at a time, reconciling after each.
 pub fn fire_timers(c: &mut Cluster, until: Time) {
     while let Some((&(at, _), _)) = c.controllers.timers.first_key_value() {
@@ -191,8 +195,13 @@ pub fn fire_timers(c: &mut Cluster, until: Time) {
             }
             match entry.remove() {
                 Due::Kubelet(work) => due.push(work),
-                Due::ResyncDeployment(key) => {
-                    c.controllers.queues.deployments.insert(key);
+                Due::Resync(key) => {
+                    let q = &mut c.controllers.queues;
+                    match key.kind {
+                        Kind::Deployment => q.deployments.insert(key),
+                        Kind::ReplicaSet => q.replicasets.insert(key),
+                        _ => q.statefulsets.insert(key),
+                    };
                 }
             }
         }
@@ -403,6 +412,9 @@ fn dispatch(
             if new.is_none() {
                 requeue_deployment_of(store, q, old);
             }
+            if let Some(pod) = new.filter(|n| controller_of(n.meta()).is_none()) {
+                requeue_adopters(store, q, &key.namespace, &pod.meta().labels);
+            }
             dispatch_pod(store, index, q, key, old, new)
         }
         _ => {}
@@ -440,6 +452,21 @@ fn dispatch_pod(
                 q.services
                     .insert(ObjectKey::new(Kind::Service, &key.namespace, &name));
             }
+        }
+    }
+}
+
+/// An orphan pod may be adopted by a ReplicaSet whose selector matches it.
+fn requeue_adopters(store: &Store, q: &mut Queues, ns: &str, labels: &crate::api::Labels) {
+    for rs in store.list_typed::<crate::api::ReplicaSet>(Some(ns)) {
+        let selects = rs
+            .spec
+            .selector
+            .as_ref()
+            .is_some_and(|s| !s.is_empty() && s.matches(labels));
+        if selects {
+            q.replicasets
+                .insert(ObjectKey::new(Kind::ReplicaSet, ns, &rs.metadata.name));
         }
     }
 }

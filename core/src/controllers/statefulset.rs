@@ -62,12 +62,18 @@ fn sync(
     pods.sort_by_key(|(i, _)| *i);
     let get = |i: usize| pods.iter().find(|(o, _)| *o == i).map(|(_, p)| *p);
     let missing = (0..replicas).filter(|i| get(*i).is_none()).count();
-    let allowed = burst.allow(key, if parallel { missing } else { missing.min(1) });
+    let mut allowed = None;
     let mut created = 0;
     let mut blocked = false;
     for i in 0..replicas {
         match get(i) {
-            None if created >= allowed => blocked = true,
+            None if created
+                >= *allowed.get_or_insert_with(|| {
+                    burst.allow(key, if parallel { missing } else { 1 })
+                }) =>
+            {
+                blocked = true
+            }
             None => {
                 created += 1;
                 actions.push(Action::Create(Object::Pod(new_pod(

@@ -812,3 +812,42 @@ fn rolling_back_reuses_the_old_replicaset_with_a_new_revision() {
     );
     assert_eq!(c.store.list_typed::<ReplicaSet>(Some("default")).count(), 2);
 }
+
+#[test]
+fn relabelled_pod_is_released_and_replaced_then_readopted() {
+    let mut c = Cluster::new(22);
+    create(&mut c, fixtures::deployment("default", "web", "nginx", 2));
+    create(
+        &mut c,
+        fixtures::service("default", "web", "web", "10.96.5.7"),
+    );
+    c.advance(secs(10));
+    let victim = pods(&c, "web-")[0].metadata.name.clone();
+    update::<Pod>(&mut c, "default", &victim, |p| {
+        p.metadata.labels.insert("app".into(), "debug".into());
+    });
+    let released = c.store.get_typed::<Pod>("default", &victim).unwrap();
+    assert!(
+        released.metadata.owner_references.is_empty(),
+        "released from its ReplicaSet"
+    );
+    assert_eq!(pods(&c, "web-").len(), 3, "a replacement was created");
+    c.advance(secs(10));
+    let ep = c.store.get_typed::<Endpoints>("default", "web").unwrap();
+    let names: Vec<String> = ep.subsets[0]
+        .addresses
+        .iter()
+        .map(|a| a.target_ref.as_ref().unwrap().name.clone().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(!names.contains(&victim), "out of rotation");
+    update::<Pod>(&mut c, "default", &victim, |p| {
+        p.metadata.labels.insert("app".into(), "web".into());
+    });
+    c.advance(secs(5));
+    let live: Vec<&Pod> = pods(&c, "web-")
+        .into_iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .collect();
+    assert_eq!(live.len(), 2, "readopted, and one surplus pod deleted");
+}
