@@ -85,6 +85,7 @@ impl Cluster {
         controllers::fire_timers(self, until);
         self.now = until;
         self.reconcile();
+        self.controllers.expire_events(&mut self.store, self.now);
     }
 
     /// Runs the controllers until nothing more changes at the current instant. Called after every

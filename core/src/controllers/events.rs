@@ -1,16 +1,19 @@
 //! The event recorder: Events as the apiserver stores them (`<object>.<16 hex>` names, count,
 //! firstTimestamp/lastTimestamp). Repeats of the same reason and message about the same object
 //! from the same component are folded into one Event whose count grows, like client-go's
-//! EventCorrelator; the oldest Events are dropped past [`MAX_EVENTS`] (real clusters expire
-//! them after an hour; a cap keeps long sessions bounded).
+//! EventCorrelator. Events expire an hour after they last occurred, like the apiserver's
+//! `--event-ttl`, and the oldest go early past [`MAX_EVENTS`] to keep the page's memory bounded.
 
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference};
-use crate::sim::{Pcg32, Time, EPOCH_UNIX_SECS};
+use crate::sim::{Duration, Pcg32, Time, EPOCH_UNIX_SECS};
 use crate::store::{ObjectKey, Store};
 
-pub const MAX_EVENTS: usize = 4000;
+pub const MAX_EVENTS: usize = 10_000;
+
+/// The apiserver's default `--event-ttl`.
+pub const EVENT_TTL: Duration = Duration::from_secs(3600);
 
 /// One event to record, before aggregation.
 #[derive(Clone, Debug, PartialEq)]
@@ -88,6 +91,7 @@ impl Recorder {
         let nanos = base.max(self.last_nanos) + 1 + u64::from(rng.below(50_000));
         self.last_nanos = nanos;
         let name = format!("{involved_name}.{nanos:x}");
+        let (event_ns, event_name) = (namespace.clone(), name.clone());
         let uid = crate::cluster::uid_from(rng);
         let event = Event {
             metadata: ObjectMeta {
@@ -112,18 +116,30 @@ impl Recorder {
             reporting_instance: rec.host,
             ..Event::default()
         };
-        let key = ObjectKey::of(&Object::Event(event.clone()));
+        let key = ObjectKey::new(Kind::Event, &event_ns, &event_name);
         store.put(Object::Event(event));
         self.aggregate.insert(agg, key.clone());
         self.order.push_back((key, agg));
-        while self.order.len() > MAX_EVENTS {
-            let Some((old_key, old_agg)) = self.order.pop_front() else {
-                break;
+        self.expire(store, now);
+    }
+
+    /// Drops Events past their one-hour TTL (by last occurrence) or beyond [`MAX_EVENTS`],
+    /// oldest first.
+    pub fn expire(&mut self, store: &mut Store, now: Time) {
+        while let Some((key, agg)) = self.order.front() {
+            let last_seen = match store.get_key(key) {
+                Some(Object::Event(ev)) => ev.last_timestamp.unwrap_or(Time::ZERO),
+                _ => Time::ZERO,
             };
-            if self.aggregate.get(&old_agg) == Some(&old_key) {
-                self.aggregate.remove(&old_agg);
+            let expired = now.since(last_seen) > EVENT_TTL;
+            if !expired && self.order.len() <= MAX_EVENTS {
+                break;
             }
-            store.remove(&old_key);
+            if self.aggregate.get(agg) == Some(key) {
+                self.aggregate.remove(agg);
+            }
+            store.remove(key);
+            self.order.pop_front();
         }
     }
 }

@@ -591,6 +591,11 @@ fn mount_service_account_token(spec: &mut crate::api::PodSpec, rng: &mut Pcg32) 
 }
 
 impl Controllers {
+    /// Drops Events whose TTL has passed (called as time advances).
+    pub fn expire_events(&mut self, store: &mut Store, now: Time) {
+        self.recorder.expire(store, now);
+    }
+
     /// Forgets recorded Events (after the store's Events were dropped).
     pub fn forget_events(&mut self) {
         self.recorder = Recorder::default();

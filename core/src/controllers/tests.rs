@@ -851,3 +851,15 @@ fn relabelled_pod_is_released_and_replaced_then_readopted() {
         .collect();
     assert_eq!(live.len(), 2, "readopted, and one surplus pod deleted");
 }
+
+#[test]
+fn events_expire_after_an_hour() {
+    let mut c = Cluster::new(23);
+    create(&mut c, fixtures::pod("default", "p", "nginx", &[]));
+    c.advance(secs(10));
+    assert_eq!(events(&c, "p").len(), 5);
+    c.advance(secs(3500));
+    assert_eq!(events(&c, "p").len(), 5);
+    c.advance(secs(200));
+    assert!(events(&c, "p").is_empty());
+}
