@@ -12,7 +12,7 @@ use std::cmp::Ordering;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-use crate::api::{Kind, Object, TypedObject};
+use crate::api::{Kind, Object, Pod, PodSpec, TypedObject};
 
 /// Identity of a stored object. Cluster-scoped objects have an empty namespace.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -97,7 +97,10 @@ pub struct Store {
     changes: Vec<Change>,
 }
 
-/// One write: which object, and what it was before (`None` when it was created).
+/// One write: which object, and what it was before (`None` when it was created). After a
+/// [`Store::patch`], an old Pod is a slim copy: metadata, status and the spec's scheduling
+/// fields (node, host network, hostname, subdomain), which is all the caches and work-queue
+/// routing read.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
     pub key: ObjectKey,
@@ -196,6 +199,25 @@ impl Store {
         Some(old)
     }
 
+    /// Changes an object in place (a status write), stamping a new resourceVersion. Cheaper
+    /// than a clone-and-put for pods, whose specs carry large opaque JSON.
+    pub fn patch(&mut self, key: &ObjectKey, f: impl FnOnce(&mut Object)) -> bool {
+        let Some(obj) = self.objects.get_mut(key) else {
+            return false;
+        };
+        let old = slim_clone(obj);
+        f(obj);
+        self.resource_version += 1;
+        obj.meta_mut().resource_version = Some(self.resource_version.to_string());
+        if key.kind != Kind::Event {
+            self.changes.push(Change {
+                key: key.clone(),
+                old: Some(old),
+            });
+        }
+        true
+    }
+
     /// The writes since the last call, oldest first.
     pub fn take_changes(&mut self) -> Vec<Change> {
         std::mem::take(&mut self.changes)
@@ -208,4 +230,23 @@ impl Store {
     pub fn resource_version(&self) -> u64 {
         self.resource_version
     }
+}
+
+/// What the change log keeps of an object's previous version (see [`Change`]).
+fn slim_clone(obj: &Object) -> Object {
+    let Object::Pod(pod) = obj else {
+        return obj.clone();
+    };
+    Object::Pod(Pod {
+        metadata: pod.metadata.clone(),
+        spec: PodSpec {
+            node_name: pod.spec.node_name.clone(),
+            host_network: pod.spec.host_network,
+            hostname: pod.spec.hostname.clone(),
+            subdomain: pod.spec.subdomain.clone(),
+            ..PodSpec::default()
+        },
+        status: pod.status.clone(),
+        ..Pod::default()
+    })
 }

@@ -100,7 +100,7 @@ pub fn plan(ctx: &mut Ctx<'_>, st: &mut KubeletState, keys: &BTreeSet<ObjectKey>
         if pod.spec.node_name.is_none() {
             continue;
         }
-        let mut pod = pod.clone();
+        let mut pod = working_copy(pod);
         let admitted = pod.status.as_ref().is_some_and(|s| s.host_ip.is_some());
         if pod.metadata.deletion_timestamp.is_some() {
             if admitted {
@@ -109,7 +109,7 @@ pub fn plan(ctx: &mut Ctx<'_>, st: &mut KubeletState, keys: &BTreeSet<ObjectKey>
                 b.actions.push(Action::Remove(key.clone()));
             }
         } else if !admitted && b.admit(&mut pod) {
-            b.actions.push(Action::Update(Object::Pod(pod)));
+            b.actions.push(super::pod_status_action(&pod, None));
         }
     }
     b.actions
@@ -136,7 +136,7 @@ pub fn on_timers(ctx: &mut Ctx<'_>, st: &mut KubeletState, due: Vec<Work>) -> Ve
                 .get_typed::<Pod>(&work.pod.namespace, &work.pod.name);
             match current {
                 Some(p) if p.metadata.uid.as_deref() == Some(&work.uid) => {
-                    pods.insert(work.pod.clone(), p.clone());
+                    pods.insert(work.pod.clone(), working_copy(p));
                 }
                 _ => continue,
             }
@@ -158,9 +158,27 @@ pub fn on_timers(ctx: &mut Ctx<'_>, st: &mut KubeletState, due: Vec<Work>) -> Ve
         b.step(&work, pod);
     }
     for pod in pods.into_values() {
-        b.actions.push(Action::Update(Object::Pod(pod)));
+        b.actions.push(super::pod_status_action(&pod, None));
     }
     b.actions
+}
+
+/// The kubelet's copy of a pod: everything it reads, without the large opaque spec fields
+/// (volumes, tolerations, affinity) it never looks at. Only its status is written back.
+fn working_copy(pod: &Pod) -> Pod {
+    Pod {
+        metadata: pod.metadata.clone(),
+        spec: PodSpec {
+            containers: pod.spec.containers.clone(),
+            restart_policy: pod.spec.restart_policy.clone(),
+            node_name: pod.spec.node_name.clone(),
+            host_network: pod.spec.host_network,
+            termination_grace_period_seconds: pod.spec.termination_grace_period_seconds,
+            ..PodSpec::default()
+        },
+        status: pod.status.clone(),
+        ..Pod::default()
+    }
 }
 
 impl Batch<'_, '_> {

@@ -48,6 +48,13 @@ pub enum Action {
     Create(Object),
     /// Replace an object; skipped when it is absent or already equal.
     Update(Object),
+    /// Write a pod's status (and, when binding, its node), if the pod with `uid` still exists.
+    PodStatus {
+        key: ObjectKey,
+        uid: String,
+        node: Option<String>,
+        status: crate::api::PodStatus,
+    },
     /// Delete like the apiserver does: pods gracefully, namespaces via Terminating.
     Delete {
         key: ObjectKey,
@@ -248,6 +255,30 @@ fn apply(c: &mut Cluster, action: Action) {
                     c.store.put(obj);
                 }
                 _ => {}
+            }
+        }
+        Action::PodStatus {
+            key,
+            uid,
+            node,
+            status,
+        } => {
+            let same_pod = match c.store.get_key(&key) {
+                Some(Object::Pod(p)) => {
+                    p.metadata.uid.as_deref() == Some(uid.as_str())
+                        && (p.status.as_ref() != Some(&status) || node.is_some())
+                }
+                _ => false,
+            };
+            if same_pod {
+                c.store.patch(&key, |obj| {
+                    if let Object::Pod(p) = obj {
+                        p.status = Some(status);
+                        if node.is_some() {
+                            p.spec.node_name = node;
+                        }
+                    }
+                });
             }
         }
         Action::Delete { key, grace } => delete(c, &key, grace),
@@ -604,3 +635,14 @@ impl Controllers {
 
 #[cfg(test)]
 mod tests;
+
+/// A [`Action::PodStatus`] writing `pod`'s status (its working copy's).
+pub fn pod_status_action(pod: &crate::api::Pod, node: Option<String>) -> Action {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+    Action::PodStatus {
+        key: ObjectKey::new(Kind::Pod, ns, &pod.metadata.name),
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        node,
+        status: pod.status.clone().unwrap_or_default(),
+    }
+}
