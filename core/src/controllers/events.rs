@@ -49,7 +49,8 @@ pub struct Recorder {
     /// Last name timestamp handed out, so names sort in recording order.
     last_nanos: u64,
     aggregate: BTreeMap<AggregateKey, ObjectKey>,
-    order: VecDeque<(ObjectKey, AggregateKey)>,
+    /// Recorded Events in creation order, with their creation time.
+    order: VecDeque<(ObjectKey, AggregateKey, Time)>,
 }
 
 /// A reference to `meta` as Events and EndpointSlices carry it.
@@ -119,19 +120,23 @@ impl Recorder {
         let key = ObjectKey::new(Kind::Event, &event_ns, &event_name);
         store.put(Object::Event(event));
         self.aggregate.insert(agg, key.clone());
-        self.order.push_back((key, agg));
+        self.order.push_back((key, agg, now));
         self.expire(store, now);
     }
 
     /// Drops Events past their one-hour TTL (by last occurrence) or beyond [`MAX_EVENTS`],
     /// oldest first.
     pub fn expire(&mut self, store: &mut Store, now: Time) {
-        while let Some((key, agg)) = self.order.front() {
-            let last_seen = match store.get_key(key) {
-                Some(Object::Event(ev)) => ev.last_timestamp.unwrap_or(Time::ZERO),
-                _ => Time::ZERO,
-            };
-            let expired = now.since(last_seen) > EVENT_TTL;
+        while let Some((key, agg, created)) = self.order.front() {
+            // An Event cannot expire before its creation plus the TTL; only then is its last
+            // occurrence worth looking up.
+            let expired = now.since(*created) > EVENT_TTL
+                && match store.get_key(key) {
+                    Some(Object::Event(ev)) => {
+                        now.since(ev.last_timestamp.unwrap_or(Time::ZERO)) > EVENT_TTL
+                    }
+                    _ => true,
+                };
             if !expired && self.order.len() <= MAX_EVENTS {
                 break;
             }
