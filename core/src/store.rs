@@ -200,7 +200,8 @@ impl Store {
     }
 
     /// Changes an object in place (a status write), stamping a new resourceVersion. Cheaper
-    /// than a clone-and-put for pods, whose specs carry large opaque JSON.
+    /// than a clone-and-put for pods, whose specs carry large opaque JSON. `f` must not change
+    /// the object's kind, namespace or name.
     pub fn patch(&mut self, key: &ObjectKey, f: impl FnOnce(&mut Object)) -> bool {
         let Some(obj) = self.objects.get_mut(key) else {
             return false;
