@@ -59,9 +59,11 @@ pub enum Step {
     PullRetry {
         container: usize,
     },
+    /// The run `container_id` of `container` ends with `code`.
     Exited {
         container: usize,
         code: i32,
+        container_id: String,
     },
     CrashBackOff {
         container: usize,
@@ -108,8 +110,15 @@ pub fn plan(ctx: &mut Ctx<'_>, st: &mut KubeletState, keys: &BTreeSet<ObjectKey>
             } else {
                 b.actions.push(Action::Remove(key.clone()));
             }
-        } else if !admitted && b.admit(&mut pod) {
-            b.actions.push(super::pod_status_action(&pod, None));
+        } else {
+            let changed = if admitted {
+                b.restart_changed(&mut pod)
+            } else {
+                b.admit(&mut pod)
+            };
+            if changed {
+                b.actions.push(super::pod_status_action(&pod, None));
+            }
         }
     }
     b.actions
@@ -407,12 +416,17 @@ impl Batch<'_, '_> {
             let after = delay * 1000 + self.draw_ms(100, 1000);
             let step = Step::Probed {
                 container: i,
-                container_id: id,
+                container_id: id.clone(),
             };
             self.timer(pod, after, step);
         }
         if let Lifetime::Exits { after_ms, code } = images::lifetime(r, &c) {
-            self.timer(pod, after_ms.max(TICK), Step::Exited { container: i, code });
+            let step = Step::Exited {
+                container: i,
+                code,
+                container_id: id,
+            };
+            self.timer(pod, after_ms.max(TICK), step);
         }
         let next_waiting = pod
             .status
@@ -433,7 +447,20 @@ impl Batch<'_, '_> {
             Step::PullRetry { container } | Step::Restart { container } => {
                 self.start_container(pod, container)
             }
-            Step::Exited { container, code } => self.exited(pod, container, code),
+            Step::Exited {
+                container,
+                code,
+                ref container_id,
+            } => {
+                let same_run = pod
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.container_statuses.get(container))
+                    .is_some_and(|cs| cs.container_id.as_ref() == Some(container_id));
+                if same_run {
+                    self.exited(pod, container, code);
+                }
+            }
             Step::CrashBackOff { container } => self.crash_back_off(pod, container),
             Step::Probed {
                 container,
@@ -568,6 +595,45 @@ impl Batch<'_, '_> {
         } else {
             self.timer(pod, 1000, Step::CrashBackOff { container: i });
         }
+    }
+
+    /// A container whose image was changed in the pod spec (the one mutable container field)
+    /// is killed and started again from the new image. Returns whether any was.
+    fn restart_changed(&mut self, pod: &mut Pod) -> bool {
+        let mut changed = false;
+        for i in 0..pod.spec.containers.len() {
+            let wanted = image_of(pod, i);
+            let Ok(r) = images::parse(&wanted) else {
+                continue;
+            };
+            let Some(cs) = container_status(pod, i) else {
+                continue;
+            };
+            // While restarting, the status shows the spec's image as written.
+            if cs.container_id.is_none() || cs.image == r.full || cs.image == wanted {
+                continue;
+            }
+            cs.image = wanted;
+            cs.ready = false;
+            if let Some(run) = cs.state.running.take() {
+                cs.state.terminated = Some(StateDetail {
+                    reason: Some("Completed".into()),
+                    exit_code: Some(0),
+                    started_at: run.started_at,
+                    finished_at: Some(self.now()),
+                    ..StateDetail::default()
+                });
+            }
+            let name = pod.spec.containers[i].name.clone();
+            let msg = format!("Container {name} definition changed, will be restarted");
+            self.event(pod, Some(i), "Normal", "Killing", msg);
+            self.start_container(pod, i);
+            changed = true;
+        }
+        if changed {
+            refresh(pod, self.now());
+        }
+        changed
     }
 
     /// Starts stopping a deleted pod: Killing events, removal when its processes are gone.

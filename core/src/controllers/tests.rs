@@ -863,3 +863,23 @@ fn events_expire_after_an_hour() {
     c.advance(secs(200));
     assert!(events(&c, "p").is_empty());
 }
+
+#[test]
+fn changing_a_pods_image_restarts_its_container() {
+    let mut c = Cluster::new(24);
+    create(&mut c, fixtures::pod("default", "p", "nginx:1.27", &[]));
+    c.advance(secs(5));
+    update::<Pod>(&mut c, "default", "p", |p| {
+        p.spec.containers[0].image = Some("nginx:1.28".into())
+    });
+    c.advance(secs(5));
+    let p = c.store.get_typed::<Pod>("default", "p").unwrap();
+    let cs = &p.status.as_ref().unwrap().container_statuses[0];
+    assert_eq!(
+        (cs.image.as_str(), cs.restart_count, cs.ready),
+        ("docker.io/library/nginx:1.28", 1, true)
+    );
+    assert!(events(&c, "p").iter().any(
+        |(r, m)| r == "Killing" && m == "Container nginx definition changed, will be restarted"
+    ));
+}
