@@ -64,6 +64,20 @@ impl Cluster {
         cluster
     }
 
+    /// Stamps every node's conditions with a fresh heartbeat, as the kubelets' status updates
+    /// would have (called when the session starts; later heartbeats are not simulated).
+    pub(crate) fn refresh_node_heartbeats(&mut self) {
+        let nodes: Vec<Node> = self.store.list_typed::<Node>(None).cloned().collect();
+        for mut node in nodes {
+            if let Some(status) = node.status.as_mut() {
+                for c in &mut status.conditions {
+                    c.last_heartbeat_time = Some(self.now);
+                }
+            }
+            self.store.put(Object::Node(node));
+        }
+    }
+
     /// Moves simulated time forward by `d`, letting controllers and kubelets act within it.
     pub fn advance(&mut self, d: Duration) {
         let until = self.now.plus(d);
@@ -71,6 +85,7 @@ impl Cluster {
         controllers::fire_timers(self, until);
         self.now = until;
         self.reconcile();
+        self.controllers.expire_events(&mut self.store, self.now);
     }
 
     /// Runs the controllers until nothing more changes at the current instant. Called after every
@@ -85,6 +100,15 @@ impl Cluster {
     /// Reconciles afterwards.
     pub fn delete(&mut self, key: &ObjectKey, grace: Option<i64>) {
         controllers::delete(self, key, grace);
+        self.reconcile();
+    }
+
+    /// `kubectl delete --cascade=orphan`: the object goes, its dependents stay, with the
+    /// ownerReference to it removed (so a new owner with a matching selector can adopt them).
+    pub fn delete_orphaning(&mut self, key: &ObjectKey) {
+        self.reconcile();
+        controllers::orphan_dependents(self, key);
+        controllers::delete(self, key, None);
         self.reconcile();
     }
 
@@ -148,51 +172,21 @@ impl Cluster {
                 String::new(),
             );
         }
-        let resources: BTreeMap<String, String> = [
-            ("cpu", "2"),
-            ("ephemeral-storage", "20134592Ki"),
-            ("memory", "4015460Ki"),
-            ("pods", "110"),
-        ]
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        for (k, v) in [
+            (
+                "kubeadm.alpha.kubernetes.io/cri-socket",
+                "unix:///var/run/containerd/containerd.sock",
+            ),
+            ("node.alpha.kubernetes.io/ttl", "0"),
+            (
+                "volumes.kubernetes.io/controller-managed-attach-detach",
+                "true",
+            ),
+        ] {
+            metadata.annotations.insert(k.into(), v.into());
+        }
         let uuid = self.new_uid();
-        let status = NodeStatus {
-            addresses: vec![
-                NodeAddress {
-                    type_: "InternalIP".into(),
-                    address: ip.into(),
-                },
-                NodeAddress {
-                    type_: "Hostname".into(),
-                    address: name.into(),
-                },
-            ],
-            conditions: vec![Condition {
-                type_: "Ready".into(),
-                status: "True".into(),
-                last_heartbeat_time: Some(self.now),
-                last_transition_time: Some(self.now),
-                reason: Some("KubeletReady".into()),
-                message: Some("kubelet is posting ready status".into()),
-                ..Condition::default()
-            }],
-            capacity: resources.clone(),
-            allocatable: resources,
-            node_info: Some(NodeSystemInfo {
-                architecture: "amd64".into(),
-                boot_id: uuid.clone(),
-                container_runtime_version: "containerd://1.7.27".into(),
-                kernel_version: "6.8.0-60-generic".into(),
-                kube_proxy_version: KUBERNETES_VERSION.into(),
-                kubelet_version: KUBERNETES_VERSION.into(),
-                machine_id: uuid.replace('-', ""),
-                operating_system: "linux".into(),
-                os_image: "Ubuntu 24.04.2 LTS".into(),
-                system_uuid: uuid,
-            }),
-        };
+        let status = node_status(name, ip, &uuid, self.now);
         let taints = control_plane.then(|| {
             serde_json::json!([{"effect": "NoSchedule", "key": "node-role.kubernetes.io/control-plane"}])
         });
@@ -207,6 +201,78 @@ impl Cluster {
             status: Some(status),
             ..Node::default()
         }));
+    }
+}
+
+/// A kubeadm node's status: addresses, healthy conditions, capacity and system info.
+fn node_status(name: &str, ip: &str, uuid: &str, now: Time) -> NodeStatus {
+    let resources: BTreeMap<String, String> = [
+        ("cpu", "2"),
+        ("ephemeral-storage", "20134592Ki"),
+        ("memory", "4015460Ki"),
+        ("pods", "110"),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    let address = |type_: &str, address: &str| NodeAddress {
+        type_: type_.into(),
+        address: address.into(),
+    };
+    let conditions = [
+        (
+            "MemoryPressure",
+            "False",
+            "KubeletHasSufficientMemory",
+            "kubelet has sufficient memory available",
+        ),
+        (
+            "DiskPressure",
+            "False",
+            "KubeletHasNoDiskPressure",
+            "kubelet has no disk pressure",
+        ),
+        (
+            "PIDPressure",
+            "False",
+            "KubeletHasSufficientPID",
+            "kubelet has sufficient PID available",
+        ),
+        (
+            "Ready",
+            "True",
+            "KubeletReady",
+            "kubelet is posting ready status",
+        ),
+    ];
+    NodeStatus {
+        addresses: vec![address("InternalIP", ip), address("Hostname", name)],
+        conditions: conditions
+            .into_iter()
+            .map(|(type_, status, reason, message)| Condition {
+                type_: type_.into(),
+                status: status.into(),
+                last_heartbeat_time: Some(now),
+                last_transition_time: Some(now),
+                reason: Some(reason.into()),
+                message: Some(message.into()),
+                ..Condition::default()
+            })
+            .collect(),
+        capacity: resources.clone(),
+        allocatable: resources,
+        node_info: Some(NodeSystemInfo {
+            architecture: "amd64".into(),
+            boot_id: uuid.to_string(),
+            container_runtime_version: "containerd://1.7.27".into(),
+            kernel_version: "6.8.0-60-generic".into(),
+            kube_proxy_version: KUBERNETES_VERSION.into(),
+            kubelet_version: KUBERNETES_VERSION.into(),
+            machine_id: uuid.replace('-', ""),
+            operating_system: "linux".into(),
+            os_image: "Ubuntu 24.04.2 LTS".into(),
+            system_uuid: uuid.to_string(),
+        }),
     }
 }
 

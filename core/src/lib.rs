@@ -12,6 +12,8 @@
 //! - [`apiserver`]: the write path: decoding, defaulting, validation, allocation.
 //! - [`store`]: objects keyed by kind, namespace and name.
 //! - [`cluster`]: the store plus clock and PRNG; the starting cluster.
+//! - [`controllers`]: Deployment, ReplicaSet, StatefulSet, scheduler, kubelet, Endpoints,
+//!   EndpointSlice, garbage collector and namespace controllers.
 //! - [`network`]: DNS, kube-proxy, NetworkPolicy and request traces.
 //! - [`tools`]: curl, nslookup and friends; the images' servers.
 //! - [`kubectl`]: kubectl verbs and their exact output.

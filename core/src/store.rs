@@ -7,9 +7,12 @@
 //! controller looks only at the objects that changed, never re-lists the whole store. Events are
 //! not logged: no controller watches them, and they are the most frequent writes.
 
+use std::borrow::Borrow;
+use std::cmp::Ordering;
+use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-use crate::api::{Kind, Object, TypedObject};
+use crate::api::{Kind, Object, Pod, PodSpec, TypedObject};
 
 /// Identity of a stored object. Cluster-scoped objects have an empty namespace.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -43,6 +46,50 @@ impl ObjectKey {
     }
 }
 
+/// A key seen through borrowed parts, so lookups need no allocation. Ordered exactly like
+/// `ObjectKey`'s derived order (kind, namespace, name).
+trait KeyView {
+    fn parts(&self) -> (Kind, &str, &str);
+}
+
+impl KeyView for ObjectKey {
+    fn parts(&self) -> (Kind, &str, &str) {
+        (self.kind, &self.namespace, &self.name)
+    }
+}
+
+impl KeyView for (Kind, &str, &str) {
+    fn parts(&self) -> (Kind, &str, &str) {
+        *self
+    }
+}
+
+impl<'a> Borrow<dyn KeyView + 'a> for ObjectKey {
+    fn borrow(&self) -> &(dyn KeyView + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyView + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.parts() == other.parts()
+    }
+}
+
+impl Eq for dyn KeyView + '_ {}
+
+impl PartialOrd for dyn KeyView + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyView + '_ {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.parts().cmp(&other.parts())
+    }
+}
+
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Store {
     objects: BTreeMap<ObjectKey, Object>,
@@ -50,7 +97,10 @@ pub struct Store {
     changes: Vec<Change>,
 }
 
-/// One write: which object, and what it was before (`None` when it was created).
+/// One write: which object, and what it was before (`None` when it was created). After a
+/// [`Store::patch`], an old Pod is a slim copy: metadata, status and the spec's scheduling
+/// fields (node, host network, hostname, subdomain), which is all the caches and work-queue
+/// routing read.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
     pub key: ObjectKey,
@@ -59,7 +109,13 @@ pub struct Change {
 
 impl Store {
     pub fn get(&self, kind: Kind, namespace: &str, name: &str) -> Option<&Object> {
-        self.objects.get(&ObjectKey::new(kind, namespace, name))
+        let namespace = if kind.info().namespaced {
+            namespace
+        } else {
+            ""
+        };
+        let view = (kind, namespace, name);
+        self.objects.get(&view as &dyn KeyView)
     }
 
     /// Mutable access, recorded as a change (the caller may alter anything, labels included).
@@ -121,14 +177,15 @@ impl Store {
         self.resource_version += 1;
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
         let key = ObjectKey::of(&obj);
-        let old = self.objects.insert(key.clone(), obj);
-        if key.kind != Kind::Event {
-            self.changes.push(Change {
-                key: key.clone(),
-                old,
-            });
+        let log = key.kind != Kind::Event;
+        let (old, stored) = match self.objects.entry(key.clone()) {
+            Entry::Occupied(mut e) => (Some(e.insert(obj)), e.into_mut()),
+            Entry::Vacant(e) => (None, e.insert(obj)),
+        };
+        if log {
+            self.changes.push(Change { key, old });
         }
-        &self.objects[&key]
+        stored
     }
 
     pub fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
@@ -140,6 +197,26 @@ impl Store {
             });
         }
         Some(old)
+    }
+
+    /// Changes an object in place (a status write), stamping a new resourceVersion. Cheaper
+    /// than a clone-and-put for pods, whose specs carry large opaque JSON. `f` must not change
+    /// the object's kind, namespace or name.
+    pub fn patch(&mut self, key: &ObjectKey, f: impl FnOnce(&mut Object)) -> bool {
+        let Some(obj) = self.objects.get_mut(key) else {
+            return false;
+        };
+        let old = slim_clone(obj);
+        f(obj);
+        self.resource_version += 1;
+        obj.meta_mut().resource_version = Some(self.resource_version.to_string());
+        if key.kind != Kind::Event {
+            self.changes.push(Change {
+                key: key.clone(),
+                old: Some(old),
+            });
+        }
+        true
     }
 
     /// The writes since the last call, oldest first.
@@ -154,4 +231,23 @@ impl Store {
     pub fn resource_version(&self) -> u64 {
         self.resource_version
     }
+}
+
+/// What the change log keeps of an object's previous version (see [`Change`]).
+fn slim_clone(obj: &Object) -> Object {
+    let Object::Pod(pod) = obj else {
+        return obj.clone();
+    };
+    Object::Pod(Pod {
+        metadata: pod.metadata.clone(),
+        spec: PodSpec {
+            node_name: pod.spec.node_name.clone(),
+            host_network: pod.spec.host_network,
+            hostname: pod.spec.hostname.clone(),
+            subdomain: pod.spec.subdomain.clone(),
+            ..PodSpec::default()
+        },
+        status: pod.status.clone(),
+        ..Pod::default()
+    })
 }

@@ -57,6 +57,7 @@ pub fn install(c: &mut Cluster) {
     }
     c.controllers.forget_events();
     c.now = Time::ZERO.plus(BOOT_AGE);
+    c.refresh_node_heartbeats();
     c.reconcile();
 }
 
@@ -266,7 +267,7 @@ impl DaemonSetInfo {
             },
             ..Pod::default()
         };
-        super::admission_defaults(&mut pod);
+        super::admission_defaults(&mut pod, &mut c.rng);
         pod
     }
 }

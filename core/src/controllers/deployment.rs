@@ -19,6 +19,7 @@ const REVISION: &str = "deployment.kubernetes.io/revision";
 const DESIRED: &str = "deployment.kubernetes.io/desired-replicas";
 const MAX: &str = "deployment.kubernetes.io/max-replicas";
 const HISTORY_LIMIT: usize = 10;
+const LAST_APPLIED: &str = "kubectl.kubernetes.io/last-applied-configuration";
 
 pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
     let mut actions = Vec::new();
@@ -248,7 +249,22 @@ impl<'s> Sync<'s> {
         selector
             .match_labels
             .insert(HASH_LABEL.into(), self.hash.clone());
-        let mut annotations = BTreeMap::new();
+        // The Deployment's own annotations travel to the ReplicaSet (kubernetes.io/change-cause
+        // feeds `rollout history`), except the ones the controller manages itself.
+        let skip = [
+            LAST_APPLIED,
+            REVISION,
+            "deployment.kubernetes.io/revision-history",
+            DESIRED,
+            MAX,
+        ];
+        let mut annotations: BTreeMap<String, String> = d
+            .metadata
+            .annotations
+            .iter()
+            .filter(|(k, _)| !skip.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         annotations.insert(DESIRED.to_string(), self.replicas.to_string());
         annotations.insert(MAX.to_string(), (self.replicas + self.surge).to_string());
         annotations.insert(REVISION.to_string(), self.next_revision().to_string());
@@ -287,6 +303,9 @@ impl<'s> Sync<'s> {
             let is_new = self
                 .new_rs
                 .is_some_and(|n| n.metadata.name == rs.metadata.name);
+            if from == to && !(is_new && revision(rs) < next_rev - 1) {
+                continue;
+            }
             let mut updated = (*rs).clone();
             updated.spec.replicas = Some(to);
             let ann = &mut updated.metadata.annotations;
@@ -337,35 +356,9 @@ impl<'s> Sync<'s> {
 
     fn status(&self, created: Option<String>, actions: &mut Vec<Action>) {
         let d = self.d;
-        let all: Vec<&ReplicaSet> = self
-            .new_rs
-            .iter()
-            .copied()
-            .chain(self.old.iter().copied())
-            .collect();
-        let sum = |f: &dyn Fn(&ReplicaSetStatus) -> i32| -> i32 {
-            all.iter().filter_map(|rs| rs.status.as_ref()).map(f).sum()
-        };
-        let total = sum(&|s| s.replicas);
-        let ready = sum(&|s| s.ready_replicas.unwrap_or(0));
-        let avail = sum(&|s| s.available_replicas.unwrap_or(0));
-        let updated = self
-            .new_rs
-            .and_then(|rs| rs.status.as_ref())
-            .map_or(0, |s| s.replicas);
-        let old_status = d.status.clone().unwrap_or_default();
-        let mut status = DeploymentStatus {
-            observed_generation: d.metadata.generation,
-            replicas: nonzero(total),
-            updated_replicas: nonzero(updated),
-            ready_replicas: nonzero(ready),
-            available_replicas: nonzero(avail),
-            unavailable_replicas: nonzero((self.replicas - avail).max(0)),
-            conditions: old_status.conditions.clone(),
-            collision_count: old_status.collision_count,
-        };
-        let now = Some(self.now);
-        let (a_status, a_reason, a_msg) = if avail >= self.replicas - self.unavailable {
+        let mut status = self.counts();
+        let available = status.available_replicas.unwrap_or(0) >= self.replicas - self.unavailable;
+        let (a_status, a_reason, a_msg) = if available {
             (
                 "True",
                 "MinimumReplicasAvailable",
@@ -378,6 +371,7 @@ impl<'s> Sync<'s> {
                 "Deployment does not have minimum availability.",
             )
         };
+        let now = Some(self.now);
         set_condition(
             &mut status.conditions,
             "Available",
@@ -390,26 +384,77 @@ impl<'s> Sync<'s> {
             .clone()
             .or_else(|| self.new_rs.map(|rs| rs.metadata.name.clone()))
             .unwrap_or_default();
-        let old_pods = total - updated;
-        let complete = updated == self.replicas
-            && avail == self.replicas
-            && old_pods == 0
-            && created.is_none();
-        let progressed = updated > old_status.updated_replicas.unwrap_or(0)
-            || ready > old_status.ready_replicas.unwrap_or(0)
-            || avail > old_status.available_replicas.unwrap_or(0)
-            || old_pods
-                < old_status.replicas.unwrap_or(0) - old_status.updated_replicas.unwrap_or(0);
-        let progressing = if created.is_some() {
+        let complete = self.set_progressing(&mut status, created.is_some(), &rs_name);
+        if !complete {
+            self.check_deadline(&mut status.conditions, &rs_name, actions);
+        }
+        status.conditions.sort_by_key(|c| c.type_ != "Available");
+        let rev = self
+            .new_rs
+            .map(revision)
+            .filter(|r| *r > 0)
+            .or(created.is_some().then(|| self.next_revision()))
+            .map(|r| r.to_string());
+        let rev_changed = rev.is_some() && d.metadata.annotations.get(REVISION) != rev.as_ref();
+        if d.status.as_ref() == Some(&status) && !rev_changed {
+            return;
+        }
+        let mut out = d.clone();
+        out.status = Some(status);
+        if let Some(rev) = rev {
+            out.metadata.annotations.insert(REVISION.into(), rev);
+        }
+        actions.push(Action::Update(Object::Deployment(out)));
+    }
+
+    /// Replica counts summed over the ReplicaSets; conditions carried over for updating.
+    fn counts(&self) -> DeploymentStatus {
+        let all = self.new_rs.iter().chain(self.old.iter());
+        let statuses: Vec<&ReplicaSetStatus> = all.filter_map(|rs| rs.status.as_ref()).collect();
+        let total: i32 = statuses.iter().map(|s| s.replicas).sum();
+        let ready: i32 = statuses.iter().map(|s| s.ready_replicas.unwrap_or(0)).sum();
+        let avail: i32 = statuses
+            .iter()
+            .map(|s| s.available_replicas.unwrap_or(0))
+            .sum();
+        let updated = self
+            .new_rs
+            .and_then(|rs| rs.status.as_ref())
+            .map_or(0, |s| s.replicas);
+        let old = self.d.status.clone().unwrap_or_default();
+        DeploymentStatus {
+            observed_generation: self.d.metadata.generation,
+            replicas: nonzero(total),
+            updated_replicas: nonzero(updated),
+            ready_replicas: nonzero(ready),
+            available_replicas: nonzero(avail),
+            unavailable_replicas: nonzero((self.replicas - avail).max(0)),
+            conditions: old.conditions,
+            collision_count: old.collision_count,
+        }
+    }
+
+    /// Sets Progressing as the rollout stands; returns whether the rollout is complete.
+    fn set_progressing(&self, status: &mut DeploymentStatus, created: bool, rs_name: &str) -> bool {
+        let old = self.d.status.clone().unwrap_or_default();
+        let n = |v: Option<i32>| v.unwrap_or(0);
+        let updated = n(status.updated_replicas);
+        let avail = n(status.available_replicas);
+        let old_pods = n(status.replicas) - updated;
+        let complete =
+            !created && updated == self.replicas && avail == self.replicas && old_pods == 0;
+        let progressed = updated > n(old.updated_replicas)
+            || n(status.ready_replicas) > n(old.ready_replicas)
+            || avail > n(old.available_replicas)
+            || old_pods < n(old.replicas) - n(old.updated_replicas);
+        let progressing = if created {
             Some((
                 "NewReplicaSetCreated",
                 format!("Created new replica set \"{rs_name}\""),
             ))
         } else if complete {
-            Some((
-                "NewReplicaSetAvailable",
-                format!("ReplicaSet \"{rs_name}\" has successfully progressed."),
-            ))
+            let msg = format!("ReplicaSet \"{rs_name}\" has successfully progressed.");
+            Some(("NewReplicaSetAvailable", msg))
         } else if progressed || !has_condition(&status.conditions, "Progressing") {
             Some((
                 "ReplicaSetUpdated",
@@ -419,6 +464,7 @@ impl<'s> Sync<'s> {
             None
         };
         if let Some((reason, msg)) = progressing {
+            let now = Some(self.now);
             set_condition(
                 &mut status.conditions,
                 "Progressing",
@@ -428,21 +474,37 @@ impl<'s> Sync<'s> {
                 now,
             );
         }
-        status.conditions.sort_by_key(|c| c.type_ != "Available");
-        let mut out = d.clone();
-        out.status = Some(status);
-        let rev = self
-            .new_rs
-            .map(revision)
-            .filter(|r| *r > 0)
-            .or(created.is_some().then(|| self.next_revision()));
-        if let Some(rev) = rev {
-            out.metadata
-                .annotations
-                .insert(REVISION.into(), rev.to_string());
-        }
-        if out != *d {
-            actions.push(Action::Update(Object::Deployment(out)));
+        complete
+    }
+
+    /// `progressDeadlineSeconds` (600 by default) without progress turns Progressing False with
+    /// ProgressDeadlineExceeded; until then a re-sync is scheduled for the deadline.
+    fn check_deadline(&self, conds: &mut Vec<Condition>, rs_name: &str, actions: &mut Vec<Action>) {
+        let deadline = self.d.spec.progress_deadline_seconds.unwrap_or(600);
+        let Some(cond) = conds
+            .iter()
+            .find(|c| c.type_ == "Progressing" && c.status == "True")
+        else {
+            return;
+        };
+        let Some(since) = cond.last_update_time else {
+            return;
+        };
+        let due = since.plus(crate::sim::Duration::from_secs(deadline.max(0) as u64));
+        if self.now >= due {
+            let msg = format!("ReplicaSet \"{rs_name}\" has timed out progressing.");
+            set_condition(
+                conds,
+                "Progressing",
+                "False",
+                "ProgressDeadlineExceeded",
+                msg,
+                Some(self.now),
+            );
+        } else if since == self.now {
+            let ns = self.d.metadata.namespace.as_deref().unwrap_or("");
+            let key = ObjectKey::new(Kind::Deployment, ns, &self.d.metadata.name);
+            actions.push(Action::Timer(due, super::Due::Resync(key)));
         }
     }
 

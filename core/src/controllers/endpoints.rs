@@ -9,6 +9,7 @@ use super::{has_selector, Action, Ctx};
 use crate::api::*;
 use crate::store::ObjectKey;
 
+pub const MANAGED_BY: &str = "endpoints.kubernetes.io/managed-by";
 pub const TRIGGER_TIME: &str = "endpoints.kubernetes.io/last-change-trigger-time";
 
 pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
@@ -26,7 +27,9 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
             continue;
         }
         let subsets = subsets(ctx, svc);
-        let labels = svc.metadata.labels.clone();
+        // Since 1.33 the controller marks the Endpoints it writes (KEP-4974).
+        let mut labels = svc.metadata.labels.clone();
+        labels.insert(MANAGED_BY.into(), "endpoint-controller".into());
         match existing {
             Some(ep) if ep.subsets == subsets && ep.metadata.labels == labels => {}
             Some(ep) => {

@@ -1,16 +1,19 @@
 //! The event recorder: Events as the apiserver stores them (`<object>.<16 hex>` names, count,
 //! firstTimestamp/lastTimestamp). Repeats of the same reason and message about the same object
 //! from the same component are folded into one Event whose count grows, like client-go's
-//! EventCorrelator; the oldest Events are dropped past [`MAX_EVENTS`] (real clusters expire
-//! them after an hour; a cap keeps long sessions bounded).
+//! EventCorrelator. Events expire an hour after they last occurred, like the apiserver's
+//! `--event-ttl`, and the oldest go early past [`MAX_EVENTS`] to keep the page's memory bounded.
 
 use std::collections::{BTreeMap, VecDeque};
 
 use crate::api::{Event, EventSource, Kind, Object, ObjectMeta, ObjectReference};
-use crate::sim::{Pcg32, Time, EPOCH_UNIX_SECS};
+use crate::sim::{Duration, Pcg32, Time, EPOCH_UNIX_SECS};
 use crate::store::{ObjectKey, Store};
 
-pub const MAX_EVENTS: usize = 4000;
+pub const MAX_EVENTS: usize = 10_000;
+
+/// The apiserver's default `--event-ttl`.
+pub const EVENT_TTL: Duration = Duration::from_secs(3600);
 
 /// One event to record, before aggregation.
 #[derive(Clone, Debug, PartialEq)]
@@ -26,14 +29,28 @@ pub struct EventRecord {
     pub host: Option<String>,
 }
 
-type AggregateKey = (String, String, String, &'static str);
+/// FNV-1a 64 of (involved uid, reason, message, component): equal events fold together.
+type AggregateKey = u64;
+
+fn aggregate_key(rec: &EventRecord) -> AggregateKey {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let uid = rec.involved.uid.as_deref().unwrap_or("");
+    for part in [uid, &rec.reason, &rec.message, rec.component] {
+        for b in part.bytes().chain([0]) {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+    }
+    h
+}
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Recorder {
     /// Last name timestamp handed out, so names sort in recording order.
     last_nanos: u64,
     aggregate: BTreeMap<AggregateKey, ObjectKey>,
-    order: VecDeque<(ObjectKey, AggregateKey)>,
+    /// Recorded Events in creation order, with their creation time.
+    order: VecDeque<(ObjectKey, AggregateKey, Time)>,
 }
 
 /// A reference to `meta` as Events and EndpointSlices carry it.
@@ -52,12 +69,7 @@ pub fn object_ref(kind: Kind, meta: &ObjectMeta) -> ObjectReference {
 
 impl Recorder {
     pub fn record(&mut self, store: &mut Store, rng: &mut Pcg32, now: Time, rec: EventRecord) {
-        let agg: AggregateKey = (
-            rec.involved.uid.clone().unwrap_or_default(),
-            rec.reason.clone(),
-            rec.message.clone(),
-            rec.component,
-        );
+        let agg = aggregate_key(&rec);
         if let Some(key) = self.aggregate.get(&agg) {
             if let Some(Object::Event(ev)) = store.get_key(key) {
                 let mut ev = ev.clone();
@@ -80,6 +92,7 @@ impl Recorder {
         let nanos = base.max(self.last_nanos) + 1 + u64::from(rng.below(50_000));
         self.last_nanos = nanos;
         let name = format!("{involved_name}.{nanos:x}");
+        let (event_ns, event_name) = (namespace.clone(), name.clone());
         let uid = crate::cluster::uid_from(rng);
         let event = Event {
             metadata: ObjectMeta {
@@ -104,18 +117,34 @@ impl Recorder {
             reporting_instance: rec.host,
             ..Event::default()
         };
-        let key = ObjectKey::of(&Object::Event(event.clone()));
+        let key = ObjectKey::new(Kind::Event, &event_ns, &event_name);
         store.put(Object::Event(event));
-        self.aggregate.insert(agg.clone(), key.clone());
-        self.order.push_back((key, agg));
-        while self.order.len() > MAX_EVENTS {
-            let Some((old_key, old_agg)) = self.order.pop_front() else {
+        self.aggregate.insert(agg, key.clone());
+        self.order.push_back((key, agg, now));
+        self.expire(store, now);
+    }
+
+    /// Drops Events past their one-hour TTL (by last occurrence) or beyond [`MAX_EVENTS`],
+    /// oldest first.
+    pub fn expire(&mut self, store: &mut Store, now: Time) {
+        while let Some((key, agg, created)) = self.order.front() {
+            // An Event cannot expire before its creation plus the TTL; only then is its last
+            // occurrence worth looking up.
+            let expired = now.since(*created) > EVENT_TTL
+                && match store.get_key(key) {
+                    Some(Object::Event(ev)) => {
+                        now.since(ev.last_timestamp.unwrap_or(Time::ZERO)) > EVENT_TTL
+                    }
+                    _ => true,
+                };
+            if !expired && self.order.len() <= MAX_EVENTS {
                 break;
-            };
-            if self.aggregate.get(&old_agg) == Some(&old_key) {
-                self.aggregate.remove(&old_agg);
             }
-            store.remove(&old_key);
+            if self.aggregate.get(agg) == Some(key) {
+                self.aggregate.remove(agg);
+            }
+            store.remove(key);
+            self.order.pop_front();
         }
     }
 }

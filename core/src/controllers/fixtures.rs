@@ -180,6 +180,6 @@ pub fn pod(ns: &str, name: &str, image: &str, command: &[&str]) -> Pod {
         spec,
         ..Pod::default()
     };
-    super::admission_defaults(&mut pod);
+    super::admission_defaults(&mut pod, &mut crate::sim::Pcg32::new(name.len() as u64, 1));
     pod
 }

@@ -8,15 +8,16 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::api::{Labels, Object};
 use crate::store::ObjectKey;
 
-/// (namespace, label key, label value).
-type Term = (String, String, String);
+/// namespace → label key → label value → names: looked up with borrowed strings, so the hot
+/// paths (every pod change) allocate nothing.
+type TermIndex = BTreeMap<String, BTreeMap<String, BTreeMap<String, BTreeSet<String>>>>;
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Index {
     by_uid: BTreeMap<String, ObjectKey>,
     dependents: BTreeMap<String, BTreeSet<ObjectKey>>,
-    pod_labels: BTreeMap<Term, BTreeSet<String>>,
-    svc_selectors: BTreeMap<Term, BTreeSet<String>>,
+    pod_labels: TermIndex,
+    svc_selectors: TermIndex,
     /// Pods bound to each node that still hold a slot (not Succeeded/Failed).
     pods_on_node: BTreeMap<String, BTreeSet<ObjectKey>>,
     /// Pods not yet bound to a node.
@@ -52,8 +53,7 @@ impl Index {
         match obj {
             Object::Pod(pod) => {
                 for (k, v) in &meta.labels {
-                    let term = (key.namespace.clone(), k.clone(), v.clone());
-                    toggle_set(&mut self.pod_labels, term, key.name.clone(), add);
+                    toggle_term(&mut self.pod_labels, key, k, v, add);
                 }
                 let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
                 let terminal = matches!(phase, Some("Succeeded" | "Failed"));
@@ -82,8 +82,7 @@ impl Index {
             }
             Object::Service(svc) => {
                 for (k, v) in svc.spec.selector.iter().flatten() {
-                    let term = (key.namespace.clone(), k.clone(), v.clone());
-                    toggle_set(&mut self.svc_selectors, term, key.name.clone(), add);
+                    toggle_term(&mut self.svc_selectors, key, k, v, add);
                 }
             }
             _ => {}
@@ -103,8 +102,7 @@ impl Index {
     pub fn pods_with_labels(&self, namespace: &str, selector: &Labels) -> Vec<String> {
         let mut sets: Vec<&BTreeSet<String>> = Vec::new();
         for (k, v) in selector {
-            let term = (namespace.to_string(), k.clone(), v.clone());
-            match self.pod_labels.get(&term) {
+            match lookup(&self.pod_labels, namespace, k, v) {
                 Some(set) => sets.push(set),
                 None => return Vec::new(),
             }
@@ -125,8 +123,7 @@ impl Index {
     pub fn services_maybe_selecting(&self, namespace: &str, labels: &Labels) -> BTreeSet<String> {
         let mut out = BTreeSet::new();
         for (k, v) in labels {
-            let term = (namespace.to_string(), k.clone(), v.clone());
-            if let Some(set) = self.svc_selectors.get(&term) {
+            if let Some(set) = lookup(&self.svc_selectors, namespace, k, v) {
                 out.extend(set.iter().cloned());
             }
         }
@@ -139,6 +136,40 @@ impl Index {
 
     pub fn ip_in_use(&self, ip: &str) -> bool {
         self.pod_ips.contains(ip)
+    }
+}
+
+fn lookup<'a>(idx: &'a TermIndex, ns: &str, k: &str, v: &str) -> Option<&'a BTreeSet<String>> {
+    idx.get(ns)?.get(k)?.get(v)
+}
+
+fn toggle_term(idx: &mut TermIndex, key: &ObjectKey, k: &str, v: &str, add: bool) {
+    if add {
+        idx.entry(key.namespace.clone())
+            .or_default()
+            .entry(k.to_string())
+            .or_default()
+            .entry(v.to_string())
+            .or_default()
+            .insert(key.name.clone());
+        return;
+    }
+    let Some(by_key) = idx.get_mut(&key.namespace) else {
+        return;
+    };
+    if let Some(by_value) = by_key.get_mut(k) {
+        if let Some(set) = by_value.get_mut(v) {
+            set.remove(&key.name);
+            if set.is_empty() {
+                by_value.remove(v);
+            }
+        }
+        if by_value.is_empty() {
+            by_key.remove(k);
+        }
+    }
+    if by_key.is_empty() {
+        idx.remove(&key.namespace);
     }
 }
 

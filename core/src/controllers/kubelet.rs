@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::events::{object_ref, EventRecord};
 use super::images::{self, ImageRef, Lifetime, PullError};
+use super::pod_status::*;
 use super::{names, Action, Ctx};
 use crate::api::*;
 use crate::sim::Time;
@@ -48,12 +49,33 @@ pub struct Work {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum Step {
-    Pulled { container: usize, took_ms: u64 },
-    PullBackOff { container: usize },
-    PullRetry { container: usize },
-    Exited { container: usize, code: i32 },
-    CrashBackOff { container: usize },
-    Restart { container: usize },
+    Pulled {
+        container: usize,
+        took_ms: u64,
+    },
+    PullBackOff {
+        container: usize,
+    },
+    PullRetry {
+        container: usize,
+    },
+    /// The run `container_id` of `container` ends with `code`.
+    Exited {
+        container: usize,
+        code: i32,
+        container_id: String,
+    },
+    CrashBackOff {
+        container: usize,
+    },
+    Restart {
+        container: usize,
+    },
+    /// The readiness probe's first success for the run `container_id`.
+    Probed {
+        container: usize,
+        container_id: String,
+    },
     Stopped,
 }
 
@@ -80,7 +102,7 @@ pub fn plan(ctx: &mut Ctx<'_>, st: &mut KubeletState, keys: &BTreeSet<ObjectKey>
         if pod.spec.node_name.is_none() {
             continue;
         }
-        let mut pod = pod.clone();
+        let mut pod = working_copy(pod);
         let admitted = pod.status.as_ref().is_some_and(|s| s.host_ip.is_some());
         if pod.metadata.deletion_timestamp.is_some() {
             if admitted {
@@ -88,8 +110,15 @@ pub fn plan(ctx: &mut Ctx<'_>, st: &mut KubeletState, keys: &BTreeSet<ObjectKey>
             } else {
                 b.actions.push(Action::Remove(key.clone()));
             }
-        } else if !admitted && b.admit(&mut pod) {
-            b.actions.push(Action::Update(Object::Pod(pod)));
+        } else {
+            let changed = if admitted {
+                b.restart_changed(&mut pod)
+            } else {
+                b.admit(&mut pod)
+            };
+            if changed {
+                b.actions.push(super::pod_status_action(&pod, None));
+            }
         }
     }
     b.actions
@@ -116,7 +145,7 @@ pub fn on_timers(ctx: &mut Ctx<'_>, st: &mut KubeletState, due: Vec<Work>) -> Ve
                 .get_typed::<Pod>(&work.pod.namespace, &work.pod.name);
             match current {
                 Some(p) if p.metadata.uid.as_deref() == Some(&work.uid) => {
-                    pods.insert(work.pod.clone(), p.clone());
+                    pods.insert(work.pod.clone(), working_copy(p));
                 }
                 _ => continue,
             }
@@ -138,9 +167,27 @@ pub fn on_timers(ctx: &mut Ctx<'_>, st: &mut KubeletState, due: Vec<Work>) -> Ve
         b.step(&work, pod);
     }
     for pod in pods.into_values() {
-        b.actions.push(Action::Update(Object::Pod(pod)));
+        b.actions.push(super::pod_status_action(&pod, None));
     }
     b.actions
+}
+
+/// The kubelet's copy of a pod: everything it reads, without the large opaque spec fields
+/// (volumes, tolerations, affinity) it never looks at. Only its status is written back.
+fn working_copy(pod: &Pod) -> Pod {
+    Pod {
+        metadata: pod.metadata.clone(),
+        spec: PodSpec {
+            containers: pod.spec.containers.clone(),
+            restart_policy: pod.spec.restart_policy.clone(),
+            node_name: pod.spec.node_name.clone(),
+            host_network: pod.spec.host_network,
+            termination_grace_period_seconds: pod.spec.termination_grace_period_seconds,
+            ..PodSpec::default()
+        },
+        status: pod.status.clone(),
+        ..Pod::default()
+    }
 }
 
 impl Batch<'_, '_> {
@@ -153,7 +200,7 @@ impl Batch<'_, '_> {
         let at = Time(at.div_ceil(TICK) * TICK);
         self.actions.push(Action::Timer(
             at,
-            Work {
+            super::Due::Kubelet(Work {
                 pod: ObjectKey::new(
                     Kind::Pod,
                     pod.metadata.namespace.as_deref().unwrap_or(""),
@@ -161,7 +208,7 @@ impl Batch<'_, '_> {
                 ),
                 uid: pod.metadata.uid.clone().unwrap_or_default(),
                 step,
-            },
+            }),
         ));
     }
 
@@ -216,6 +263,9 @@ impl Batch<'_, '_> {
         let now = self.now();
         let status = pod.status.get_or_insert_with(PodStatus::default);
         status.phase = Some("Pending".into());
+        status.host_ips = vec![PodIp {
+            ip: node_ip.clone(),
+        }];
         status.host_ip = Some(node_ip);
         status.pod_ip = Some(pod_ip.clone());
         status.pod_ips = vec![PodIp { ip: pod_ip }];
@@ -337,10 +387,17 @@ impl Batch<'_, '_> {
             format!("Started container {}", c.name),
         );
         if let Some(cs) = container_status(pod, i) {
+            // A container that ran before is a restart: its last run becomes lastState.
+            if cs.container_id.is_some() {
+                if cs.state.terminated.is_some() {
+                    cs.last_state = Some(std::mem::take(&mut cs.state));
+                }
+                cs.restart_count += 1;
+            }
             cs.image = r.full.clone();
             cs.image_id = r.image_id();
-            cs.container_id = Some(id);
-            cs.ready = true;
+            cs.container_id = Some(id.clone());
+            cs.ready = c.readiness_probe.is_none();
             cs.started = Some(true);
             cs.state = ContainerState {
                 running: Some(StateDetail {
@@ -350,8 +407,26 @@ impl Batch<'_, '_> {
                 ..ContainerState::default()
             };
         }
+        if let Some(probe) = &c.readiness_probe {
+            // Probes are taken to succeed: the first one runs after initialDelaySeconds.
+            let delay = probe
+                .get("initialDelaySeconds")
+                .and_then(serde_json::Value::as_u64)
+                .unwrap_or(0);
+            let after = delay * 1000 + self.draw_ms(100, 1000);
+            let step = Step::Probed {
+                container: i,
+                container_id: id.clone(),
+            };
+            self.timer(pod, after, step);
+        }
         if let Lifetime::Exits { after_ms, code } = images::lifetime(r, &c) {
-            self.timer(pod, after_ms.max(TICK), Step::Exited { container: i, code });
+            let step = Step::Exited {
+                container: i,
+                code,
+                container_id: id,
+            };
+            self.timer(pod, after_ms.max(TICK), step);
         }
         let next_waiting = pod
             .status
@@ -368,77 +443,90 @@ impl Batch<'_, '_> {
         let now = self.now();
         match work.step {
             Step::Pulled { container, took_ms } => self.pulled(pod, container, took_ms),
-            Step::PullBackOff { container } => {
-                let image = image_of(pod, container);
-                let err = waiting_message(pod, container).unwrap_or_default();
-                let msg = format!("Back-off pulling image \"{image}\": ErrImagePull: {err}");
-                set_state(pod, container, waiting("ImagePullBackOff", Some(msg)));
-                self.event(
-                    pod,
-                    Some(container),
-                    "Normal",
-                    "BackOff",
-                    format!("Back-off pulling image \"{image}\""),
-                );
-                self.event(
-                    pod,
-                    Some(container),
-                    "Warning",
-                    "Failed",
-                    "Error: ImagePullBackOff".into(),
-                );
-                let n = self
-                    .st
-                    .pull_failures
-                    .entry((work.uid.clone(), container))
-                    .or_insert(0);
-                *n += 1;
-                let delay = backoff(*n);
-                self.timer(pod, delay, Step::PullRetry { container });
+            Step::PullBackOff { container } => self.pull_back_off(pod, &work.uid, container),
+            Step::PullRetry { container } | Step::Restart { container } => {
+                self.start_container(pod, container)
             }
-            Step::PullRetry { container } => self.start_container(pod, container),
-            Step::Exited { container, code } => self.exited(pod, container, code),
-            Step::CrashBackOff { container } => {
-                let restarts = restart_count(pod, container);
-                let delay = backoff(restarts.max(1) as u32);
-                let name = pod
-                    .spec
-                    .containers
-                    .get(container)
-                    .map(|c| c.name.clone())
-                    .unwrap_or_default();
-                let pod_id = format!(
-                    "{}_{}({})",
-                    pod.metadata.name,
-                    pod.metadata.namespace.as_deref().unwrap_or(""),
-                    pod.metadata.uid.as_deref().unwrap_or("")
-                );
-                let msg = format!(
-                    "back-off {} restarting failed container={name} pod={pod_id}",
-                    go_duration(delay)
-                );
-                if let Some(cs) = container_status(pod, container) {
-                    if cs.state.terminated.is_some() {
-                        cs.last_state = Some(std::mem::take(&mut cs.state));
-                    }
-                    cs.state = waiting("CrashLoopBackOff", Some(msg));
+            Step::Exited {
+                container,
+                code,
+                ref container_id,
+            } => {
+                let same_run = pod
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.container_statuses.get(container))
+                    .is_some_and(|cs| cs.container_id.as_ref() == Some(container_id));
+                if same_run {
+                    self.exited(pod, container, code);
                 }
-                let ev = format!("Back-off restarting failed container {name} in pod {pod_id}");
-                self.event(pod, Some(container), "Warning", "BackOff", ev);
-                self.timer(pod, delay.saturating_sub(1000), Step::Restart { container });
             }
-            Step::Restart { container } => {
+            Step::CrashBackOff { container } => self.crash_back_off(pod, container),
+            Step::Probed {
+                container,
+                ref container_id,
+            } => {
                 if let Some(cs) = container_status(pod, container) {
-                    if cs.state.terminated.is_some() {
-                        cs.last_state = Some(std::mem::take(&mut cs.state));
+                    let same_run = cs.container_id.as_ref() == Some(container_id);
+                    if same_run && cs.state.running.is_some() {
+                        cs.ready = true;
                     }
-                    cs.restart_count += 1;
                 }
-                self.start_container(pod, container);
             }
             Step::Stopped => {}
         }
         refresh(pod, now);
+    }
+
+    /// ErrImagePull turns into ImagePullBackOff; the next pull waits out a doubling back-off.
+    fn pull_back_off(&mut self, pod: &mut Pod, uid: &str, i: usize) {
+        let image = image_of(pod, i);
+        let err = waiting_message(pod, i).unwrap_or_default();
+        let msg = format!("Back-off pulling image \"{image}\": ErrImagePull: {err}");
+        set_state(pod, i, waiting("ImagePullBackOff", Some(msg)));
+        let ev = format!("Back-off pulling image \"{image}\"");
+        self.event(pod, Some(i), "Normal", "BackOff", ev);
+        let ev = "Error: ImagePullBackOff".to_string();
+        self.event(pod, Some(i), "Warning", "Failed", ev);
+        let n = self
+            .st
+            .pull_failures
+            .entry((uid.to_string(), i))
+            .or_insert(0);
+        *n += 1;
+        let delay = backoff(*n);
+        self.timer(pod, delay, Step::PullRetry { container: i });
+    }
+
+    /// An exited container waits in CrashLoopBackOff (10 s, 20 s, 40 s… up to 5 min).
+    fn crash_back_off(&mut self, pod: &mut Pod, i: usize) {
+        let delay = backoff(restart_count(pod, i).max(1) as u32);
+        let name = pod
+            .spec
+            .containers
+            .get(i)
+            .map(|c| c.name.clone())
+            .unwrap_or_default();
+        let pod_id = format!(
+            "{}_{}({})",
+            pod.metadata.name,
+            pod.metadata.namespace.as_deref().unwrap_or(""),
+            pod.metadata.uid.as_deref().unwrap_or("")
+        );
+        let msg = format!(
+            "back-off {} restarting failed container={name} pod={pod_id}",
+            go_duration(delay)
+        );
+        if let Some(cs) = container_status(pod, i) {
+            if cs.state.terminated.is_some() {
+                cs.last_state = Some(std::mem::take(&mut cs.state));
+            }
+            cs.state = waiting("CrashLoopBackOff", Some(msg));
+        }
+        let ev = format!("Back-off restarting failed container {name} in pod {pod_id}");
+        self.event(pod, Some(i), "Warning", "BackOff", ev);
+        let step = Step::Restart { container: i };
+        self.timer(pod, delay.saturating_sub(1000), step);
     }
 
     fn pulled(&mut self, pod: &mut Pod, i: usize, took_ms: u64) {
@@ -509,6 +597,45 @@ impl Batch<'_, '_> {
         }
     }
 
+    /// A container whose image was changed in the pod spec (the one mutable container field)
+    /// is killed and started again from the new image. Returns whether any was.
+    fn restart_changed(&mut self, pod: &mut Pod) -> bool {
+        let mut changed = false;
+        for i in 0..pod.spec.containers.len() {
+            let wanted = image_of(pod, i);
+            let Ok(r) = images::parse(&wanted) else {
+                continue;
+            };
+            let Some(cs) = container_status(pod, i) else {
+                continue;
+            };
+            // While restarting, the status shows the spec's image as written.
+            if cs.container_id.is_none() || cs.image == r.full || cs.image == wanted {
+                continue;
+            }
+            cs.image = wanted;
+            cs.ready = false;
+            if let Some(run) = cs.state.running.take() {
+                cs.state.terminated = Some(StateDetail {
+                    reason: Some("Completed".into()),
+                    exit_code: Some(0),
+                    started_at: run.started_at,
+                    finished_at: Some(self.now()),
+                    ..StateDetail::default()
+                });
+            }
+            let name = pod.spec.containers[i].name.clone();
+            let msg = format!("Container {name} definition changed, will be restarted");
+            self.event(pod, Some(i), "Normal", "Killing", msg);
+            self.start_container(pod, i);
+            changed = true;
+        }
+        if changed {
+            refresh(pod, self.now());
+        }
+        changed
+    }
+
     /// Starts stopping a deleted pod: Killing events, removal when its processes are gone.
     fn stop(&mut self, pod: &Pod) {
         let uid = pod.metadata.uid.clone().unwrap_or_default();
@@ -549,208 +676,6 @@ impl Batch<'_, '_> {
 fn backoff(n: u32) -> u64 {
     let shift = n.saturating_sub(1).min(10);
     (BACKOFF_START << shift).min(BACKOFF_MAX)
-}
-
-fn waiting(reason: &str, message: Option<String>) -> ContainerState {
-    ContainerState {
-        waiting: Some(StateDetail {
-            reason: Some(reason.into()),
-            message,
-            ..StateDetail::default()
-        }),
-        ..ContainerState::default()
-    }
-}
-
-fn container_status(pod: &mut Pod, i: usize) -> Option<&mut ContainerStatus> {
-    pod.status.as_mut()?.container_statuses.get_mut(i)
-}
-
-fn set_state(pod: &mut Pod, i: usize, state: ContainerState) {
-    if let Some(cs) = container_status(pod, i) {
-        cs.state = state;
-        cs.ready = false;
-    }
-}
-
-fn image_of(pod: &Pod, i: usize) -> String {
-    pod.spec
-        .containers
-        .get(i)
-        .and_then(|c| c.image.clone())
-        .unwrap_or_default()
-}
-
-fn waiting_message(pod: &Pod, i: usize) -> Option<String> {
-    let cs = pod.status.as_ref()?.container_statuses.get(i)?;
-    cs.state.waiting.as_ref()?.message.clone()
-}
-
-fn restart_count(pod: &Pod, i: usize) -> i32 {
-    pod.status
-        .as_ref()
-        .and_then(|s| s.container_statuses.get(i))
-        .map_or(0, |cs| cs.restart_count)
-}
-
-/// Recomputes phase and conditions from the container statuses, in the kubelet's order:
-/// PodReadyToStartContainers, Initialized, Ready, ContainersReady, PodScheduled.
-fn refresh(pod: &mut Pod, now: Time) {
-    let restart_never = pod.spec.restart_policy.as_deref() == Some("Never");
-    let restart_on_failure = pod.spec.restart_policy.as_deref() == Some("OnFailure");
-    let Some(status) = pod.status.as_mut() else {
-        return;
-    };
-    let cs = &status.container_statuses;
-    let all_ready = !cs.is_empty() && cs.iter().all(|c| c.ready);
-    let exit_codes: Vec<Option<i32>> = cs
-        .iter()
-        .map(|c| c.state.terminated.as_ref().and_then(|t| t.exit_code))
-        .collect();
-    let all_exited = !cs.is_empty() && exit_codes.iter().all(Option::is_some);
-    let all_zero = exit_codes.iter().all(|c| *c == Some(0));
-    let ever_started = cs
-        .iter()
-        .all(|c| c.container_id.is_some() || c.last_state.is_some());
-    let phase = if all_exited && (restart_never || (restart_on_failure && all_zero)) {
-        if all_zero {
-            "Succeeded"
-        } else {
-            "Failed"
-        }
-    } else if ever_started && !cs.is_empty() {
-        "Running"
-    } else {
-        "Pending"
-    };
-    status.phase = Some(phase.into());
-    let unready: Vec<&str> = cs
-        .iter()
-        .filter(|c| !c.ready)
-        .map(|c| c.name.as_str())
-        .collect();
-    let (ready, reason, message) = if phase == "Succeeded" || phase == "Failed" {
-        ("False", Some("PodCompleted"), None)
-    } else if all_ready {
-        ("True", None, None)
-    } else {
-        (
-            "False",
-            Some("ContainersNotReady"),
-            Some(format!(
-                "containers with unready status: [{}]",
-                unready.join(" ")
-            )),
-        )
-    };
-    let sandbox = if phase == "Succeeded" || phase == "Failed" {
-        "False"
-    } else {
-        "True"
-    };
-    let wanted = [
-        ("PodReadyToStartContainers", sandbox, None, None),
-        ("Initialized", "True", None, None),
-        ("Ready", ready, reason, message.clone()),
-        ("ContainersReady", ready, reason, message),
-        ("PodScheduled", "True", None, None),
-    ];
-    let old = std::mem::take(&mut status.conditions);
-    for (type_, st, reason, message) in wanted {
-        let prev = old.iter().find(|c| c.type_ == type_);
-        let since = match prev {
-            Some(p) if p.status == st => p.last_transition_time,
-            _ => Some(now),
-        };
-        status.conditions.push(Condition {
-            type_: type_.into(),
-            status: st.into(),
-            last_probe_time: None,
-            last_transition_time: since,
-            reason: reason.map(str::to_string),
-            message,
-            ..Condition::default()
-        });
-    }
-}
-
-fn qos_class(spec: &PodSpec) -> &'static str {
-    let resources: Vec<&serde_json::Value> = spec
-        .containers
-        .iter()
-        .filter_map(|c| c.resources.as_ref())
-        .collect();
-    let set = |v: &serde_json::Value, k: &str| {
-        v.get(k)
-            .and_then(|m| m.as_object())
-            .is_some_and(|m| !m.is_empty())
-    };
-    if !resources
-        .iter()
-        .any(|r| set(r, "requests") || set(r, "limits"))
-    {
-        return "BestEffort";
-    }
-    let guaranteed = resources.len() == spec.containers.len()
-        && resources.iter().all(|r| {
-            let limits = r.get("limits");
-            let requests = r.get("requests");
-            ["cpu", "memory"].iter().all(|k| {
-                let l = limits.and_then(|l| l.get(*k));
-                l.is_some()
-                    && requests
-                        .and_then(|q| q.get(*k))
-                        .is_none_or(|q| Some(q) == l)
-            })
-        });
-    if guaranteed {
-        "Guaranteed"
-    } else {
-        "Burstable"
-    }
-}
-
-/// Go's `time.Duration` string for whole milliseconds: `535ms`, `1.2s`, `10s`, `5m0s`.
-pub fn go_duration(ms: u64) -> String {
-    if ms < 1000 {
-        return format!("{ms}ms");
-    }
-    let secs = ms / 1000;
-    let frac = ms % 1000;
-    let (m, s) = (secs / 60, secs % 60);
-    let s_part = if frac == 0 {
-        format!("{s}s")
-    } else {
-        let f = format!("{frac:03}");
-        format!("{s}.{}s", f.trim_end_matches('0'))
-    };
-    if m > 0 {
-        format!("{m}m{s_part}")
-    } else {
-        s_part
-    }
-}
-
-pub fn parse_cidr(cidr: &str) -> Option<(u32, u32)> {
-    let (ip, prefix) = cidr.split_once('/')?;
-    let prefix: u32 = prefix.parse().ok().filter(|p| *p <= 32)?;
-    Some((parse_ipv4(ip)?, prefix))
-}
-
-pub fn parse_ipv4(ip: &str) -> Option<u32> {
-    let octets: Vec<u8> = ip
-        .split('.')
-        .map(|o| o.parse().ok())
-        .collect::<Option<_>>()?;
-    let [a, b, c, d] = octets.as_slice() else {
-        return None;
-    };
-    Some(u32::from_be_bytes([*a, *b, *c, *d]))
-}
-
-pub fn ipv4_to_string(ip: u32) -> String {
-    let [a, b, c, d] = ip.to_be_bytes();
-    format!("{a}.{b}.{c}.{d}")
 }
 
 #[cfg(test)]

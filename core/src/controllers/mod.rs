@@ -20,6 +20,7 @@ pub mod images;
 pub mod index;
 pub mod kubelet;
 pub mod names;
+pub mod pod_status;
 pub mod replicaset;
 pub mod scheduler;
 pub mod statefulset;
@@ -47,6 +48,13 @@ pub enum Action {
     Create(Object),
     /// Replace an object; skipped when it is absent or already equal.
     Update(Object),
+    /// Write a pod's status (and, when binding, its node), if the pod with `uid` still exists.
+    PodStatus {
+        key: ObjectKey,
+        uid: String,
+        node: Option<String>,
+        status: crate::api::PodStatus,
+    },
     /// Delete like the apiserver does: pods gracefully, namespaces via Terminating.
     Delete {
         key: ObjectKey,
@@ -55,7 +63,17 @@ pub enum Action {
     /// Remove from the store at once (what a graceful delete ends with).
     Remove(ObjectKey),
     Event(EventRecord),
-    Timer(Time, kubelet::Work),
+    Timer(Time, Due),
+}
+
+/// Work due at a later simulated time.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Due {
+    /// A kubelet step for one pod.
+    Kubelet(kubelet::Work),
+    /// Re-sync a workload: a Deployment whose progress deadline may have passed, a
+    /// ReplicaSet or StatefulSet whose pod creation was paced.
+    Resync(ObjectKey),
 }
 
 /// What a controller may read while planning, and the PRNG for names and durations.
@@ -97,32 +115,76 @@ pub struct Controllers {
     pub index: Index,
     queues: Queues,
     /// Due kubelet work, ordered by (due time, insertion sequence).
-    pub timers: BTreeMap<(Time, u64), kubelet::Work>,
+    pub timers: BTreeMap<(Time, u64), Due>,
     timer_seq: u64,
     recorder: Recorder,
     pub kubelet: kubelet::KubeletState,
+    burst: Burst,
+}
+
+/// Pod-creation pacing: a workload creates pods at most once per reconcile (at most
+/// [`BURST`] of them), like the real controllers' expectations and slow start; the rest waits
+/// a kubelet tick (a re-sync timer). This keeps `--replicas=100000` from stalling the page and
+/// spaces OrderedReady pods even when each is Ready at once.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Burst {
+    spent: BTreeSet<ObjectKey>,
+    deferred: BTreeSet<ObjectKey>,
+}
+
+/// Pods one workload creates in one reconcile at most.
+pub const BURST: usize = 500;
+
+impl Burst {
+    /// How many of `wanted` pods `key` may create now; defers the rest to the next reconcile.
+    pub fn allow(&mut self, key: &ObjectKey, wanted: usize) -> usize {
+        if wanted == 0 {
+            return 0;
+        }
+        if !self.spent.insert(key.clone()) {
+            // It already created pods in this reconcile: those must be observed first.
+            self.deferred.insert(key.clone());
+            return 0;
+        }
+        if wanted > BURST {
+            self.deferred.insert(key.clone());
+        }
+        wanted.min(BURST)
+    }
 }
 
 /// Runs the controllers until nothing changes at the current instant.
 pub fn reconcile(c: &mut Cluster) {
+    c.controllers.burst.spent.clear();
     for round in 0.. {
         assert!(round < MAX_ROUNDS, "controllers did not converge");
         feed_changes(c);
         if c.controllers.queues.is_empty() {
+            schedule_deferred(c);
             return;
         }
         let q = std::mem::take(&mut c.controllers.queues);
         run(c, |ctx| gc::plan_namespaces(ctx, &q.namespaces));
         run(c, |ctx| gc::plan_orphans(ctx, &q.gc));
         run(c, |ctx| deployment::plan(ctx, &q.deployments));
-        run(c, |ctx| replicaset::plan(ctx, &q.replicasets));
-        run(c, |ctx| statefulset::plan(ctx, &q.statefulsets));
+        let mut burst = std::mem::take(&mut c.controllers.burst);
+        run(c, |ctx| replicaset::plan(ctx, &mut burst, &q.replicasets));
+        run(c, |ctx| statefulset::plan(ctx, &mut burst, &q.statefulsets));
+        c.controllers.burst = burst;
         run(c, |ctx| scheduler::plan(ctx, &q.scheduling));
         let mut kubelet_state = std::mem::take(&mut c.controllers.kubelet);
         run(c, |ctx| kubelet::plan(ctx, &mut kubelet_state, &q.kubelet));
         c.controllers.kubelet = kubelet_state;
         run(c, |ctx| endpoints::plan(ctx, &q.services));
         run(c, |ctx| endpointslice::plan(ctx, &q.services));
+    }
+}
+
+/// Paced workloads continue one kubelet tick later.
+fn schedule_deferred(c: &mut Cluster) {
+    let at = Time((c.now.0 / kubelet::TICK + 1) * kubelet::TICK);
+    for key in std::mem::take(&mut c.controllers.burst.deferred) {
+        apply(c, Action::Timer(at, Due::Resync(key)));
     }
 }
 
@@ -138,7 +200,17 @@ pub fn fire_timers(c: &mut Cluster, until: Time) {
             if entry.key().0 != at {
                 break;
             }
-            due.push(entry.remove());
+            match entry.remove() {
+                Due::Kubelet(work) => due.push(work),
+                Due::Resync(key) => {
+                    let q = &mut c.controllers.queues;
+                    match key.kind {
+                        Kind::Deployment => q.deployments.insert(key),
+                        Kind::ReplicaSet => q.replicasets.insert(key),
+                        _ => q.statefulsets.insert(key),
+                    };
+                }
+            }
         }
         let mut kubelet_state = std::mem::take(&mut c.controllers.kubelet);
         run(c, |ctx| kubelet::on_timers(ctx, &mut kubelet_state, due));
@@ -183,6 +255,30 @@ fn apply(c: &mut Cluster, action: Action) {
                     c.store.put(obj);
                 }
                 _ => {}
+            }
+        }
+        Action::PodStatus {
+            key,
+            uid,
+            node,
+            status,
+        } => {
+            let same_pod = match c.store.get_key(&key) {
+                Some(Object::Pod(p)) => {
+                    p.metadata.uid.as_deref() == Some(uid.as_str())
+                        && (p.status.as_ref() != Some(&status) || node.is_some())
+                }
+                _ => false,
+            };
+            if same_pod {
+                c.store.patch(&key, |obj| {
+                    if let Object::Pod(p) = obj {
+                        p.status = Some(status);
+                        if node.is_some() {
+                            p.spec.node_name = node;
+                        }
+                    }
+                });
             }
         }
         Action::Delete { key, grace } => delete(c, &key, grace),
@@ -244,6 +340,21 @@ pub fn delete(c: &mut Cluster, key: &ObjectKey, grace: Option<i64>) {
         }
         _ => {
             c.store.remove(key);
+        }
+    }
+}
+
+/// Strips the ownerReferences naming `key`'s object from its dependents.
+pub fn orphan_dependents(c: &mut Cluster, key: &ObjectKey) {
+    let Some(uid) = c.store.get_key(key).and_then(|o| o.meta().uid.clone()) else {
+        return;
+    };
+    let dependents: Vec<ObjectKey> = c.controllers.index.dependents_of(&uid).cloned().collect();
+    for dep in dependents {
+        if let Some(obj) = c.store.get_key(&dep) {
+            let mut obj = obj.clone();
+            obj.meta_mut().owner_references.retain(|o| o.uid != uid);
+            c.store.put(obj);
         }
     }
 }
@@ -332,6 +443,9 @@ fn dispatch(
             if new.is_none() {
                 requeue_deployment_of(store, q, old);
             }
+            if let Some(pod) = new.filter(|n| controller_of(n.meta()).is_none()) {
+                requeue_adopters(store, q, &key.namespace, &pod.meta().labels);
+            }
             dispatch_pod(store, index, q, key, old, new)
         }
         _ => {}
@@ -369,6 +483,21 @@ fn dispatch_pod(
                 q.services
                     .insert(ObjectKey::new(Kind::Service, &key.namespace, &name));
             }
+        }
+    }
+}
+
+/// An orphan pod may be adopted by a ReplicaSet whose selector matches it.
+fn requeue_adopters(store: &Store, q: &mut Queues, ns: &str, labels: &crate::api::Labels) {
+    for rs in store.list_typed::<crate::api::ReplicaSet>(Some(ns)) {
+        let selects = rs
+            .spec
+            .selector
+            .as_ref()
+            .is_some_and(|s| !s.is_empty() && s.matches(labels));
+        if selects {
+            q.replicasets
+                .insert(ObjectKey::new(Kind::ReplicaSet, ns, &rs.metadata.name));
         }
     }
 }
@@ -424,9 +553,11 @@ pub fn has_selector(svc: &Service) -> bool {
     svc.type_() != "ExternalName" && svc.spec.selector.as_ref().is_some_and(|s| !s.is_empty())
 }
 
-/// What admission adds to every pod a controller creates (ServiceAccount, DefaultTolerationSeconds,
-/// Priority admission plugins).
-pub fn admission_defaults(pod: &mut crate::api::Pod) {
+/// What admission adds to a new pod: the ServiceAccount and its token volume
+/// (`kube-api-access-<5>` mounted at /var/run/secrets/kubernetes.io/serviceaccount), the
+/// DefaultTolerationSeconds tolerations and Priority defaults, plus the PodSpec defaults a
+/// template may lack. Public so the apiserver's create path can apply the same admission.
+pub fn admission_defaults(pod: &mut crate::api::Pod, rng: &mut Pcg32) {
     let spec = &mut pod.spec;
     spec.service_account_name
         .get_or_insert_with(|| "default".into());
@@ -447,9 +578,55 @@ pub fn admission_defaults(pod: &mut crate::api::Pod) {
             {"effect": "NoExecute", "key": "node.kubernetes.io/unreachable", "operator": "Exists", "tolerationSeconds": 300}
         ]));
     }
+    if spec.automount_service_account_token != Some(false) && spec.host_network != Some(true) {
+        mount_service_account_token(spec, rng);
+    }
+}
+
+fn mount_service_account_token(spec: &mut crate::api::PodSpec, rng: &mut Pcg32) {
+    let name = format!("kube-api-access-{}", names::random_suffix(rng, 5));
+    let volume = serde_json::json!({
+        "name": name,
+        "projected": {
+            "defaultMode": 420,
+            "sources": [
+                {"serviceAccountToken": {"expirationSeconds": 3607, "path": "token"}},
+                {"configMap": {"items": [{"key": "ca.crt", "path": "ca.crt"}], "name": "kube-root-ca.crt"}},
+                {"downwardAPI": {"items": [{"fieldRef": {"apiVersion": "v1", "fieldPath": "metadata.namespace"}, "path": "namespace"}]}}
+            ]
+        }
+    });
+    match spec
+        .volumes
+        .as_mut()
+        .and_then(serde_json::Value::as_array_mut)
+    {
+        Some(volumes) => volumes.push(volume),
+        None => spec.volumes = Some(serde_json::Value::Array(vec![volume])),
+    }
+    let mount = serde_json::json!({
+        "mountPath": "/var/run/secrets/kubernetes.io/serviceaccount",
+        "name": name,
+        "readOnly": true
+    });
+    for c in &mut spec.containers {
+        match c
+            .volume_mounts
+            .as_mut()
+            .and_then(serde_json::Value::as_array_mut)
+        {
+            Some(mounts) => mounts.push(mount.clone()),
+            None => c.volume_mounts = Some(serde_json::Value::Array(vec![mount.clone()])),
+        }
+    }
 }
 
 impl Controllers {
+    /// Drops Events whose TTL has passed (called as time advances).
+    pub fn expire_events(&mut self, store: &mut Store, now: Time) {
+        self.recorder.expire(store, now);
+    }
+
     /// Forgets recorded Events (after the store's Events were dropped).
     pub fn forget_events(&mut self) {
         self.recorder = Recorder::default();
@@ -458,3 +635,14 @@ impl Controllers {
 
 #[cfg(test)]
 mod tests;
+
+/// A [`Action::PodStatus`] writing `pod`'s status (its working copy's).
+pub fn pod_status_action(pod: &crate::api::Pod, node: Option<String>) -> Action {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+    Action::PodStatus {
+        key: ObjectKey::new(Kind::Pod, ns, &pod.metadata.name),
+        uid: pod.metadata.uid.clone().unwrap_or_default(),
+        node,
+        status: pod.status.clone().unwrap_or_default(),
+    }
+}

@@ -5,15 +5,13 @@ use std::cmp::Reverse;
 use std::collections::BTreeSet;
 
 use super::events::{object_ref, EventRecord};
-use super::{controller_ref, names, Action, Ctx};
+use super::{controller_ref, names, Action, Burst, Ctx};
 use crate::api::*;
 use crate::store::ObjectKey;
 
-/// The real controller's per-sync burst limit.
-const BURST: usize = 500;
-
-pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
+pub fn plan(ctx: &mut Ctx<'_>, burst: &mut Burst, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
     let mut actions = Vec::new();
+    let mut claimed = BTreeSet::new();
     for key in keys {
         let Some(rs) = ctx.store.get_typed::<ReplicaSet>(&key.namespace, &key.name) else {
             continue;
@@ -21,7 +19,7 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
         if rs.metadata.deletion_timestamp.is_some() {
             continue;
         }
-        sync(ctx, rs, &mut actions);
+        sync(ctx, burst, key, rs, &mut claimed, &mut actions);
     }
     actions
 }
@@ -37,18 +35,69 @@ pub fn owned_pods<'s>(ctx: &Ctx<'s>, uid: &str) -> Vec<&'s Pod> {
         .collect()
 }
 
+/// `ClaimPods`: owned pods whose labels no longer match the selector are released (their
+/// ownerReference removed, e.g. `kubectl label pod … app=debug --overwrite` to take a pod out
+/// of rotation); orphans that match are adopted. Returns the pods the set controls.
+fn claim_pods<'s>(
+    ctx: &Ctx<'s>,
+    rs: &ReplicaSet,
+    claimed: &mut BTreeSet<ObjectKey>,
+    actions: &mut Vec<Action>,
+) -> Vec<&'s Pod> {
+    let uid = rs.metadata.uid.clone().unwrap_or_default();
+    let selector = rs.spec.selector.clone().unwrap_or_default();
+    let selects = |p: &Pod| !selector.is_empty() && selector.matches(&p.metadata.labels);
+    let mut out = Vec::new();
+    for pod in owned_pods(ctx, &uid) {
+        if selects(pod) || pod.metadata.deletion_timestamp.is_some() {
+            out.push(pod);
+            continue;
+        }
+        let mut released = pod.clone();
+        released.metadata.owner_references.retain(|o| o.uid != uid);
+        actions.push(Action::Update(Object::Pod(released)));
+    }
+    let ns = rs.metadata.namespace.as_deref().unwrap_or("");
+    if selector.match_labels.is_empty() {
+        return out;
+    }
+    for name in ctx.index.pods_with_labels(ns, &selector.match_labels) {
+        let Some(pod) = ctx.store.get_typed::<Pod>(ns, &name) else {
+            continue;
+        };
+        let orphan = super::controller_of(&pod.metadata).is_none();
+        let key = ObjectKey::new(Kind::Pod, ns, &name);
+        if orphan && selects(pod) && is_active(pod) && claimed.insert(key) {
+            let mut adopted = pod.clone();
+            adopted
+                .metadata
+                .owner_references
+                .push(controller_ref(Kind::ReplicaSet, &rs.metadata));
+            actions.push(Action::Update(Object::Pod(adopted)));
+            out.push(pod);
+        }
+    }
+    out
+}
+
 pub fn is_active(pod: &Pod) -> bool {
     let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
     pod.metadata.deletion_timestamp.is_none() && !matches!(phase, Some("Succeeded" | "Failed"))
 }
 
-fn sync(ctx: &mut Ctx<'_>, rs: &ReplicaSet, actions: &mut Vec<Action>) {
-    let uid = rs.metadata.uid.clone().unwrap_or_default();
-    let pods = owned_pods(ctx, &uid);
+fn sync(
+    ctx: &mut Ctx<'_>,
+    burst: &mut Burst,
+    key: &ObjectKey,
+    rs: &ReplicaSet,
+    claimed: &mut BTreeSet<ObjectKey>,
+    actions: &mut Vec<Action>,
+) {
+    let pods = claim_pods(ctx, rs, claimed, actions);
     let active: Vec<&Pod> = pods.iter().copied().filter(|p| is_active(p)).collect();
     let desired = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     if active.len() < desired {
-        let n = (desired - active.len()).min(BURST);
+        let n = burst.allow(key, desired - active.len());
         for _ in 0..n {
             let pod = pod_from_template(ctx, Kind::ReplicaSet, &rs.metadata, &rs.spec.template);
             let msg = format!("Created pod: {}", pod.metadata.name);
@@ -184,6 +233,6 @@ pub fn pod_from_template(
         spec: template.spec.clone(),
         ..Pod::default()
     };
-    super::admission_defaults(&mut pod);
+    super::admission_defaults(&mut pod, ctx.rng);
     pod
 }

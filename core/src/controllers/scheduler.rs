@@ -56,7 +56,12 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
                 }
             }
         }
-        let mut pod = pod.clone();
+        // A copy for the status only: the spec (with its large opaque fields) stays put.
+        let mut pod = Pod {
+            metadata: pod.metadata.clone(),
+            status: pod.status.clone(),
+            ..Pod::default()
+        };
         match best {
             Some((_, node)) => {
                 *load.entry(node.to_string()).or_default() += 1;
@@ -74,7 +79,7 @@ fn bind(ctx: &Ctx<'_>, pod: &mut Pod, node: &str, actions: &mut Vec<Action>) {
     let ns = pod.metadata.namespace.clone().unwrap_or_default();
     let msg = format!("Successfully assigned {ns}/{} to {node}", pod.metadata.name);
     actions.push(event(pod, "Normal", "Scheduled", msg));
-    actions.push(Action::Update(Object::Pod(pod.clone())));
+    actions.push(super::pod_status_action(pod, Some(node.to_string())));
 }
 
 fn unschedulable(
@@ -96,7 +101,7 @@ fn unschedulable(
     // A retry with the same outcome is not news (the real scheduler backs off between tries).
     if pod.status != before {
         actions.push(event(pod, "Warning", "FailedScheduling", msg));
-        actions.push(Action::Update(Object::Pod(pod.clone())));
+        actions.push(super::pod_status_action(pod, None));
     }
 }
 

@@ -8,15 +8,16 @@ use std::collections::BTreeSet;
 use super::events::{object_ref, EventRecord};
 use super::names::pod_template_hash;
 use super::replicaset::nonzero;
-use super::{controller_ref, Action, Ctx};
+use super::{controller_ref, Action, Burst, Ctx};
 use crate::api::*;
+use crate::sim::Pcg32;
 use crate::store::ObjectKey;
 
 pub const REVISION_LABEL: &str = "controller-revision-hash";
 pub const POD_NAME_LABEL: &str = "statefulset.kubernetes.io/pod-name";
 pub const POD_INDEX_LABEL: &str = "apps.kubernetes.io/pod-index";
 
-pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
+pub fn plan(ctx: &mut Ctx<'_>, burst: &mut Burst, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
     let mut actions = Vec::new();
     for key in keys {
         let Some(sts) = ctx
@@ -26,7 +27,7 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
             continue;
         };
         if sts.metadata.deletion_timestamp.is_none() {
-            sync(ctx, sts, &mut actions);
+            sync(ctx, burst, key, sts, &mut actions);
         }
     }
     actions
@@ -37,7 +38,13 @@ fn running_and_ready(pod: &Pod) -> bool {
     running && pod.is_ready() && pod.metadata.deletion_timestamp.is_none()
 }
 
-fn sync(ctx: &Ctx<'_>, sts: &StatefulSet, actions: &mut Vec<Action>) {
+fn sync(
+    ctx: &mut Ctx<'_>,
+    burst: &mut Burst,
+    key: &ObjectKey,
+    sts: &StatefulSet,
+    actions: &mut Vec<Action>,
+) {
     let ns = sts.metadata.namespace.clone().unwrap_or_default();
     let uid = sts.metadata.uid.clone().unwrap_or_default();
     let revision = format!(
@@ -54,11 +61,24 @@ fn sync(ctx: &Ctx<'_>, sts: &StatefulSet, actions: &mut Vec<Action>) {
         .collect();
     pods.sort_by_key(|(i, _)| *i);
     let get = |i: usize| pods.iter().find(|(o, _)| *o == i).map(|(_, p)| *p);
+    let missing = (0..replicas).filter(|i| get(*i).is_none()).count();
+    let mut allowed = None;
+    let mut created = 0;
     let mut blocked = false;
     for i in 0..replicas {
         match get(i) {
+            None if created
+                >= *allowed.get_or_insert_with(|| {
+                    burst.allow(key, if parallel { missing } else { 1 })
+                }) =>
+            {
+                blocked = true
+            }
             None => {
-                actions.push(Action::Create(Object::Pod(new_pod(sts, i, &revision))));
+                created += 1;
+                actions.push(Action::Create(Object::Pod(new_pod(
+                    sts, i, &revision, ctx.rng,
+                ))));
                 let name = format!("{}-{i}", sts.metadata.name);
                 actions.push(event(
                     sts,
@@ -180,7 +200,7 @@ pub fn ordinal(set: &str, pod: &str) -> Option<usize> {
     rest.parse().ok()
 }
 
-fn new_pod(sts: &StatefulSet, i: usize, revision: &str) -> Pod {
+fn new_pod(sts: &StatefulSet, i: usize, revision: &str, rng: &mut Pcg32) -> Pod {
     let name = format!("{}-{i}", sts.metadata.name);
     let template = &sts.spec.template;
     let mut labels = template.metadata.labels.clone();
@@ -205,7 +225,7 @@ fn new_pod(sts: &StatefulSet, i: usize, revision: &str) -> Pod {
         spec,
         ..Pod::default()
     };
-    super::admission_defaults(&mut pod);
+    super::admission_defaults(&mut pod, rng);
     pod
 }
 

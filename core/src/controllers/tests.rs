@@ -629,3 +629,257 @@ fn pod_ips_come_from_the_node_cidr_and_are_not_reused_while_held() {
     assert_eq!(unique.len(), 8);
     assert!(ips.iter().all(|ip| all.contains(ip)));
 }
+
+#[test]
+fn readiness_probe_delays_ready() {
+    let mut c = Cluster::new(16);
+    let mut p = fixtures::pod("default", "probed", "nginx", &[]);
+    p.spec.containers[0].readiness_probe =
+        Some(serde_json::json!({"httpGet": {"path": "/", "port": 80}, "initialDelaySeconds": 5}));
+    create(&mut c, p);
+    c.advance(secs(4));
+    let p = c.store.get_typed::<Pod>("default", "probed").unwrap();
+    assert_eq!(p.status.as_ref().unwrap().phase.as_deref(), Some("Running"));
+    assert!(!p.is_ready());
+    c.advance(secs(5));
+    assert!(c
+        .store
+        .get_typed::<Pod>("default", "probed")
+        .unwrap()
+        .is_ready());
+}
+
+#[test]
+fn restart_count_rises_when_the_container_runs_again() {
+    let mut c = Cluster::new(17);
+    create(&mut c, fixtures::pod("default", "bb", "busybox", &[]));
+    let mut timeline = Vec::new();
+    for _ in 0..40 {
+        c.advance(secs(1));
+        let s = container_state(c.store.get_typed::<Pod>("default", "bb").unwrap());
+        // Each run lasts ~100 ms; a sample may or may not land in it.
+        if s.0 != "Running" && timeline.last() != Some(&s) {
+            timeline.push(s);
+        }
+    }
+    let want: Vec<(String, i32)> = [
+        ("ContainerCreating", 0),
+        ("Completed", 0),
+        ("Completed", 1),
+        ("CrashLoopBackOff", 1),
+        ("Completed", 2),
+        ("CrashLoopBackOff", 2),
+        ("Completed", 3),
+        ("CrashLoopBackOff", 3),
+    ]
+    .iter()
+    .map(|(r, n)| (r.to_string(), *n))
+    .collect();
+    assert_eq!(timeline, want);
+}
+
+#[test]
+fn stuck_rollout_exceeds_its_progress_deadline() {
+    let mut c = Cluster::new(18);
+    let mut d = fixtures::deployment("default", "web", "nginx:doesnotexist", 2);
+    d.spec.progress_deadline_seconds = Some(30);
+    create(&mut c, d);
+    let progressing = |c: &Cluster| {
+        let d = c.store.get_typed::<Deployment>("default", "web").unwrap();
+        let cond = d
+            .status
+            .as_ref()
+            .unwrap()
+            .conditions
+            .iter()
+            .find(|c| c.type_ == "Progressing")
+            .unwrap()
+            .clone();
+        (
+            cond.status,
+            cond.reason.unwrap_or_default(),
+            cond.message.unwrap_or_default(),
+        )
+    };
+    c.advance(secs(20));
+    assert_eq!(progressing(&c).0, "True");
+    c.advance(secs(15));
+    let (status, reason, message) = progressing(&c);
+    assert_eq!(
+        (status.as_str(), reason.as_str()),
+        ("False", "ProgressDeadlineExceeded")
+    );
+    assert!(
+        message.ends_with("\" has timed out progressing."),
+        "{message}"
+    );
+    let d = c.store.get_typed::<Deployment>("default", "web").unwrap();
+    let available = &d.status.as_ref().unwrap().conditions[0];
+    assert_eq!(
+        (available.type_.as_str(), available.status.as_str()),
+        ("Available", "False")
+    );
+}
+
+#[test]
+fn huge_scale_is_paced_not_fatal() {
+    let mut c = Cluster::new(19);
+    create(
+        &mut c,
+        fixtures::deployment("default", "big", "nginx", 1200),
+    );
+    assert_eq!(pods(&c, "big-").len(), 500, "one burst per reconcile");
+    c.advance(secs(1));
+    c.advance(secs(1));
+    c.advance(secs(1));
+    let all = pods(&c, "big-");
+    assert_eq!(all.len(), 1200);
+    let bound = all.iter().filter(|p| p.spec.node_name.is_some()).count();
+    assert_eq!(
+        bound,
+        2 * (110 - 2),
+        "two workers of 110 pods, each already running 2"
+    );
+    let pending = all.iter().find(|p| p.spec.node_name.is_none()).unwrap();
+    let msg = &events(&c, &pending.metadata.name)[0].1;
+    assert!(msg.starts_with("0/3 nodes are available: 1 node(s) had untolerated taint {node-role.kubernetes.io/control-plane: }, 2 Too many pods."), "{msg}");
+}
+
+#[test]
+fn orphaned_replicaset_is_adopted_by_a_new_deployment() {
+    let mut c = Cluster::new(20);
+    create(&mut c, fixtures::deployment("default", "web", "nginx", 2));
+    c.advance(secs(5));
+    let rs = c
+        .store
+        .list_typed::<ReplicaSet>(Some("default"))
+        .next()
+        .unwrap()
+        .metadata
+        .name
+        .clone();
+    c.delete_orphaning(&ObjectKey::new(Kind::Deployment, "default", "web"));
+    let orphan = c.store.get_typed::<ReplicaSet>("default", &rs).unwrap();
+    assert!(orphan.metadata.owner_references.is_empty());
+    assert_eq!(pods(&c, "web-").len(), 2, "pods survive");
+    create(&mut c, fixtures::deployment("default", "web", "nginx", 2));
+    let adopted = c.store.get_typed::<ReplicaSet>("default", &rs).unwrap();
+    assert_eq!(adopted.metadata.owner_references[0].kind, "Deployment");
+    assert_eq!(c.store.list_typed::<ReplicaSet>(Some("default")).count(), 1);
+    c.advance(secs(5));
+    assert_eq!(pods(&c, "web-").iter().filter(|p| p.is_ready()).count(), 2);
+}
+
+#[test]
+fn rolling_back_reuses_the_old_replicaset_with_a_new_revision() {
+    let mut c = Cluster::new(21);
+    let mut d = fixtures::deployment("default", "web", "nginx:1.27", 2);
+    d.metadata
+        .annotations
+        .insert("kubernetes.io/change-cause".into(), "first".into());
+    create(&mut c, d);
+    c.advance(secs(10));
+    let first = c
+        .store
+        .list_typed::<ReplicaSet>(Some("default"))
+        .next()
+        .unwrap()
+        .metadata
+        .name
+        .clone();
+    let set_image = |c: &mut Cluster, image: &str| {
+        update::<Deployment>(c, "default", "web", |d| {
+            d.spec.template.spec.containers[0].image = Some(image.into());
+        });
+        c.advance(secs(30));
+    };
+    set_image(&mut c, "nginx:1.28");
+    set_image(&mut c, "nginx:1.27");
+    let rs = c.store.get_typed::<ReplicaSet>("default", &first).unwrap();
+    assert_eq!(rs.spec.replicas, Some(2));
+    assert_eq!(
+        rs.metadata.annotations["deployment.kubernetes.io/revision"],
+        "3"
+    );
+    assert_eq!(
+        rs.metadata.annotations["kubernetes.io/change-cause"],
+        "first"
+    );
+    let d = c.store.get_typed::<Deployment>("default", "web").unwrap();
+    assert_eq!(
+        d.metadata.annotations["deployment.kubernetes.io/revision"],
+        "3"
+    );
+    assert_eq!(c.store.list_typed::<ReplicaSet>(Some("default")).count(), 2);
+}
+
+#[test]
+fn relabelled_pod_is_released_and_replaced_then_readopted() {
+    let mut c = Cluster::new(22);
+    create(&mut c, fixtures::deployment("default", "web", "nginx", 2));
+    create(
+        &mut c,
+        fixtures::service("default", "web", "web", "10.96.5.7"),
+    );
+    c.advance(secs(10));
+    let victim = pods(&c, "web-")[0].metadata.name.clone();
+    update::<Pod>(&mut c, "default", &victim, |p| {
+        p.metadata.labels.insert("app".into(), "debug".into());
+    });
+    let released = c.store.get_typed::<Pod>("default", &victim).unwrap();
+    assert!(
+        released.metadata.owner_references.is_empty(),
+        "released from its ReplicaSet"
+    );
+    assert_eq!(pods(&c, "web-").len(), 3, "a replacement was created");
+    c.advance(secs(10));
+    let ep = c.store.get_typed::<Endpoints>("default", "web").unwrap();
+    let names: Vec<String> = ep.subsets[0]
+        .addresses
+        .iter()
+        .map(|a| a.target_ref.as_ref().unwrap().name.clone().unwrap())
+        .collect();
+    assert_eq!(names.len(), 2);
+    assert!(!names.contains(&victim), "out of rotation");
+    update::<Pod>(&mut c, "default", &victim, |p| {
+        p.metadata.labels.insert("app".into(), "web".into());
+    });
+    c.advance(secs(5));
+    let live: Vec<&Pod> = pods(&c, "web-")
+        .into_iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .collect();
+    assert_eq!(live.len(), 2, "readopted, and one surplus pod deleted");
+}
+
+#[test]
+fn events_expire_after_an_hour() {
+    let mut c = Cluster::new(23);
+    create(&mut c, fixtures::pod("default", "p", "nginx", &[]));
+    c.advance(secs(10));
+    assert_eq!(events(&c, "p").len(), 5);
+    c.advance(secs(3500));
+    assert_eq!(events(&c, "p").len(), 5);
+    c.advance(secs(200));
+    assert!(events(&c, "p").is_empty());
+}
+
+#[test]
+fn changing_a_pods_image_restarts_its_container() {
+    let mut c = Cluster::new(24);
+    create(&mut c, fixtures::pod("default", "p", "nginx:1.27", &[]));
+    c.advance(secs(5));
+    update::<Pod>(&mut c, "default", "p", |p| {
+        p.spec.containers[0].image = Some("nginx:1.28".into())
+    });
+    c.advance(secs(5));
+    let p = c.store.get_typed::<Pod>("default", "p").unwrap();
+    let cs = &p.status.as_ref().unwrap().container_statuses[0];
+    assert_eq!(
+        (cs.image.as_str(), cs.restart_count, cs.ready),
+        ("docker.io/library/nginx:1.28", 1, true)
+    );
+    assert!(events(&c, "p").iter().any(
+        |(r, m)| r == "Killing" && m == "Container nginx definition changed, will be restarted"
+    ));
+}
