@@ -69,8 +69,10 @@ pub fn apply_step(session: &mut Session, step: &Step) -> Option<CommandOutput> {
             session.add_file(name, contents);
             None
         }
-        // The core has no interrupt yet; once `Session::interrupt` exists, call it here.
-        Step::Interrupt { .. } => None,
+        Step::Interrupt { .. } => {
+            session.interrupt();
+            None
+        }
     }
 }
 

@@ -89,7 +89,11 @@ pub struct PolicyView {
 
 impl ClusterView {
     pub fn of(cluster: &Cluster) -> ClusterView {
-        ClusterView::from_store(&cluster.store)
+        let mut view = ClusterView::from_store(&cluster.store);
+        for p in &mut view.pods {
+            p.requests_served = cluster.net.served(&p.namespace, &p.name);
+        }
+        view
     }
 
     pub fn from_store(store: &Store) -> ClusterView {

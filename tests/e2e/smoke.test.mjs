@@ -43,7 +43,7 @@ test('the map draws every node, each focusable with its name', async (t) => {
   await page.goto(server.url);
   const map = page.getByRole('region', { name: 'Cluster map' });
   for (const node of ['control-plane', 'worker-1', 'worker-2']) {
-    await map.getByRole('img', { name: new RegExp(`^Node ${node}\\b`) }).waitFor();
+    await map.getByRole('button', { name: new RegExp(`^Node ${node}\\b`) }).waitFor();
   }
 });
 

@@ -5,6 +5,8 @@
 //! them, so hooking real traces to the map is a change to this function's body only.
 
 use kubeplay_core::cluster::Cluster;
+use kubeplay_core::network::trace::Target;
+use kubeplay_core::network::{Hop, Trace};
 
 use crate::map::layout::Place;
 
@@ -15,10 +17,57 @@ pub struct Flight {
     pub delivered: bool,
 }
 
-/// Takes the requests the cluster recorded since the last call. The core does not record
-/// traces yet, so there is nothing to take.
-pub fn drain(_cluster: &mut Cluster) -> Vec<Flight> {
-    Vec::new()
+/// Takes the requests the cluster recorded since the last call.
+pub fn drain(cluster: &mut Cluster) -> Vec<Flight> {
+    cluster.net.drain_traces().iter().map(flight_of).collect()
+}
+
+/// A trace's path on the map: where it started, how it entered (load balancer, node port,
+/// cluster IP), the Service, and the pod that answered.
+pub fn flight_of(trace: &Trace) -> Flight {
+    let mut hops = vec![match trace.origin.as_str() {
+        "workstation" => Place::Workstation,
+        pod => pod_place(pod),
+    }];
+    let mut delivered = false;
+    for timed in &trace.hops {
+        match &timed.hop {
+            Hop::Connect { dst, target, .. } => match target {
+                Target::ClusterIp { service } => hops.push(service_place(service)),
+                Target::NodePort { node, service } | Target::ExternalIp { node, service } => {
+                    hops.push(Place::Node(node.clone()));
+                    hops.push(service_place(service));
+                }
+                Target::LoadBalancer { service, node } => {
+                    hops.push(Place::LoadBalancer(dst.clone()));
+                    hops.push(Place::Node(node.clone()));
+                    hops.push(service_place(service));
+                }
+                Target::Node { node } => hops.push(Place::Node(node.clone())),
+                Target::Pod { .. } | Target::Internet { .. } | Target::Unroutable => {}
+            },
+            Hop::Deliver { pod, .. } => {
+                if !pod.starts_with("node ") && pod.contains('/') {
+                    hops.push(pod_place(pod));
+                }
+                delivered = true;
+            }
+            Hop::Dropped { .. } | Hop::Refused { .. } | Hop::Timeout { .. } => delivered = false,
+            _ => {}
+        }
+    }
+    hops.dedup();
+    Flight { hops, delivered }
+}
+
+fn pod_place(reference: &str) -> Place {
+    let (namespace, name) = split_ref(reference);
+    Place::Pod { namespace, name }
+}
+
+fn service_place(reference: &str) -> Place {
+    let (namespace, name) = split_ref(reference);
+    Place::Service { namespace, name }
 }
 
 /// `ns/name` as the core writes object references, split; a bare name is in `default`.
@@ -32,6 +81,45 @@ pub fn split_ref(reference: &str) -> (String, String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_load_balanced_request_flies_through_lb_node_service_to_pod() {
+        let mut t = Trace::new("workstation", "curl 10.10.99.100");
+        t.push(
+            Hop::Connect {
+                src: "10.10.98.1".into(),
+                src_name: "workstation".into(),
+                dst: "10.10.99.100".into(),
+                port: 80,
+                proto: kubeplay_core::network::trace::Proto::Tcp,
+                target: Target::LoadBalancer {
+                    service: "default/web".into(),
+                    node: "worker-1".into(),
+                },
+            },
+            1,
+        );
+        t.push(
+            Hop::Deliver {
+                pod: "default/web-1".into(),
+                ip: "192.168.1.4".into(),
+                port: 80,
+            },
+            1,
+        );
+        let f = flight_of(&t);
+        assert!(f.delivered);
+        assert_eq!(
+            f.hops,
+            vec![
+                Place::Workstation,
+                Place::LoadBalancer("10.10.99.100".into()),
+                Place::Node("worker-1".into()),
+                Place::Service { namespace: "default".into(), name: "web".into() },
+                Place::Pod { namespace: "default".into(), name: "web-1".into() },
+            ]
+        );
+    }
 
     #[test]
     fn splits_references() {
