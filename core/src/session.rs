@@ -25,6 +25,7 @@ use crate::tools::Origin;
 use crate::vfs::Vfs;
 use crate::{shell, CommandOutput};
 
+#[derive(Clone)]
 pub struct Session {
     pub cluster: Cluster,
     seed: u64,

@@ -17,7 +17,8 @@
 //!   [external=HOST] [lb=IP] [externalIPs=IP,..] [affinity=SECS] [etp=Local] [itp=Local]
 //!   [publishNotReady] [hcnp=PORT] [sourceRanges=CIDR,..]`
 //! - `@slice NS/SVC ips=IP,.. [port=name:NUM] [hostname=H]` (hand-written endpoints)
-//! - `@netpol NS/NAME {flow-style YAML spec}`; `@delete KIND NS/NAME`; `@time SECS`
+//! - `@netpol NS/NAME {flow-style YAML spec}`; `@delete KIND NS/NAME`; `@time SECS` (after the
+//!   cluster's start)
 //! - `@kubernetes`, `@coredns`: the default Services (with endpoints) a kubeadm cluster has.
 //!
 //! Checks: `$ query TYPE NAME`, `$ resolve NS/POD NAME`, `$ flow SRC DST:PORT[/PROTO]`,
@@ -79,8 +80,10 @@ fn run_file(text: &str) -> (String, Vec<String>, usize) {
         .and_then(|l| l.strip_prefix("# seed: "))
         .and_then(|s| s.trim().parse().ok())
         .unwrap_or(1);
+    let cluster = Cluster::new(seed);
     let mut h = Harness {
-        cluster: Cluster::new(seed),
+        start: cluster.now,
+        cluster,
     };
     let lines: Vec<&str> = text.lines().collect();
     let mut out = String::new();
@@ -136,6 +139,8 @@ fn ends_block(lines: &[&str], i: usize) -> bool {
 
 struct Harness {
     cluster: Cluster,
+    /// `Cluster::new`'s clock: `@time` counts from here.
+    start: Time,
 }
 
 fn kv(words: &[&str]) -> BTreeMap<String, String> {
@@ -256,7 +261,11 @@ impl Harness {
                     .store
                     .remove(&kubeplay_core::store::ObjectKey::new(kind, &ns, &name));
             }
-            "time" => self.cluster.now = Time(rest[0].parse::<u64>().expect("secs") * 1000),
+            // Seconds after the cluster's start (which is days after its bootstrap).
+            "time" => {
+                let secs = rest[0].parse::<u64>().expect("secs");
+                self.cluster.now = Time(self.start.0 + secs * 1000);
+            }
             "kubernetes" => {
                 self.svc(&["default/kubernetes", "ip=10.96.0.1", "ports=https:443:6443"]);
                 self.slice(&["default/kubernetes", "ips=10.10.98.10", "port=https:6443"]);
@@ -338,7 +347,7 @@ impl Harness {
         let ready = !o.contains_key("notready") && !o.contains_key("terminating");
         let started = o
             .get("started")
-            .map(|s| Time(s.parse::<u64>().expect("secs") * 1000))
+            .map(|s| Time(self.start.0 + s.parse::<u64>().expect("secs") * 1000))
             .unwrap_or(now);
         let running = StateDetail {
             started_at: Some(started),

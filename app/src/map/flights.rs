@@ -115,8 +115,14 @@ mod tests {
                 Place::Workstation,
                 Place::LoadBalancer("10.10.99.100".into()),
                 Place::Node("worker-1".into()),
-                Place::Service { namespace: "default".into(), name: "web".into() },
-                Place::Pod { namespace: "default".into(), name: "web-1".into() },
+                Place::Service {
+                    namespace: "default".into(),
+                    name: "web".into()
+                },
+                Place::Pod {
+                    namespace: "default".into(),
+                    name: "web-1".into()
+                },
             ]
         );
     }
