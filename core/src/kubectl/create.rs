@@ -78,6 +78,9 @@ fn create_deployment(ctx: &mut Context<'_, '_>, args: &Args, name: &str) -> Comm
         .map(|image| Container {
             name: container_name(image),
             image: Some(image.clone()),
+            // `kubectl create deployment NAME --image=I -- CMD ARGS…` sets the command, as
+            // create_deployment.go's buildPodSpec does for every container.
+            command: args.after_dash.clone(),
             ports: port
                 .map(|p| {
                     vec![ContainerPort {
