@@ -136,6 +136,8 @@ async fn map_draws_staged_pods_services_and_policies() {
         services,
         [
             "Service db ClusterIP, headless, ports 80/TCP, selects 1 pod",
+            // Every cluster has the API server's Service in default; it has no selector.
+            "Service kubernetes ClusterIP, cluster IP 10.96.0.1, ports 443/TCP, selects 0 pods",
             "Service search ExternalName, external name www.example.com, selects 0 pods",
             "Service web ClusterIP, cluster IP 10.96.12.34, ports 80/TCP, selects 2 pods",
             "Service web-lb LoadBalancer, cluster IP 10.108.3.9, ports 80:31234/TCP, load balancer 10.10.99.100, selects 2 pods",
@@ -147,7 +149,7 @@ async fn map_draws_staged_pods_services_and_policies() {
         .query_selector_all("svg [role=\"button\"][tabindex=\"0\"]")
         .expect("query")
         .length();
-    assert_eq!(focusable, 3 + 8 + 5);
+    assert_eq!(focusable, 3 + 8 + 6);
     assert_eq!(
         root.query_selector_all(".link").expect("links").length(),
         2 + 2 + 2 + 1

@@ -96,3 +96,30 @@ fn bad_flags_print_usage() {
     let out = kubeplay(&["--seed", "abc"], "", None);
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn home_starts_with_dir_files_and_writes_stay_virtual() {
+    let dir = temp_dir("home");
+    std::fs::write(dir.join("svc.yaml"), "kind: Service\n").expect("write fixture");
+    let script = "cat svc.yaml\necho changed > svc.yaml\necho new > other.txt\ncat svc.yaml\n";
+    let out = kubeplay(&["--dir", dir.to_str().expect("utf-8 path")], script, None);
+    assert_eq!(text(&out.stdout), "kind: Service\nchanged\n");
+    assert_eq!(
+        std::fs::read_to_string(dir.join("svc.yaml")).expect("fixture still there"),
+        "kind: Service\n"
+    );
+    assert!(!dir.join("other.txt").exists());
+    // Without --dir, the current directory is copied.
+    let out = kubeplay(&[], "cat svc.yaml\n", Some(&dir));
+    assert_eq!(text(&out.stdout), "kind: Service\n");
+}
+
+#[test]
+fn heredoc_lines_are_one_command() {
+    let script = "cat <<EOF > a.txt\none\ntwo\nEOF\nwc -l a.txt\n";
+    let out = kubeplay(&["--echo"], script, None);
+    assert_eq!(
+        text(&out.stdout),
+        "learner@workstation:~$ cat <<EOF > a.txt\n> one\n> two\n> EOF\nlearner@workstation:~$ wc -l a.txt\n2 a.txt\n"
+    );
+}
