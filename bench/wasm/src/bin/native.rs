@@ -46,10 +46,19 @@ fn cpu_ns() -> Option<u64> {
 }
 
 fn main() {
-    let requests: u32 = std::env::args()
-        .nth(1)
-        .and_then(|a| a.parse().ok())
-        .unwrap_or(10_000);
+    let arg = std::env::args().nth(1);
+    // `init-loop`: only scenario 1, 200 times over, for profiling cluster start-up.
+    if arg.as_deref() == Some("init-loop") {
+        step("s1_init_x200", || {
+            let mut last = String::new();
+            for seed in 0..200 {
+                last = Bench::new(seed).init_report();
+            }
+            last
+        });
+        return;
+    }
+    let requests: u32 = arg.and_then(|a| a.parse().ok()).unwrap_or(10_000);
     let mut b = None;
     step("s1_init", || {
         let mut fresh = Bench::new(1);
