@@ -5,8 +5,8 @@
 //   MODE real: the peer as shipped, on its real-time clock (waits are real waits).
 //   MODE ff:   its own Clock paused and stepped (Clock.pause/step, its public API), so idle
 //              simulated time is fast-forwarded: the loop steps STEP_MS of simulated time, then
-//              yields one macrotask turn so native promise chains settle, until the condition
-//              holds. Wall time then counts only the work, like ours.
+//              yields one macrotask turn so native promise chains settle, checking the condition
+//              every simulated second. Wall time then counts only the work, like ours.
 import { performance } from 'node:perf_hooks';
 import { setImmediate as tick } from 'node:timers/promises';
 import { BaseImage, Cluster } from '@ngrok/webernetes';
@@ -63,8 +63,13 @@ async function waitUntil(c, cond) {
     if (await drive(c, cond())) return FF ? c.clock.nowMs() - simStart : performance.now() - wallStart;
     if (FF) {
       if (c.clock.nowMs() - simStart > SIM_CAP_MS) return null;
-      c.clock.step(1000);
-      await tick();
+      // One simulated second in STEP_MS steps, letting promise chains settle after each: one
+      // big step would run every timer in it back to back with no async progress in between,
+      // inflating the peer's simulated time to readiness (90 s instead of ~10 s for 300 pods).
+      for (let t = 0; t < 1000; t += STEP_MS) {
+        c.clock.step(STEP_MS);
+        await tick();
+      }
     } else {
       if (performance.now() - wallStart > WALL_CAP_MS) return null;
       await new Promise((r) => setTimeout(r, 200));
