@@ -41,3 +41,15 @@ budget: build
 
 test-e2e: build
 	node --test tests/e2e/
+
+# Side-by-side benchmark against the closest peer, @ngrok/webernetes (BENCHMARKS.md). Not part
+# of `make test`: it takes minutes and its numbers depend on the machine. Every driver runs
+# under a time cap (bench/run.mjs), so it cannot hang.
+.PHONY: bench
+bench:
+	cd bench && npm ci --no-audit --no-fund
+	cd bench/wasm && cargo build --profile native --bin kubeplay-bench-native
+	cd bench/wasm && cargo build --release --lib --target wasm32-unknown-unknown
+	wasm-bindgen --target nodejs --out-dir bench/pkg bench/wasm/target/wasm32-unknown-unknown/release/kubeplay_bench.wasm
+	echo '{"type":"commonjs"}' > bench/pkg/package.json
+	cd bench && node run.mjs

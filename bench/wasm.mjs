@@ -1,0 +1,51 @@
+// Our core as wasm in Node: the same step sequence as bench/wasm/src/bin/native.rs, over the
+// wasm-bindgen (--target nodejs) build in bench/pkg, printing one JSON line per step.
+// Usage: node wasm.mjs [REQUESTS]
+import { createRequire } from 'node:module';
+import { performance } from 'node:perf_hooks';
+
+const require = createRequire(import.meta.url);
+const { Bench } = require('./pkg/kubeplay_bench.js');
+const requests = Number(process.argv[2] ?? 10000);
+
+function step(name, f) {
+  const cpu0 = process.cpuUsage();
+  const t0 = performance.now();
+  const result = JSON.parse(f());
+  const wall = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
+  console.log(JSON.stringify({ step: name, wall_ms: wall, cpu_ms: (cpu.user + cpu.system) / 1000, result }));
+}
+
+let b;
+step('s1_init', () => {
+  b = new Bench(1);
+  return b.init_report();
+});
+step('s2_deploy', () => b.deploy());
+step('s3_exec', () => b.requests_exec(requests));
+step('s3_tools', () => b.requests_tools(requests, 'http://web/'));
+b.add_workers(2);
+step('s4_scale100', () => b.scale(100));
+step('s4_scale300', () => b.scale(300));
+b.free();
+
+// Warm: the same work again once V8 has compiled the module's hot functions.
+let m;
+step('s1_init_warm', () => {
+  m = new Bench(2);
+  return m.init_report();
+});
+m.add_workers(2);
+step('s2_deploy_warm', () => m.deploy());
+step('s4_services100', () => m.many_services(100));
+m.free();
+
+const f = new Bench(3);
+f.deploy();
+for (const total of [10, 100, 1000]) {
+  f.grow_services(total);
+  step(`flat_exec_${total}`, () => f.requests_exec(1000));
+  step(`flat_tools_${total}`, () => f.requests_tools(1000, 'http://web/'));
+}
+f.free();
