@@ -3,23 +3,10 @@
 // flip moving the traffic, and a reload keeping everything.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, run, SHOTS } from './harness.mjs';
+import { shared, run, SHOTS } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const ctx = shared({ before, after });
 
 const service = (app) => `apiVersion: v1
 kind: Service
@@ -55,11 +42,11 @@ async function curlTimes(page, n) {
 }
 
 test('apply, spread requests, flip blue to green, reload', async (t) => {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 950 } });
+  const page = await ctx.browser.newPage({ viewport: { width: 1400, height: 950 } });
   t.after(() => page.close());
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url);
+  await page.goto(ctx.server.url);
 
   await run(page, 'kubectl create deployment blue --image=traefik/whoami --replicas=2');
   await run(page, 'kubectl create deployment green --image=traefik/whoami --replicas=2');

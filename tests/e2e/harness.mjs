@@ -1,7 +1,7 @@
 // Shared end-to-end plumbing: a static server over the Trunk build (dist/) on a free loopback
 // port, and Debian's Chromium driven by playwright-core (never a downloaded browser).
 import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { extname, join, normalize, resolve } from 'node:path';
 import { chromium } from 'playwright-core';
 
@@ -80,4 +80,23 @@ export async function run(page, command) {
   const input = page.getByRole('textbox', { name: 'Terminal', exact: true });
   await input.fill(command);
   await input.press('Enter');
+}
+
+/**
+ * Registers the usual per-file setup with node:test: one static server over dist/ and one
+ * browser for all the file's tests. Returns an object whose `server` and `browser` fields are
+ * filled in before the first test runs.
+ */
+export function shared(hooks) {
+  const ctx = { server: undefined, browser: undefined };
+  hooks.before(async () => {
+    ctx.server = await serve();
+    ctx.browser = await launch();
+    await mkdir(SHOTS, { recursive: true });
+  });
+  hooks.after(async () => {
+    await ctx.browser?.close();
+    await ctx.server?.close();
+  });
+  return ctx;
 }

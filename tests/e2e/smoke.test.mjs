@@ -1,30 +1,17 @@
 // The built page loads the core in wasm, and the terminal answers from the simulated cluster.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { serve, launch, run, SHOTS } from './harness.mjs';
+import { shared, run, SHOTS } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-  await mkdir(SHOTS, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const ctx = shared({ before, after });
 
 test('kubectl get nodes answers in the terminal', async (t) => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   t.after(() => page.close());
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(server.url);
+  await page.goto(ctx.server.url);
   await run(page, 'kubectl get nodes');
   const log = page.getByRole('log', { name: 'Terminal output' });
   await log.getByText('control-plane', { exact: false }).first().waitFor();
@@ -38,9 +25,9 @@ test('kubectl get nodes answers in the terminal', async (t) => {
 });
 
 test('the map draws every node, each focusable with its name', async (t) => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   t.after(() => page.close());
-  await page.goto(server.url);
+  await page.goto(ctx.server.url);
   const map = page.getByRole('region', { name: 'Cluster map' });
   for (const node of ['control-plane', 'worker-1', 'worker-2']) {
     await map.getByRole('button', { name: new RegExp(`^Node ${node}\\b`) }).waitFor();
@@ -48,9 +35,9 @@ test('the map draws every node, each focusable with its name', async (t) => {
 });
 
 test('an unknown command gets bash\'s message', async (t) => {
-  const page = await browser.newPage();
+  const page = await ctx.browser.newPage();
   t.after(() => page.close());
-  await page.goto(server.url);
+  await page.goto(ctx.server.url);
   await run(page, 'kubectll get pods');
   const log = page.getByRole('log', { name: 'Terminal output' });
   await log.getByText('command not found').waitFor();
