@@ -13,7 +13,7 @@ const SCRIPT: &str = include_str!("../../tests/transcripts/determinism/cluster.t
 
 #[wasm_bindgen_test]
 fn wasm_replay_matches_native_expectations() {
-    let transcript = Transcript::parse(SCRIPT);
+    let transcript = Transcript::parse(SCRIPT).expect("the transcript parses");
     let replayed = transcript.with_outputs(&transcript.replay());
     assert_eq!(replayed.render(), SCRIPT);
 }

@@ -113,8 +113,11 @@ fn main() -> ExitCode {
         if args.echo {
             let _ = writeln!(out, "{}{line}", session.prompt());
         }
-        // Simulated time passes as the learner types: one second per command.
-        session.advance(Duration::from_secs(1));
+        // Simulated time passes as the learner types: one second per command (continuation
+        // lines of a heredoc or an editor belong to the command they continue).
+        if !session.in_command() {
+            session.advance(Duration::from_secs(1));
+        }
         if let Some(output) = session.feed(&line) {
             let _ = out.write_all(output.text().as_bytes());
         }

@@ -123,3 +123,18 @@ fn heredoc_lines_are_one_command() {
         "learner@workstation:~$ cat <<EOF > a.txt\n> one\n> two\n> EOF\nlearner@workstation:~$ wc -l a.txt\n2 a.txt\n"
     );
 }
+
+#[test]
+fn each_command_advances_one_second_whatever_its_lines() {
+    let one = kubeplay(&[], "date\n", None);
+    let heredoc_then_date = kubeplay(&[], "cat <<EOF > a\n1\n2\n3\nEOF\ndate\n", None);
+    let two = kubeplay(&[], "true\ndate\n", None);
+    assert_eq!(text(&heredoc_then_date.stdout), text(&two.stdout));
+    assert_ne!(text(&one.stdout), text(&two.stdout));
+    let slept = kubeplay(&[], "sleep 58\ndate\n", None);
+    assert!(
+        text(&slept.stdout).contains(":04:00 UTC"),
+        "{}",
+        text(&slept.stdout)
+    );
+}

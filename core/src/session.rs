@@ -133,6 +133,12 @@ impl Session {
         format!("learner@workstation:{short}$ ")
     }
 
+    /// True while the next input line continues the current command (an open heredoc, quote or
+    /// loop, or an open editor) rather than starting a new one.
+    pub fn in_command(&self) -> bool {
+        !self.pending.is_empty() || self.editor.is_some()
+    }
+
     /// Puts a file into the workstation's home directory (the CLI's `--dir`, lesson files).
     pub fn add_file(&mut self, name: &str, contents: &str) {
         self.fs

@@ -1,26 +1,38 @@
-//! Transcripts: terminal sessions written down as data, used by the test suites (natively and
-//! in the browser), lesson checks and the CLI.
+//! Transcripts: terminal sessions written down as data. One implementation serves the native
+//! suite (`core/tests/transcripts.rs`), the wasm determinism test and lesson checks.
 //!
-//! ```text
-//! # seed: 7                  (optional directive; comment lines start with '#')
-//! $ kubectl get nodes        (a command line, typed at the workstation)
-//! > continuation             (further input lines of the same command, e.g. heredoc bodies)
-//! NAME ...                   (expected output: stdout and stderr as the terminal shows them)
-//! ```
-//! An output line that itself starts with `#`, `$ `, `> ` or `|` is written with a leading `|`.
-//! Output that does not end in a newline is followed by the line `\ No newline at end of output`.
-//! Replaying feeds every input line like the `kubeplay` CLI: advance simulated time 1 s, then
-//! `Session::feed`.
+//! Format, line by line:
+//! - `# seed: N` — the session's seed (default 1); must come before the first command.
+//! - `# file: NAME` followed by `#| ` lines — puts a file into the learner's home directory
+//!   (each `#| text` line is one line of it; `#|` alone is an empty line), when reached.
+//! - any other line starting with `#`, and blank lines between commands — comments. A `#` line
+//!   ends an expected-output block, so expected output never contains a line starting with `#`.
+//! - `$ COMMAND` — one command line; `> TEXT` lines right after it continue it (heredoc bodies,
+//!   editor lines).
+//! - every other line up to the next `$` or `#` line is the expected output, stdout and stderr
+//!   interleaved as the terminal shows them. If the output does not end in a newline, its last
+//!   line is followed by a line `%no-eol`.
+//!
+//! Replaying follows the `kubeplay` CLI: before each command simulated time advances 1 s, then
+//! every line of the command is given to `Session::feed`; all of their output counts.
 
 use crate::sim::Duration;
-use crate::Session;
+use crate::{CommandOutput, Session};
 
-const NO_NEWLINE: &str = "\\ No newline at end of output";
+/// Marks expected output that does not end in a newline.
+pub const NO_EOL: &str = "%no-eol";
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Item {
+    /// A comment, directive or blank line, kept verbatim.
     Comment(String),
-    Command { input: Vec<String>, output: String },
+    /// `# file: NAME` and its `#|` lines, kept verbatim.
+    File { name: String, lines: Vec<String> },
+    /// A command (first line, then continuation lines) and its expected output block.
+    Command {
+        input: Vec<String>,
+        output: Vec<String>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,85 +41,91 @@ pub struct Transcript {
     pub items: Vec<Item>,
 }
 
+/// What replaying one command produced.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Run {
+    /// The output as expected-block lines.
+    pub output: Vec<String>,
+    /// False if the command's last line still left it unfinished (an unterminated heredoc).
+    pub completed: bool,
+}
+
 impl Transcript {
-    pub fn parse(text: &str) -> Transcript {
+    /// Parses the format above; the error names the first line that fits nowhere.
+    pub fn parse(text: &str) -> Result<Transcript, String> {
+        let mut seed = 1;
         let mut items = Vec::new();
-        let mut seed = 0;
-        let mut lines = text.lines().peekable();
-        while let Some(line) = lines.next() {
-            if let Some(cmd) = line
-                .strip_prefix("$ ")
-                .or(if line == "$" { Some("") } else { None })
-            {
-                let mut input = vec![cmd.to_string()];
-                while let Some(cont) = lines
-                    .peek()
-                    .and_then(|l| l.strip_prefix("> ").or((*l == ">").then_some("")))
-                {
-                    input.push(cont.to_string());
-                    lines.next();
+        let lines: Vec<&str> = text.lines().collect();
+        let mut i = 0;
+        while i < lines.len() {
+            let line = lines[i];
+            i += 1;
+            if let Some(s) = line.strip_prefix("# seed:") {
+                seed = s
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("line {i}: bad seed {line:?}"))?;
+                items.push(Item::Comment(line.to_string()));
+            } else if let Some(name) = line.strip_prefix("# file:") {
+                let mut content = Vec::new();
+                while i < lines.len() && lines[i].starts_with("#|") {
+                    content.push(lines[i].to_string());
+                    i += 1;
                 }
-                let mut output = String::new();
-                while let Some(next) = lines.peek() {
-                    if next.starts_with('#') || next.starts_with("$ ") || *next == "$" {
-                        break;
-                    }
-                    let next = lines.next().unwrap_or_default();
-                    if next == NO_NEWLINE {
-                        output.pop();
-                        continue;
-                    }
-                    output.push_str(next.strip_prefix('|').unwrap_or(next));
-                    output.push('\n');
+                items.push(Item::File {
+                    name: name.trim().to_string(),
+                    lines: content,
+                });
+            } else if line.starts_with('#') || line.trim().is_empty() {
+                items.push(Item::Comment(line.to_string()));
+            } else if let Some(cmd) = line.strip_prefix("$ ") {
+                let mut input = vec![cmd.to_string()];
+                while i < lines.len() && lines[i].starts_with("> ") {
+                    input.push(lines[i][2..].to_string());
+                    i += 1;
+                }
+                let mut output = Vec::new();
+                while i < lines.len() && !lines[i].starts_with("$ ") && !lines[i].starts_with('#') {
+                    output.push(lines[i].to_string());
+                    i += 1;
                 }
                 items.push(Item::Command { input, output });
-            } else if line.starts_with('#') {
-                if let Some(v) = line.strip_prefix("# seed:") {
-                    seed = v.trim().parse().unwrap_or(0);
-                }
-                items.push(Item::Comment(line.to_string()));
-            } else if !line.is_empty() {
-                // Stray text before the first command: kept as a comment so rendering round-trips.
-                items.push(Item::Comment(line.to_string()));
+            } else {
+                return Err(format!("line {i}: output before any command: {line:?}"));
             }
         }
-        Transcript { seed, items }
+        Ok(Transcript { seed, items })
     }
 
-    /// Runs the commands on a fresh session and returns each command's output.
-    pub fn replay(&self) -> Vec<String> {
+    /// Runs the transcript on a fresh session; one `Run` per command, in order.
+    pub fn replay(&self) -> Vec<Run> {
         let mut session = Session::new(self.seed);
-        self.items
-            .iter()
-            .filter_map(|item| match item {
-                Item::Command { input, .. } => Some(input),
-                Item::Comment(_) => None,
-            })
-            .map(|input| {
-                let mut text = String::new();
-                for line in input {
-                    session.advance(Duration::from_secs(1));
-                    if let Some(out) = session.feed(line) {
-                        text.push_str(&out.text());
-                    }
-                }
-                text
-            })
-            .collect()
+        let mut runs = Vec::new();
+        for item in &self.items {
+            match item {
+                Item::Comment(_) => {}
+                Item::File { name, lines } => session.add_file(name, &file_content(lines)),
+                Item::Command { input, .. } => runs.push(run_command(&mut session, input)),
+            }
+        }
+        runs
     }
 
-    /// The same transcript with the given outputs in command order.
-    pub fn with_outputs(&self, outputs: &[String]) -> Transcript {
-        let mut outputs = outputs.iter();
+    /// The same transcript with each command's output replaced by `runs`, in order.
+    pub fn with_outputs(&self, runs: &[Run]) -> Transcript {
+        let mut runs = runs.iter();
         let items = self
             .items
             .iter()
-            .map(|item| match item {
-                Item::Command { input, output } => Item::Command {
+            .map(|item| match (item, item_is_command(item)) {
+                (Item::Command { input, output }, true) => Item::Command {
                     input: input.clone(),
-                    output: outputs.next().cloned().unwrap_or_else(|| output.clone()),
+                    output: runs
+                        .next()
+                        .map(|r| r.output.clone())
+                        .unwrap_or_else(|| output.clone()),
                 },
-                other => other.clone(),
+                (other, _) => other.clone(),
             })
             .collect();
         Transcript {
@@ -118,34 +136,21 @@ impl Transcript {
 
     pub fn render(&self) -> String {
         let mut out = String::new();
+        let mut push = |l: &str| {
+            out.push_str(l);
+            out.push('\n');
+        };
         for item in &self.items {
             match item {
-                Item::Comment(c) => {
-                    out.push_str(c);
-                    out.push('\n');
+                Item::Comment(l) => push(l),
+                Item::File { name, lines } => {
+                    push(&format!("# file: {name}"));
+                    lines.iter().for_each(|l| push(l));
                 }
                 Item::Command { input, output } => {
-                    for (i, line) in input.iter().enumerate() {
-                        out.push_str(if i == 0 { "$ " } else { "> " });
-                        out.push_str(line);
-                        out.push('\n');
-                    }
-                    for line in output.lines() {
-                        let escape = line.starts_with('#')
-                            || line.starts_with("$ ")
-                            || line == "$"
-                            || line.starts_with("> ")
-                            || line.starts_with('|');
-                        if escape {
-                            out.push('|');
-                        }
-                        out.push_str(line);
-                        out.push('\n');
-                    }
-                    if !output.is_empty() && !output.ends_with('\n') {
-                        out.push_str(NO_NEWLINE);
-                        out.push('\n');
-                    }
+                    push(&format!("$ {}", input[0]));
+                    input[1..].iter().for_each(|l| push(&format!("> {l}")));
+                    output.iter().for_each(|l| push(l));
                 }
             }
         }
@@ -153,19 +158,73 @@ impl Transcript {
     }
 }
 
+fn item_is_command(item: &Item) -> bool {
+    matches!(item, Item::Command { .. })
+}
+
+fn run_command(session: &mut Session, input: &[String]) -> Run {
+    session.advance(Duration::from_secs(1));
+    // Every line's output counts: a heredoc answers only on its last line, while an editor or
+    // an interactive `kubectl exec` answers line by line.
+    let mut output: Option<CommandOutput> = None;
+    let mut completed = false;
+    for line in input {
+        let answer = session.feed(line);
+        completed = answer.is_some();
+        if let Some(out) = answer {
+            match &mut output {
+                Some(all) => all.extend(out),
+                None => output = Some(out),
+            }
+        }
+    }
+    let output = output.map(|o| output_lines(&o.text())).unwrap_or_default();
+    Run { output, completed }
+}
+
+/// Terminal text as expected-block lines (`%no-eol` after text without a final newline).
+pub fn output_lines(text: &str) -> Vec<String> {
+    if text.is_empty() {
+        return Vec::new();
+    }
+    let mut lines: Vec<String> = text.split('\n').map(str::to_string).collect();
+    if text.ends_with('\n') {
+        lines.pop();
+    } else {
+        lines.push(NO_EOL.to_string());
+    }
+    lines
+}
+
+fn file_content(lines: &[String]) -> String {
+    let mut s = String::new();
+    for l in lines {
+        let body = l
+            .strip_prefix("#| ")
+            .unwrap_or_else(|| l.strip_prefix("#|").unwrap_or(l));
+        s.push_str(body);
+        s.push('\n');
+    }
+    s
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn round_trips() {
-        let text = "# seed: 3\n$ echo\n> more\n|# hash line\nplain\n$ x\nno newline\n\\ No newline at end of output\n";
-        let t = Transcript::parse(text);
+    fn round_trips_and_replays() {
+        let text = "# seed: 3\n# file: a.txt\n#| one\n#|\n\n$ cat a.txt\none\n\n$ printf x\nx\n%no-eol\n$ cat <<EOF\n> hi\n> EOF\nhi\n";
+        let t = Transcript::parse(text).expect("parses");
         assert_eq!(t.seed, 3);
         assert_eq!(t.render(), text);
-        match &t.items[2] {
-            Item::Command { output, .. } => assert_eq!(output, "no newline"),
-            other => panic!("unexpected {other:?}"),
-        }
+        let runs = t.replay();
+        assert!(runs.iter().all(|r| r.completed));
+        assert_eq!(t.with_outputs(&runs).render(), text);
+    }
+
+    #[test]
+    fn rejects_output_before_a_command() {
+        assert!(Transcript::parse("stray\n$ true\n").is_err());
     }
 }
