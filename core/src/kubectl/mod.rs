@@ -23,6 +23,7 @@ pub mod files;
 pub mod get;
 pub mod jsonpath;
 pub mod label;
+pub mod logs;
 pub mod print;
 pub mod resource;
 pub mod rollout;
@@ -92,6 +93,7 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "label" => label::label(&mut ctx, &parsed),
         "annotate" => label::annotate(&mut ctx, &parsed),
         "rollout" => rollout::rollout(&mut ctx, &parsed),
+        "logs" => logs::run(&mut ctx, &parsed),
         "set" => rollout::set(&mut ctx, &parsed),
         "scale" => label::scale(&mut ctx, &parsed),
         "config" => config::config(&mut ctx, &parsed),
