@@ -1,7 +1,10 @@
 //! The manifests the scenarios apply, as YAML text: the same objects `bench/peer.mjs` gives the
 //! peer (a whoami Deployment, a ClusterIP Service on port 80, a client pod that sleeps).
 
-/// The `web` Deployment with `replicas` and its Service; with `client`, the client pod too.
+/// The `web` Deployment with `replicas` and its Service; with `client`, the client pod too, and
+/// NetworkPolicies that isolate both ends (web takes ingress only from the client; the client
+/// sends only to port 80 in its namespace and to DNS), so every request also pays for policy
+/// evaluation at both ends (the issue's "with policies present"; the peer has no NetworkPolicy).
 pub fn web(replicas: u32, client: bool) -> String {
     let mut y = app("web", replicas);
     if client {
@@ -20,9 +23,55 @@ spec:
     command: [\"sleep\", \"infinity\"]
 ",
         );
+        y.push_str(POLICIES);
     }
     y
 }
+
+const POLICIES: &str = "---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: web-from-client
+spec:
+  podSelector:
+    matchLabels:
+      app: web
+  ingress:
+  - from:
+    - podSelector:
+        matchLabels:
+          app: client
+    ports:
+    - port: 80
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata:
+  name: client-egress
+spec:
+  podSelector:
+    matchLabels:
+      app: client
+  policyTypes: [Egress]
+  egress:
+  - to:
+    - podSelector: {}
+    ports:
+    - port: 80
+  - to:
+    - namespaceSelector:
+        matchLabels:
+          kubernetes.io/metadata.name: kube-system
+      podSelector:
+        matchLabels:
+          k8s-app: kube-dns
+    ports:
+    - port: 53
+      protocol: UDP
+    - port: 53
+      protocol: TCP
+";
 
 /// `n` Deployments `PREFIX-i` × `replicas`, each with its Service.
 pub fn many(prefix: &str, n: u32, replicas: u32) -> String {
