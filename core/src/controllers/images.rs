@@ -221,14 +221,11 @@ pub fn lifetime(image: &ImageRef, c: &Container) -> Lifetime {
         };
     }
     if let Some(i) = words.iter().position(|w| *w == "sleep") {
-        let secs = words
+        if let Some(after_ms) = words
             .get(i + 1)
-            .and_then(|w| w.trim_end_matches(';').parse::<u64>().ok());
-        if let Some(secs) = secs {
-            return Lifetime::Exits {
-                after_ms: secs.saturating_mul(1000),
-                code: 0,
-            };
+            .and_then(|w| sleep_ms(w.trim_end_matches(';')))
+        {
+            return Lifetime::Exits { after_ms, code: 0 };
         }
     }
     if one_shot {
@@ -239,6 +236,37 @@ pub fn lifetime(image: &ImageRef, c: &Container) -> Lifetime {
     } else {
         Lifetime::Forever
     }
+}
+
+/// A `sleep` operand as GNU and BusyBox read it: a number, maybe with a fraction, and an optional
+/// unit `s`, `m`, `h` or `d` (`30`, `1.5`, `10m`, `1d`).
+fn sleep_ms(word: &str) -> Option<u64> {
+    let (number, unit_ms) = match word.char_indices().last()? {
+        (i, 's') => (&word[..i], 1_000),
+        (i, 'm') => (&word[..i], 60_000),
+        (i, 'h') => (&word[..i], 3_600_000),
+        (i, 'd') => (&word[..i], 86_400_000),
+        _ => (word, 1_000),
+    };
+    let (whole, frac) = number.split_once('.').unwrap_or((number, ""));
+    if whole.is_empty() && frac.is_empty() {
+        return None;
+    }
+    let whole: u64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().ok()?
+    };
+    if !frac.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    // Milliseconds of the fraction of one unit, from its first three digits.
+    let frac_milli: u64 = format!("{frac:0<3}").get(..3)?.parse().ok()?;
+    Some(
+        whole
+            .saturating_mul(unit_ms)
+            .saturating_add(frac_milli * unit_ms / 1000),
+    )
 }
 
 /// Whether PID 1 stops promptly on SIGTERM: servers do; a shell running `sleep` ignores it and is
@@ -297,6 +325,12 @@ mod tests {
         assert_eq!(c("busybox", &[]), exits(0, 0));
         assert_eq!(c("curlimages/curl", &[]), exits(0, 2));
         assert_eq!(c("busybox", &["sleep", "3600"]), exits(3_600_000, 0));
+        assert_eq!(
+            c("nicolaka/netshoot", &["sleep", "1d"]),
+            exits(86_400_000, 0)
+        );
+        assert_eq!(c("busybox", &["sleep", "1.5m"]), exits(90_000, 0));
+        assert_eq!(c("busybox", &["sleep", "0.25"]), exits(250, 0));
         assert_eq!(
             c("busybox", &["sh", "-c", "sleep infinity"]),
             Lifetime::Forever
