@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 
 use crate::api::Pod;
 use crate::cluster::Cluster;
-use crate::shell::host::{PodKey, SessionHost};
+use crate::shell::host::{EnvCache, PodKey, SessionHost};
 use crate::shell::pod::PodTerminal;
 use crate::shell::{Flavor, ShellState, Term};
 use crate::sim::Duration;
@@ -39,6 +39,7 @@ pub struct Session {
     /// The open `kubectl exec -it` terminal, if any.
     pub pod: Option<PodTerminal>,
     pod_fs: BTreeMap<PodKey, Vfs>,
+    pod_env: EnvCache,
     /// Lines of a command still being typed.
     pending: String,
     /// The line editor `vi FILE` opened, collecting the file's new lines.
@@ -102,6 +103,7 @@ impl Session {
             shell,
             pod: None,
             pod_fs: BTreeMap::new(),
+            pod_env: EnvCache::new(),
             pending: String::new(),
             editor: None,
         }
@@ -252,6 +254,7 @@ impl Session {
             namespace: &mut self.namespace,
             origin: Origin::Workstation,
             pod_fs: &mut self.pod_fs,
+            pod_env: &mut self.pod_env,
             open: None,
             edit: None,
         };
@@ -294,6 +297,7 @@ impl Session {
                 container: p.container.clone(),
             },
             pod_fs: &mut self.pod_fs,
+            pod_env: &mut self.pod_env,
             open: None,
             edit: None,
         };

@@ -17,12 +17,21 @@ use crate::{kubectl, CommandOutput};
 /// (namespace, pod, container).
 pub type PodKey = (String, String, String);
 
+/// One container instance: (namespace, pod, container, pod uid, container start ms, tty).
+pub type EnvKey = (String, String, String, String, u64, bool);
+
+/// Environments snapshotted per container instance, as the kubelet fixes them at container
+/// start: Services created later are absent, deleted ones stay. Bounded; cleared when full.
+pub type EnvCache = BTreeMap<EnvKey, Vec<(String, String)>>;
+const ENV_CACHE_MAX: usize = 512;
+
 /// What the shell reaches outside itself: kubectl, the network tools, the clock, pod terminals.
 pub struct SessionHost<'a> {
     pub cluster: &'a mut Cluster,
     pub namespace: &'a mut String,
     pub origin: Origin,
     pub pod_fs: &'a mut BTreeMap<PodKey, Vfs>,
+    pub pod_env: &'a mut EnvCache,
     /// A pod terminal `kubectl exec -it … -- sh` asked to open once the line finishes.
     pub open: Option<PodTerminal>,
     /// A file `vi` asked to edit once the line finishes.
@@ -245,6 +254,39 @@ impl SessionHost<'_> {
     }
 
     /// A terminal in `container` (default: the first) of a running pod, or kubectl's error.
+    /// The container's environment, computed once per container instance.
+    fn container_environment(
+        &mut self,
+        pod: &Pod,
+        container: &str,
+        tty: bool,
+    ) -> Vec<(String, String)> {
+        let started_ms = pod
+            .status
+            .as_ref()
+            .and_then(|s| s.container_statuses.iter().find(|c| c.name == container))
+            .and_then(|c| c.state.running.as_ref())
+            .and_then(|r| r.started_at)
+            .map_or(0, |t| t.0);
+        let key = (
+            pod.metadata.namespace.clone().unwrap_or_default(),
+            pod.metadata.name.clone(),
+            container.to_string(),
+            pod.metadata.uid.clone().unwrap_or_default(),
+            started_ms,
+            tty,
+        );
+        if let Some(env) = self.pod_env.get(&key) {
+            return env.clone();
+        }
+        if self.pod_env.len() >= ENV_CACHE_MAX {
+            self.pod_env.clear();
+        }
+        let env = pod::environment(self.cluster, pod, container, tty);
+        self.pod_env.insert(key, env.clone());
+        env
+    }
+
     fn open_terminal(
         &mut self,
         ns: &str,
@@ -290,7 +332,7 @@ impl SessionHost<'_> {
             return Err(oci_not_found(name, program, self.cluster.now.0));
         }
         let (flavor, prompt) = pod::shell_for(&family, program, name);
-        let env = pod::environment(self.cluster, &pod_obj, &container, tty);
+        let env = self.container_environment(&pod_obj, &container, tty);
         let env_refs: Vec<(&str, &str)> =
             env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
         let key = (ns.to_string(), name.to_string(), container.clone());
@@ -338,6 +380,7 @@ impl SessionHost<'_> {
                 container: t.container.clone(),
             },
             pod_fs: &mut *self.pod_fs,
+            pod_env: &mut *self.pod_env,
             open: None,
             edit: None,
         };
