@@ -49,3 +49,11 @@ for (const total of [10, 100, 1000]) {
   step(`flat_tools_${total}`, () => f.requests_tools(1000, 'http://web/'));
 }
 f.free();
+
+// The cluster issue's benchmark: 1,000 Deployments × 3 + 1,000 Services in one apply, to
+// all-Ready and routed (28 extra workers hold the 3,000 pods).
+const big = new Bench(4);
+big.add_workers(28);
+big.deploy();
+step('s6_apply_1000', () => big.many_services(1000));
+big.free();

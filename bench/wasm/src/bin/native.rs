@@ -96,4 +96,12 @@ fn main() {
             f.requests_tools(1000, "http://web/")
         });
     }
+
+    // The cluster issue's benchmark: one manifest of 1,000 Deployments × 3 replicas and 1,000
+    // Services through `kubectl apply`, until every Service has 3 ready endpoints and answers.
+    // 3,000 pods need 28 workers at 110 pods each.
+    let mut big = Bench::new(4);
+    big.add_workers(28);
+    big.deploy();
+    step("s6_apply_1000", || big.many_services(1000));
 }
