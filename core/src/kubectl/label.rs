@@ -10,7 +10,7 @@ use crate::error::{report, ApiError};
 use crate::CommandOutput;
 
 /// The objects named by resource words, `-l` or `--all`, in the current namespace.
-fn targets(
+pub(super) fn targets(
     ctx: &Context<'_, '_>,
     args: &Args,
     words: &[String],

@@ -29,6 +29,7 @@ pub mod resource;
 pub mod rollout;
 pub mod run;
 pub mod table;
+pub mod wait;
 
 use crate::cluster::Cluster;
 use crate::vfs::Vfs;
@@ -94,6 +95,7 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "annotate" => label::annotate(&mut ctx, &parsed),
         "rollout" => rollout::rollout(&mut ctx, &parsed),
         "logs" => logs::run(&mut ctx, &parsed),
+        "wait" => wait::run(&mut ctx, &parsed),
         "set" => rollout::set(&mut ctx, &parsed),
         "scale" => label::scale(&mut ctx, &parsed),
         "config" => config::config(&mut ctx, &parsed),
