@@ -468,8 +468,9 @@ pub fn replace(
         .map_err(|e| e.with_context(&ctx))
 }
 
-/// Deletes one object. Namespaces and pods bound to a node enter graceful termination (their
-/// controllers finish the job); everything else goes at once, and garbage collection follows
+/// Deletes one object after the apiserver's checks (it exists; kubeadm's namespaces are
+/// protected). `Cluster::delete` applies the rules: namespaces and pods bound to a node enter
+/// graceful termination, everything else goes at once and garbage collection follows
 /// ownerReferences. `grace` overrides a pod's terminationGracePeriodSeconds (`--grace-period`).
 pub fn delete(
     cluster: &mut Cluster,
@@ -479,51 +480,22 @@ pub fn delete(
     grace: Option<i64>,
 ) -> Result<(), ApiError> {
     let key = ObjectKey::new(kind, namespace, name);
-    let Some(obj) = cluster.store.get(kind, &key.namespace, name).cloned() else {
+    if cluster.store.get(kind, &key.namespace, name).is_none() {
         return Err(ApiError::NotFound {
             resource: kind.info().plural_qualified(),
             name: name.to_string(),
         });
-    };
-    match obj {
-        Object::Namespace(mut ns) => {
-            if ["default", "kube-system", "kube-public", "kube-node-lease"].contains(&name) {
-                return Err(ApiError::Forbidden {
-                    message: format!(
-                        "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
-                    ),
-                });
-            }
-            if ns.metadata.deletion_timestamp.is_none() {
-                ns.metadata.deletion_timestamp = Some(cluster.now);
-                ns.status.get_or_insert_with(Default::default).phase = Some("Terminating".into());
-                cluster.store.put(Object::Namespace(ns));
-            }
-        }
-        Object::Pod(mut pod) => {
-            let terminal = pod
-                .status
-                .as_ref()
-                .and_then(|s| s.phase.as_deref())
-                .is_some_and(|p| p == "Succeeded" || p == "Failed");
-            let grace = grace
-                .or(pod.spec.termination_grace_period_seconds)
-                .unwrap_or(30)
-                .max(0);
-            if pod.spec.node_name.is_none() || terminal || grace == 0 {
-                cluster.store.remove(&key);
-            } else if pod.metadata.deletion_timestamp.is_none() {
-                let secs = u64::try_from(grace).unwrap_or(0);
-                pod.metadata.deletion_timestamp =
-                    Some(cluster.now.plus(crate::sim::Duration::from_secs(secs)));
-                pod.metadata.deletion_grace_period_seconds = Some(grace);
-                cluster.store.put(Object::Pod(pod));
-            }
-        }
-        _ => {
-            cluster.store.remove(&key);
-        }
     }
-    cluster.reconcile();
+    if kind == Kind::Namespace
+        && ["default", "kube-system", "kube-public", "kube-node-lease"].contains(&name)
+    {
+        return Err(ApiError::Forbidden {
+            message: format!(
+                "namespaces \"{name}\" is forbidden: this namespace may not be deleted"
+            ),
+        });
+    }
+    // The grace-period and Terminating rules live in one place, shared with the controllers.
+    cluster.delete(&key, grace);
     Ok(())
 }
