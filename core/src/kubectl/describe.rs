@@ -418,7 +418,7 @@ fn describe_pod(cluster: &Cluster, p: &Pod) -> String {
     l.push("Containers:".into());
     for c in &p.spec.containers {
         let status = st.container_statuses.iter().find(|s| s.name == c.name);
-        pod_container_lines(&mut l, c, status);
+        container_lines(&mut l, c, status, "  ");
     }
     pod_tail_lines(&mut l, p);
     let events = events_for(cluster, "Pod", &p.metadata);
@@ -494,9 +494,15 @@ fn toleration(t: &serde_json::Value) -> String {
     s
 }
 
-/// A pod's container, with its status when the kubelet has reported one.
-fn pod_container_lines(l: &mut Vec<String>, c: &Container, status: Option<&ContainerStatus>) {
-    l.push(format!("  {}:", c.name));
+/// One container's block. Pods show their status lines too; pod templates have none and indent
+/// the name one space further, as kubectl does (`name_indent`).
+fn container_lines(
+    l: &mut Vec<String>,
+    c: &Container,
+    status: Option<&ContainerStatus>,
+    name_indent: &str,
+) {
+    l.push(format!("{name_indent}{}:", c.name));
     if let Some(s) = status {
         l.push(format!(
             "    Container ID:\t{}",
@@ -621,10 +627,13 @@ fn pod_template_lines(l: &mut Vec<String>, t: &PodTemplateSpec) {
         t.spec
             .init_containers
             .iter()
-            .for_each(|c| container_lines(l, c));
+            .for_each(|c| container_lines(l, c, None, "   "));
     }
     l.push("  Containers:".into());
-    t.spec.containers.iter().for_each(|c| container_lines(l, c));
+    t.spec
+        .containers
+        .iter()
+        .for_each(|c| container_lines(l, c, None, "   "));
     if t.spec
         .volumes
         .as_ref()
@@ -645,62 +654,6 @@ fn pod_template_lines(l: &mut Vec<String>, t: &PodTemplateSpec) {
         none_if_empty(selectors.join(","))
     ));
     l.push("  Tolerations:\t<none>".into());
-}
-
-/// `describeContainerBasicInfo` … `describeContainerVolumes` for a template container.
-fn container_lines(l: &mut Vec<String>, c: &Container) {
-    l.push(format!("   {}:", c.name));
-    l.push(format!("    Image:\t{}", c.image.as_deref().unwrap_or("")));
-    let ports: Vec<String> = c
-        .ports
-        .iter()
-        .map(|p| {
-            format!(
-                "{}/{}",
-                p.container_port,
-                p.protocol.as_deref().unwrap_or("TCP")
-            )
-        })
-        .collect();
-    let host: Vec<String> = c
-        .ports
-        .iter()
-        .map(|p| {
-            format!(
-                "{}/{}",
-                p.host_port.unwrap_or(0),
-                p.protocol.as_deref().unwrap_or("TCP")
-            )
-        })
-        .collect();
-    let (pl, hl) = if ports.len() > 1 {
-        ("Ports", "Host Ports")
-    } else {
-        ("Port", "Host Port")
-    };
-    l.push(format!("    {pl}:\t{}", none_if_empty(ports.join(", "))));
-    l.push(format!("    {hl}:\t{}", none_if_empty(host.join(", "))));
-    for (title, items) in [("Command", &c.command), ("Args", &c.args)] {
-        if !items.is_empty() {
-            l.push(format!("    {title}:"));
-            for item in items.iter().flat_map(|i| i.split('\n')) {
-                l.push(format!("      {item}"));
-            }
-        }
-    }
-    if c.env.is_empty() {
-        l.push("    Environment:\t<none>".into());
-    } else {
-        l.push("    Environment:".into());
-        for e in &c.env {
-            l.push(format!(
-                "      {}:\t{}",
-                e.name,
-                e.value.as_deref().unwrap_or("")
-            ));
-        }
-    }
-    l.push("    Mounts:\t<none>".into());
 }
 
 /// The Deployment's ReplicaSets: old ones still holding pods, and the one matching its template.
