@@ -483,16 +483,17 @@ pub fn check_policies(
     true
 }
 
-fn reach_node(
+/// Egress policy of the client pod toward an address that is not a pod (a node, the internet),
+/// where only the source end is evaluated.
+fn egress_allowed(
     view: &View<'_>,
     client: &ClientInfo,
-    node: &str,
     ip: Ipv4,
     port: i32,
     trace: &mut Trace,
-) -> ConnectResult {
+) -> bool {
     let src_pod = client.pod.as_ref().and_then(|(ns, n)| view.pod(ns, n));
-    if !check_policies(
+    check_policies(
         view,
         src_pod,
         client.ip,
@@ -502,7 +503,18 @@ fn reach_node(
         port,
         Proto::Tcp,
         trace,
-    ) {
+    )
+}
+
+fn reach_node(
+    view: &View<'_>,
+    client: &ClientInfo,
+    node: &str,
+    ip: Ipv4,
+    port: i32,
+    trace: &mut Trace,
+) -> ConnectResult {
+    if !egress_allowed(view, client, ip, port, trace) {
         return ConnectResult::Dropped;
     }
     trace.push(
@@ -526,18 +538,7 @@ fn reach_internet(
     ip: Ipv4,
     trace: &mut Trace,
 ) -> ConnectResult {
-    let src_pod = client.pod.as_ref().and_then(|(ns, n)| view.pod(ns, n));
-    if !check_policies(
-        view,
-        src_pod,
-        client.ip,
-        client.ip,
-        None,
-        ip,
-        80,
-        Proto::Tcp,
-        trace,
-    ) {
+    if !egress_allowed(view, client, ip, 80, trace) {
         return ConnectResult::Dropped;
     }
     if let Some(node_ip) = client.node.as_deref().and_then(|n| view.node_ip(n)) {
