@@ -117,15 +117,14 @@ impl Transcript {
         let items = self
             .items
             .iter()
-            .map(|item| match (item, item_is_command(item)) {
-                (Item::Command { input, output }, true) => Item::Command {
+            .map(|item| match item {
+                Item::Command { input, output } => Item::Command {
                     input: input.clone(),
                     output: runs
                         .next()
-                        .map(|r| r.output.clone())
-                        .unwrap_or_else(|| output.clone()),
+                        .map_or_else(|| output.clone(), |r| r.output.clone()),
                 },
-                (other, _) => other.clone(),
+                other => other.clone(),
             })
             .collect();
         Transcript {
@@ -156,10 +155,6 @@ impl Transcript {
         }
         out
     }
-}
-
-fn item_is_command(item: &Item) -> bool {
-    matches!(item, Item::Command { .. })
 }
 
 fn run_command(session: &mut Session, input: &[String]) -> Run {
