@@ -5,7 +5,7 @@
 use super::args::Args;
 use super::print::{self, columns, Format};
 use super::resource::{self, Selection, Selector};
-use super::{table, Context};
+use super::{query, table, Context};
 use crate::api::{Kind, Object};
 use crate::error::ApiError;
 use crate::CommandOutput;
@@ -33,6 +33,22 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         Ok(s) => s,
         Err(e) => return fail(out, &e),
     };
+    let fields = match args
+        .value("field-selector")
+        .map(query::FieldSelector::parse)
+        .transpose()
+    {
+        Ok(f) => f,
+        Err(e) => {
+            let kind = selection_kinds(&selection).first().copied();
+            return server_error(out, args, kind.unwrap_or(Kind::Pod), &e);
+        }
+    };
+    if let Format::CustomColumns(spec) = &format {
+        if let Err(e) = query::parse_columns(spec) {
+            return fail(out, &e);
+        }
+    }
     let all_ns = args.flag("all-namespaces");
     if all_ns && matches!(selection, Selection::Named(_)) {
         return fail(
@@ -41,15 +57,28 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         );
     }
     let ns = ctx.namespace(args);
-    let kinds_touched: Vec<Kind> = match &selection {
-        Selection::Kinds(k) => k.clone(),
-        Selection::Named(n) => n.iter().map(|(k, _)| *k).collect(),
-    };
+    let kinds_touched = selection_kinds(&selection);
+    if let Some(f) = &fields {
+        for kind in &kinds_touched {
+            if let Err(e) = f.check(*kind) {
+                return server_error(out, args, *kind, &e);
+            }
+        }
+    }
     if kinds_touched.contains(&Kind::Endpoints) {
         out.err(ENDPOINTS_WARNING);
     }
     let single = matches!(&selection, Selection::Named(n) if n.len() == 1);
-    let (found, errors) = collect(ctx, &selection, selector.as_ref(), all_ns, &ns);
+    let (mut found, errors) = collect(ctx, &selection, selector.as_ref(), all_ns, &ns);
+    if let Some(f) = &fields {
+        found.retain(|o| f.matches(o));
+    }
+    if let Some(expr) = args.value("sort-by") {
+        let per_table = matches!(format, Format::Table | Format::Wide);
+        if let Err(e) = sort(&mut found, expr, per_table) {
+            return fail(out, &e);
+        }
+    }
     let refs: Vec<&Object> = found.iter().collect();
     let view = View {
         format: &format,
@@ -73,6 +102,46 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     if !errors.is_empty() {
         out.exit_code = 1;
     }
+    out
+}
+
+fn selection_kinds(selection: &Selection) -> Vec<Kind> {
+    match selection {
+        Selection::Kinds(k) => k.clone(),
+        Selection::Named(n) => n.iter().map(|(k, _)| *k).collect(),
+    }
+}
+
+/// `--sort-by`: tables sort each kind's rows (and only when there are two or more); the other
+/// printers sort the whole list.
+fn sort(found: &mut [Object], expr: &str, per_table: bool) -> Result<(), String> {
+    if !per_table {
+        return query::sort(found, expr);
+    }
+    let mut start = 0;
+    while start < found.len() {
+        let kind = found[start].kind();
+        let len = found[start..]
+            .iter()
+            .take_while(|o| o.kind() == kind)
+            .count();
+        if len > 1 {
+            query::sort(&mut found[start..start + len], expr)?;
+        }
+        start += len;
+    }
+    Ok(())
+}
+
+/// A list call the apiserver refused (a bad field selector), in kubectl's wrapping.
+fn server_error(mut out: CommandOutput, args: &Args, kind: Kind, message: &str) -> CommandOutput {
+    out.err(query::list_error(
+        kind,
+        args.value("selector").unwrap_or(""),
+        args.value("field-selector").unwrap_or(""),
+        message,
+    ));
+    out.exit_code = 1;
     out
 }
 
@@ -169,6 +238,14 @@ fn print(
                     print::to_json(&v)
                 });
             }
+        }
+        Format::CustomColumns(spec) => {
+            let columns = query::parse_columns(spec)?;
+            out.out(query::custom_columns(
+                &columns,
+                refs,
+                args.flag("no-headers"),
+            )?);
         }
         Format::JsonPath(template) => {
             let v = print::as_value(refs, view.single);

@@ -25,6 +25,7 @@ pub mod jsonpath;
 pub mod label;
 pub mod logs;
 pub mod print;
+pub mod query;
 pub mod resource;
 pub mod rollout;
 pub mod run;
