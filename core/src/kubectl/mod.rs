@@ -24,6 +24,7 @@ pub mod get;
 pub mod jsonpath;
 pub mod label;
 pub mod logs;
+pub mod patch;
 pub mod print;
 pub mod query;
 pub mod resource;
@@ -92,6 +93,7 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "expose" => expose::run(&mut ctx, &parsed),
         "run" => run::run(&mut ctx, &parsed),
         "describe" => describe::run(&mut ctx, &parsed),
+        "patch" => patch::run(&mut ctx, &parsed),
         "label" => label::label(&mut ctx, &parsed),
         "annotate" => label::annotate(&mut ctx, &parsed),
         "rollout" => rollout::rollout(&mut ctx, &parsed),
