@@ -21,6 +21,7 @@ pub mod duration;
 pub mod expose;
 pub mod files;
 pub mod get;
+pub mod history;
 pub mod jsonpath;
 pub mod label;
 pub mod logs;
