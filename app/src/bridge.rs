@@ -197,3 +197,14 @@ impl Bridge {
         self.now_ms()
     }
 }
+
+impl Bridge {
+    /// Runs a lesson step's checks against the session as it is now (the lesson panel's
+    /// "Check my work"); checks only read the session.
+    pub fn check_lesson_step(
+        &self,
+        step: &kubeplay_core::lesson::Step,
+    ) -> Vec<kubeplay_core::lesson::CheckResult> {
+        self.session.with_value(|s| step.check(s))
+    }
+}

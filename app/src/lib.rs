@@ -20,6 +20,7 @@ use components::cluster_map::ClusterMap;
 use components::controls::{Clock, ClockControls};
 use components::editor::{Editor, Files};
 use components::inspector::{Inspector, Selection};
+use components::lesson::{use_route, LessonPanel};
 use components::terminal::{Console, Terminal};
 use components::traffic::Traffic;
 use journal::{Save, SAVE_VERSION};
@@ -158,13 +159,16 @@ pub fn Playground() -> impl IntoView {
             traffic.send(f.hops, f.delivered);
         }
     });
+    let route = use_route();
     view! {
         <header class="topbar">
             <h1>"Kubeplay"</h1>
             <span class="tagline">"A Kubernetes Services playground — everything runs in your browser"</span>
+            <a class="lessons-link" href="#/lessons">"Lessons"</a>
             <ClockControls/>
         </header>
-        <main class="playground">
+        <main class="playground" class:with-lesson=move || route.get().is_open()>
+            <LessonPanel route=route/>
             <div class="col">
                 <div class="area-editor"><Editor/></div>
                 <div class="area-terminal"><Terminal/></div>
