@@ -15,6 +15,7 @@ pub mod create;
 pub mod create_service;
 pub mod delete;
 pub mod describe;
+pub mod describe_more;
 pub mod discovery;
 pub mod dryrun;
 pub mod duration;
