@@ -101,11 +101,14 @@ fn labels_lines(lines: &mut Vec<String>, title: &str, pairs: Vec<String>) {
         lines.push(format!("{title}:\t<none>"));
         return;
     }
+    // Continuation lines repeat the title's indent before the tab, as kubectl's
+    // printLabelsMultilineWithIndent does (visible where the tabs stay raw: `rollout history`).
+    let indent = &title[..title.len() - title.trim_start().len()];
     for (i, p) in pairs.into_iter().enumerate() {
         if i == 0 {
             lines.push(format!("{title}:\t{p}"));
         } else {
-            lines.push(format!("\t{p}"));
+            lines.push(format!("{indent}\t{p}"));
         }
     }
 }
