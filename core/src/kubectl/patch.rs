@@ -53,11 +53,11 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     let patched = match kind_of_patch {
         "json" => json_patch(&current, &patch),
         "merge" => Ok(merge_patch(&current, &patch)),
-        _ => strategic(&current, &patch),
+        _ => strategic(&current, &patch).map_err(|e| crate::error::report(&[e])),
     };
     let mut patched = match patched {
         Ok(v) => v,
-        Err(e) => return report(e),
+        Err(text) => return CommandOutput::stderr(text, 1),
     };
     drop_nulls(&mut patched);
     let obj = match decode::decode_typed(kind, &patched) {
@@ -138,12 +138,12 @@ fn merge_patch(target: &Value, patch: &Value) -> Value {
     Value::Object(out)
 }
 
-/// RFC 6902 with the operations evanphx/json-patch implements, and its error wording.
-fn json_patch(doc: &Value, patch: &Value) -> Result<Value, ApiError> {
+/// RFC 6902 with the operations evanphx/json-patch implements. `Err` is the terminal text: a
+/// patch that is not a list is a BadRequest; one that does not apply is the apiserver's bare
+/// 422, which kubectl prints as `The request is invalid: …` (the server drops the reason).
+fn json_patch(doc: &Value, patch: &Value) -> Result<Value, String> {
     let Value::Array(ops) = patch else {
-        return Err(ApiError::BadRequest {
-            message: "json: cannot unmarshal object into Go value of type jsonpatch.Patch".into(),
-        });
+        return Err("Error from server (BadRequest): json: cannot unmarshal object into Go value of type jsonpatch.Patch\n".into());
     };
     let mut doc = doc.clone();
     for op in ops {
@@ -169,13 +169,8 @@ fn json_patch(doc: &Value, patch: &Value) -> Result<Value, ApiError> {
             },
             other => Err(format!("Unexpected kind: {other}")),
         };
-        if let Err(message) = result {
-            return Err(ApiError::Status {
-                reason: "Invalid".into(),
-                message: format!(
-                    "the server rejected our request due to an error in our request: {message}"
-                ),
-            });
+        if result.is_err() {
+            return Err("The request is invalid: the server rejected our request due to an error in our request\n".into());
         }
     }
     Ok(doc)
