@@ -138,8 +138,9 @@ fn start_watch(
     let (kind, name) = match req.selection {
         Selection::Kinds(k) if k.len() == 1 => (k[0], None),
         Selection::Named(n) if n.len() == 1 => (n[0].0, Some(n[0].1.clone())),
-        Selection::Named(n) if n.iter().all(|(k, _)| *k == n[0].0) => {
-            return fail(out, "watch is only supported on individual resources and resource collections, but 2 resources were found")
+        Selection::Named(n) if n.iter().all(|(k, _)| Some(k) == n.first().map(|f| &f.0)) => {
+            let msg = format!("watch is only supported on individual resources and resource collections, but {} resources were found", n.len());
+            return fail(out, &msg);
         }
         _ => return fail(out, "you may only specify a single resource type"),
     };
