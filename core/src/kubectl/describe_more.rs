@@ -499,24 +499,7 @@ fn node(cluster: &Cluster, obj: &Object) -> String {
             }
         }
     }
-    l.push("System Info:".into());
-    let info = get(&v, &["status", "nodeInfo"])
-        .cloned()
-        .unwrap_or(Value::Null);
-    for (title, key) in [
-        ("Machine ID", "machineID"),
-        ("System UUID", "systemUUID"),
-        ("Boot ID", "bootID"),
-        ("Kernel Version", "kernelVersion"),
-        ("OS Image", "osImage"),
-        ("Operating System", "operatingSystem"),
-        ("Architecture", "architecture"),
-        ("Container Runtime Version", "containerRuntimeVersion"),
-        ("Kubelet Version", "kubeletVersion"),
-        ("Kube-Proxy Version", "kubeProxyVersion"),
-    ] {
-        l.push(format!("  {title}:\t{}", s(&info, &[key])));
-    }
+    system_info(&mut l, &v);
     let cidr = s(&v, &["spec", "podCIDR"]);
     if !cidr.is_empty() {
         l.push(format!("PodCIDR:\t{cidr}"));
@@ -533,6 +516,27 @@ fn node(cluster: &Cluster, obj: &Object) -> String {
     let mut text = tabwrite(&l);
     text.push_str(&events_section(cluster, &events));
     text
+}
+
+fn system_info(l: &mut Vec<String>, v: &Value) {
+    l.push("System Info:".into());
+    let info = get(v, &["status", "nodeInfo"])
+        .cloned()
+        .unwrap_or(Value::Null);
+    for (title, key) in [
+        ("Machine ID", "machineID"),
+        ("System UUID", "systemUUID"),
+        ("Boot ID", "bootID"),
+        ("Kernel Version", "kernelVersion"),
+        ("OS Image", "osImage"),
+        ("Operating System", "operatingSystem"),
+        ("Architecture", "architecture"),
+        ("Container Runtime Version", "containerRuntimeVersion"),
+        ("Kubelet Version", "kubeletVersion"),
+        ("Kube-Proxy Version", "kubeProxyVersion"),
+    ] {
+        l.push(format!("  {title}:\t{}", s(&info, &[key])));
+    }
 }
 
 fn labels_or_none(l: &mut Vec<String>, title: &str, items: &[String]) {
