@@ -69,11 +69,25 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         }
     };
     let qualified = format!("{}/{name}", kind.info().singular_qualified());
-    match apiserver::replace_object(ctx.cluster, obj) {
-        Ok(ApplyOutcome::Unchanged) => {
-            CommandOutput::stdout(format!("{qualified} patched (no change)\n"))
+    // `--dry-run=client|server`: the patch is checked (by the server on a copy) and nothing is
+    // written.
+    let (result, suffix) = match args.value("dry-run") {
+        Some("client") if patched == current => (Ok(ApplyOutcome::Unchanged), " (dry run)"),
+        Some("client") => (Ok(ApplyOutcome::Configured), " (dry run)"),
+        Some("server") => {
+            let mut scratch = ctx.cluster.clone();
+            (
+                apiserver::replace_object(&mut scratch, obj),
+                " (server dry run)",
+            )
         }
-        Ok(_) => CommandOutput::stdout(format!("{qualified} patched\n")),
+        _ => (apiserver::replace_object(ctx.cluster, obj), ""),
+    };
+    match result {
+        Ok(ApplyOutcome::Unchanged) => {
+            CommandOutput::stdout(format!("{qualified} patched (no change){suffix}\n"))
+        }
+        Ok(_) => CommandOutput::stdout(format!("{qualified} patched{suffix}\n")),
         Err(e) => report(e),
     }
 }
