@@ -83,12 +83,51 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         }
         _ => (apiserver::replace_object(ctx.cluster, obj), ""),
     };
+    if let (Ok(_), Some(format)) = (&result, args.value("output")) {
+        let dry = !suffix.is_empty();
+        return print_object(ctx, kind, &ns, &name, format, dry.then_some(&patched));
+    }
     match result {
         Ok(ApplyOutcome::Unchanged) => {
             CommandOutput::stdout(format!("{qualified} patched (no change){suffix}\n"))
         }
         Ok(_) => CommandOutput::stdout(format!("{qualified} patched{suffix}\n")),
         Err(e) => report(e),
+    }
+}
+
+/// `-o yaml|json|name`: the object as stored, or as patched for a dry run (`dry_run`).
+fn print_object(
+    ctx: &Context<'_, '_>,
+    kind: crate::api::Kind,
+    ns: &str,
+    name: &str,
+    format: &str,
+    dry_run: Option<&Value>,
+) -> CommandOutput {
+    let value = match (dry_run, ctx.cluster.store.get(kind, ns, name)) {
+        (Some(v), _) => v.clone(),
+        (None, Some(o)) => o.to_value(),
+        (None, None) => Value::Null,
+    };
+    match super::print::Format::parse(Some(format)) {
+        Ok(super::print::Format::Yaml) => {
+            CommandOutput::stdout(super::print::yaml::to_yaml(&value))
+        }
+        Ok(super::print::Format::Json) => CommandOutput::stdout(super::print::to_json(&value)),
+        Ok(super::print::Format::Name) => {
+            CommandOutput::stdout(format!("{}/{name}\n", kind.info().singular_qualified()))
+        }
+        Ok(super::print::Format::JsonPath(t)) => {
+            match super::jsonpath::kubectl_output(&t, &value, true) {
+                Ok(text) => CommandOutput::stdout(text),
+                Err(message) => CommandOutput::stderr(format!("error: {message}"), 1),
+            }
+        }
+        Ok(_) => fail(&format!(
+            "kubeplay's kubectl patch prints -o yaml, json, name or jsonpath, not {format}"
+        )),
+        Err(e) => fail(&e),
     }
 }
 
