@@ -493,3 +493,55 @@ impl Session {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(s: &mut Session, line: &str) -> String {
+        s.feed(line).map(|o| o.text()).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_watch_holds_the_terminal_until_interrupted() {
+        let mut s = Session::new(1);
+        run(&mut s, "kubectl create deployment web --image=nginx");
+        assert!(run(&mut s, "kubectl get pods -w").starts_with("NAME "));
+        assert!(s.running());
+        assert_eq!(s.prompt(), "");
+        s.advance(Duration::from_secs(5));
+        let rows = s.take_stream().map(|o| o.text()).unwrap_or_default();
+        assert!(rows.contains("Running"), "{rows}");
+        assert!(s.take_stream().is_none());
+        s.interrupt();
+        assert!(!s.running());
+        assert!(s.prompt().ends_with("$ "));
+    }
+
+    #[test]
+    fn kubectl_edit_through_the_editor_api() {
+        let mut s = Session::new(1);
+        run(&mut s, "kubectl create deployment web --image=nginx");
+        assert_eq!(s.feed("kubectl edit deploy web"), None);
+        let path = s.editing().map(str::to_string).unwrap_or_default();
+        let text = s.fs.read(&path).unwrap_or_default().to_string();
+        assert!(text.starts_with("# Please edit the object below."));
+        let edited = text.replace("replicas: 1\n", "replicas: 0\n");
+        let out = s.finish_edit(Some(&edited));
+        assert_eq!(out.text(), "deployment.apps/web edited\n");
+        assert_eq!(s.editing(), None);
+        // A save the apiserver refuses reopens the file with the reasons in its header.
+        assert_eq!(s.feed("kubectl edit deploy web"), None);
+        let path = s.editing().map(str::to_string).unwrap_or_default();
+        let text = s.fs.read(&path).unwrap_or_default().to_string();
+        let out = s.finish_edit(Some(&text.replace("replicas: 0\n", "replicas: -1\n")));
+        assert_eq!(out.text(), "error: deployments.apps \"web\" is invalid\n");
+        assert_eq!(s.editing(), Some(path.as_str()));
+        let reopened = s.fs.read(&path).unwrap_or_default();
+        assert!(reopened.contains("# deployments.apps \"web\" was not valid:\n# * spec.replicas"));
+        let out = s.finish_edit(None);
+        assert!(out
+            .text()
+            .ends_with("error: Edit cancelled, no valid changes were saved.\n"));
+    }
+}

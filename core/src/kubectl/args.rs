@@ -52,6 +52,7 @@ const VALUE_FLAGS: &[(&str, Option<char>)] = &[
     ("api-group", None),
     ("overrides", None),
     ("patch", None),
+    ("from-literal", None),
     ("revision", None),
 ];
 

@@ -1,4 +1,5 @@
-//! `kubectl create`: `-f` (shared with apply), `namespace`, `deployment` (the generator of
+//! `kubectl create`: `-f` (shared with apply), `namespace`, `configmap --from-literal`,
+//! `deployment` (the generator of
 //! `pkg/cmd/create/create_deployment.go`).
 
 use std::collections::BTreeMap;
@@ -20,7 +21,8 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         (Some("namespace" | "ns"), Some(name)) => create_namespace(ctx, args, &name),
         (Some("deployment" | "deploy"), Some(name)) => create_deployment(ctx, args, &name),
         (Some("service" | "svc"), _) => super::create_service::run(ctx, args),
-        (Some("namespace" | "ns" | "deployment" | "deploy"), None) => {
+        (Some("configmap" | "cm"), Some(name)) => create_configmap(ctx, args, &name),
+        (Some("namespace" | "ns" | "deployment" | "deploy" | "configmap" | "cm"), None) => {
             CommandOutput::stderr("error: exactly one NAME is required, got 0\n", 1)
         }
         (Some(other), _) => CommandOutput::stderr(
@@ -40,6 +42,38 @@ fn create_namespace(ctx: &mut Context<'_, '_>, args: &Args, name: &str) -> Comma
         ..Namespace::default()
     };
     match dryrun::create_or_print(ctx.cluster, args, Object::Namespace(ns), "created") {
+        Ok(out) => out,
+        Err(e) => CommandOutput::stderr(format!("{e}\n"), 1),
+    }
+}
+
+/// `kubectl create configmap NAME --from-literal=KEY=VALUE…`.
+fn create_configmap(ctx: &mut Context<'_, '_>, args: &Args, name: &str) -> CommandOutput {
+    let mut data = BTreeMap::new();
+    for literal in args.all_values("from-literal") {
+        let Some((k, v)) = literal.split_once('=').filter(|(k, _)| !k.is_empty()) else {
+            return CommandOutput::stderr(
+                format!("error: invalid literal source {literal}, expected key=value\n"),
+                1,
+            );
+        };
+        if data.insert(k.to_string(), v.to_string()).is_some() {
+            return CommandOutput::stderr(
+                format!("error: cannot add key {k}, another key by that name already exists in Data for ConfigMap \"{name}\"\n"),
+                1,
+            );
+        }
+    }
+    let cm = ConfigMap {
+        metadata: ObjectMeta {
+            name: name.to_string(),
+            namespace: Some(ctx.namespace(args)),
+            ..ObjectMeta::default()
+        },
+        data,
+        ..ConfigMap::default()
+    };
+    match dryrun::create_or_print(ctx.cluster, args, Object::ConfigMap(cm), "created") {
         Ok(out) => out,
         Err(e) => CommandOutput::stderr(format!("{e}\n"), 1),
     }

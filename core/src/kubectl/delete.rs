@@ -1,4 +1,4 @@
-//! `kubectl delete`: by file, by `TYPE NAME…`/`TYPE/NAME`, by `-l` or `--all`. Like kubectl
+//! `kubectl delete`: by file, by `TYPE NAME…`/`TYPE/NAME`, by `-l`, `--field-selector` or `--all`. Like kubectl
 //! (with `--wait`, the default) it returns once the objects are gone, which for pods and
 //! namespaces means simulated time passes while they terminate.
 
@@ -137,17 +137,40 @@ fn targets(
                 .map(Selector::parse)
                 .transpose()
                 .map_err(|e| format!("error: {e}"))?;
-            if selector.is_none() && !args.flag("all") {
+            let fields = match args.value("field-selector") {
+                None => None,
+                Some(raw) => Some(super::query::FieldSelector::parse(raw).map_err(|e| {
+                    let kind = kinds.first().copied().unwrap_or(Kind::Pod);
+                    super::query::list_error(kind, args.value("selector").unwrap_or(""), raw, &e)
+                        .trim_end()
+                        .to_string()
+                })?),
+            };
+            if selector.is_none() && fields.is_none() && !args.flag("all") {
                 return Err("error: resource(s) were provided, but no name was specified".into());
+            }
+            if let Some(f) = &fields {
+                for kind in kinds {
+                    f.check(*kind).map_err(|e| {
+                        super::query::list_error(
+                            *kind,
+                            args.value("selector").unwrap_or(""),
+                            &f.raw,
+                            &e,
+                        )
+                        .trim_end()
+                        .to_string()
+                    })?;
+                }
             }
             let mut out = Vec::new();
             for kind in kinds {
                 let scope = kind.info().namespaced.then_some(ns);
                 for obj in ctx.cluster.store.list(*kind, scope) {
-                    if selector
+                    let labels_ok = selector
                         .as_ref()
-                        .is_none_or(|s| s.matches(&obj.meta().labels))
-                    {
+                        .is_none_or(|s| s.matches(&obj.meta().labels));
+                    if labels_ok && fields.as_ref().is_none_or(|f| f.matches(obj)) {
                         out.push((*kind, obj.meta().name.clone()));
                     }
                 }

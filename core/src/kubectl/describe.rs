@@ -58,6 +58,12 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         }
     }
     let mut out = CommandOutput::default();
+    if objects
+        .iter()
+        .any(|o| o.kind() == crate::api::Kind::Endpoints)
+    {
+        out.err(super::get::ENDPOINTS_WARNING);
+    }
     let mut texts = Vec::new();
     for obj in &objects {
         match obj {
@@ -65,6 +71,10 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
             Object::Deployment(d) => texts.push(describe_deployment(ctx.cluster, d)),
             Object::Pod(p) => texts.push(describe_pod(ctx.cluster, p)),
             other => {
+                if let Some(text) = super::describe_more::describe(ctx.cluster, other) {
+                    texts.push(text);
+                    continue;
+                }
                 errors.push(ApiError::Client {
                     message: format!(
                         "describe is not available for {} in this simulator yet",
@@ -91,11 +101,14 @@ fn labels_lines(lines: &mut Vec<String>, title: &str, pairs: Vec<String>) {
         lines.push(format!("{title}:\t<none>"));
         return;
     }
+    // Continuation lines repeat the title's indent before the tab, as kubectl's
+    // printLabelsMultilineWithIndent does (visible where the tabs stay raw: `rollout history`).
+    let indent = &title[..title.len() - title.trim_start().len()];
     for (i, p) in pairs.into_iter().enumerate() {
         if i == 0 {
             lines.push(format!("{title}:\t{p}"));
         } else {
-            lines.push(format!("\t{p}"));
+            lines.push(format!("{indent}\t{p}"));
         }
     }
 }
@@ -243,7 +256,7 @@ fn service_ports(cluster: &Cluster, s: &Service, l: &mut Vec<String>) {
 }
 
 /// `time.RFC1123Z`: `Wed, 07 Jan 2026 09:03:01 +0000`.
-fn rfc1123z(t: Time) -> String {
+pub(super) fn rfc1123z(t: Time) -> String {
     const WEEKDAYS: [&str; 7] = ["Thu", "Fri", "Sat", "Sun", "Mon", "Tue", "Wed"];
     const MONTHS: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
@@ -591,7 +604,7 @@ fn state_lines(l: &mut Vec<String>, title: &str, state: &ContainerState) {
 }
 
 /// Labels and annotations (without the last-applied configuration), multi-line.
-fn meta_lines(
+pub(super) fn meta_lines(
     l: &mut Vec<String>,
     indent: &str,
     labels: &std::collections::BTreeMap<String, String>,
@@ -754,7 +767,7 @@ fn slice_endpoints(slices: &[&EndpointSlice], port_name: &str) -> String {
     }
 }
 
-fn events_for<'a>(
+pub(super) fn events_for<'a>(
     cluster: &'a Cluster,
     kind: &str,
     meta: &'a crate::api::ObjectMeta,
@@ -772,7 +785,7 @@ fn events_for<'a>(
 }
 
 /// `DescribeEvents`: its own tabwriter section, indented two spaces.
-fn events_section(cluster: &Cluster, events: &[&Event]) -> String {
+pub(super) fn events_section(cluster: &Cluster, events: &[&Event]) -> String {
     let age = |t| match t {
         Some(t) => duration::human(cluster.now.since(t)),
         None => "<unknown>".to_string(),

@@ -34,22 +34,10 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         Ok(s) => s,
         Err(e) => return fail(out, &e),
     };
-    let fields = match args
-        .value("field-selector")
-        .map(query::FieldSelector::parse)
-        .transpose()
-    {
+    let fields = match fields_and_columns(args, &selection, &format) {
         Ok(f) => f,
-        Err(e) => {
-            let kind = selection_kinds(&selection).first().copied();
-            return server_error(out, args, kind.unwrap_or(Kind::Pod), &e);
-        }
+        Err(done) => return done,
     };
-    if let Format::CustomColumns(spec) = &format {
-        if let Err(e) = query::parse_columns(spec) {
-            return fail(out, &e);
-        }
-    }
     let all_ns = args.flag("all-namespaces");
     if all_ns && matches!(selection, Selection::Named(_)) {
         return fail(
@@ -81,16 +69,11 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         out.err(ENDPOINTS_WARNING);
     }
     let single = matches!(&selection, Selection::Named(n) if n.len() == 1);
-    let (mut found, errors) = collect(ctx, &selection, selector.as_ref(), all_ns, &ns);
-    if let Some(f) = &fields {
-        found.retain(|o| f.matches(o));
-    }
-    if let Some(expr) = args.value("sort-by") {
-        let per_table = matches!(format, Format::Table | Format::Wide);
-        if let Err(e) = sort(&mut found, expr, per_table) {
-            return fail(out, &e);
-        }
-    }
+    let (found, errors) = collect(ctx, &selection, selector.as_ref(), all_ns, &ns);
+    let found = match filter_and_sort(found, fields.as_ref(), args, &format) {
+        Ok(f) => f,
+        Err(e) => return fail(out, &e),
+    };
     let refs: Vec<&Object> = found.iter().collect();
     let view = View {
         format: &format,
@@ -117,6 +100,50 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     out
 }
 
+/// `--field-selector` parsed (a parse error is the apiserver's BadRequest) and a custom-columns
+/// spec checked. `Err` is the whole answer.
+fn fields_and_columns(
+    args: &Args,
+    selection: &Selection,
+    format: &Format,
+) -> Result<Option<query::FieldSelector>, CommandOutput> {
+    let fields = match args
+        .value("field-selector")
+        .map(query::FieldSelector::parse)
+    {
+        None => None,
+        Some(Ok(f)) => Some(f),
+        Some(Err(e)) => {
+            let kind = selection_kinds(selection).first().copied();
+            let out = CommandOutput::default();
+            return Err(server_error(out, args, kind.unwrap_or(Kind::Pod), &e));
+        }
+    };
+    if let Format::CustomColumns(spec) = format {
+        if let Err(e) = query::parse_columns(spec) {
+            return Err(fail(CommandOutput::default(), &e));
+        }
+    }
+    Ok(fields)
+}
+
+/// `--field-selector` then `--sort-by` over what was found.
+fn filter_and_sort(
+    mut found: Vec<Object>,
+    fields: Option<&query::FieldSelector>,
+    args: &Args,
+    format: &Format,
+) -> Result<Vec<Object>, String> {
+    if let Some(f) = fields {
+        found.retain(|o| f.matches(o));
+    }
+    if let Some(expr) = args.value("sort-by") {
+        let per_table = matches!(format, Format::Table | Format::Wide);
+        sort(&mut found, expr, per_table)?;
+    }
+    Ok(found)
+}
+
 /// What `get -w` watches.
 struct WatchRequest<'a> {
     selection: &'a Selection,
@@ -138,8 +165,9 @@ fn start_watch(
     let (kind, name) = match req.selection {
         Selection::Kinds(k) if k.len() == 1 => (k[0], None),
         Selection::Named(n) if n.len() == 1 => (n[0].0, Some(n[0].1.clone())),
-        Selection::Named(n) if n.iter().all(|(k, _)| *k == n[0].0) => {
-            return fail(out, "watch is only supported on individual resources and resource collections, but 2 resources were found")
+        Selection::Named(n) if n.iter().all(|(k, _)| Some(k) == n.first().map(|f| &f.0)) => {
+            let msg = format!("watch is only supported on individual resources and resource collections, but {} resources were found", n.len());
+            return fail(out, &msg);
         }
         _ => return fail(out, "you may only specify a single resource type"),
     };

@@ -3,10 +3,11 @@
 //! validation values render as Go `%#v`).
 //!
 //! One file per verb group; `run` only parses and dispatches. Adding a verb means a file and a
-//! match arm here, plus its flags in `args.rs`. Verbs: get, describe (svc, deploy, pod), apply,
-//! create (-f, namespace, deployment, service *), replace, delete, expose, run, label, annotate,
-//! scale, set image, rollout status|restart, config, version, cluster-info, api-resources,
-//! api-versions. `exec` and `run -it` are the shell's (it calls `run` to create the pod).
+//! match arm here, plus its flags in `args.rs`. Verbs: get (with `-w`), describe (every kind),
+//! apply, create (-f, namespace, configmap, deployment, service *), replace, patch, edit, delete,
+//! expose, run, label, annotate, scale, set image, rollout status|restart|history|undo, config,
+//! version, cluster-info, api-resources, api-versions. `exec` and `run -it` are the shell's (it
+//! calls `run` to create the pod). `edit` and `get -w` leave a [`Followup`] for the session.
 
 pub mod apply;
 pub mod args;
@@ -15,6 +16,7 @@ pub mod create;
 pub mod create_service;
 pub mod delete;
 pub mod describe;
+pub mod describe_more;
 pub mod discovery;
 pub mod dryrun;
 pub mod duration;

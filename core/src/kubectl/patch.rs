@@ -53,11 +53,11 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     let patched = match kind_of_patch {
         "json" => json_patch(&current, &patch),
         "merge" => Ok(merge_patch(&current, &patch)),
-        _ => strategic(&current, &patch),
+        _ => strategic(&current, &patch).map_err(|e| crate::error::report(&[e])),
     };
     let mut patched = match patched {
         Ok(v) => v,
-        Err(e) => return report(e),
+        Err(text) => return CommandOutput::stderr(text, 1),
     };
     drop_nulls(&mut patched);
     let obj = match decode::decode_typed(kind, &patched) {
@@ -69,12 +69,65 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         }
     };
     let qualified = format!("{}/{name}", kind.info().singular_qualified());
-    match apiserver::replace_object(ctx.cluster, obj) {
-        Ok(ApplyOutcome::Unchanged) => {
-            CommandOutput::stdout(format!("{qualified} patched (no change)\n"))
+    // `--dry-run=client|server`: the patch is checked (by the server on a copy) and nothing is
+    // written.
+    let (result, suffix) = match args.value("dry-run") {
+        Some("client") if patched == current => (Ok(ApplyOutcome::Unchanged), " (dry run)"),
+        Some("client") => (Ok(ApplyOutcome::Configured), " (dry run)"),
+        Some("server") => {
+            let mut scratch = ctx.cluster.clone();
+            (
+                apiserver::replace_object(&mut scratch, obj),
+                " (server dry run)",
+            )
         }
-        Ok(_) => CommandOutput::stdout(format!("{qualified} patched\n")),
+        _ => (apiserver::replace_object(ctx.cluster, obj), ""),
+    };
+    if let (Ok(_), Some(format)) = (&result, args.value("output")) {
+        let dry = !suffix.is_empty();
+        return print_object(ctx, kind, &ns, &name, format, dry.then_some(&patched));
+    }
+    match result {
+        Ok(ApplyOutcome::Unchanged) => {
+            CommandOutput::stdout(format!("{qualified} patched (no change){suffix}\n"))
+        }
+        Ok(_) => CommandOutput::stdout(format!("{qualified} patched{suffix}\n")),
         Err(e) => report(e),
+    }
+}
+
+/// `-o yaml|json|name`: the object as stored, or as patched for a dry run (`dry_run`).
+fn print_object(
+    ctx: &Context<'_, '_>,
+    kind: crate::api::Kind,
+    ns: &str,
+    name: &str,
+    format: &str,
+    dry_run: Option<&Value>,
+) -> CommandOutput {
+    let value = match (dry_run, ctx.cluster.store.get(kind, ns, name)) {
+        (Some(v), _) => v.clone(),
+        (None, Some(o)) => o.to_value(),
+        (None, None) => Value::Null,
+    };
+    match super::print::Format::parse(Some(format)) {
+        Ok(super::print::Format::Yaml) => {
+            CommandOutput::stdout(super::print::yaml::to_yaml(&value))
+        }
+        Ok(super::print::Format::Json) => CommandOutput::stdout(super::print::to_json(&value)),
+        Ok(super::print::Format::Name) => {
+            CommandOutput::stdout(format!("{}/{name}\n", kind.info().singular_qualified()))
+        }
+        Ok(super::print::Format::JsonPath(t)) => {
+            match super::jsonpath::kubectl_output(&t, &value, true) {
+                Ok(text) => CommandOutput::stdout(text),
+                Err(message) => CommandOutput::stderr(format!("error: {message}"), 1),
+            }
+        }
+        Ok(_) => fail(&format!(
+            "kubeplay's kubectl patch prints -o yaml, json, name or jsonpath, not {format}"
+        )),
+        Err(e) => fail(&e),
     }
 }
 
@@ -138,12 +191,12 @@ fn merge_patch(target: &Value, patch: &Value) -> Value {
     Value::Object(out)
 }
 
-/// RFC 6902 with the operations evanphx/json-patch implements, and its error wording.
-fn json_patch(doc: &Value, patch: &Value) -> Result<Value, ApiError> {
+/// RFC 6902 with the operations evanphx/json-patch implements. `Err` is the terminal text: a
+/// patch that is not a list is a BadRequest; one that does not apply is the apiserver's bare
+/// 422, which kubectl prints as `The request is invalid: …` (the server drops the reason).
+fn json_patch(doc: &Value, patch: &Value) -> Result<Value, String> {
     let Value::Array(ops) = patch else {
-        return Err(ApiError::BadRequest {
-            message: "json: cannot unmarshal object into Go value of type jsonpatch.Patch".into(),
-        });
+        return Err("Error from server (BadRequest): json: cannot unmarshal object into Go value of type jsonpatch.Patch\n".into());
     };
     let mut doc = doc.clone();
     for op in ops {
@@ -169,13 +222,8 @@ fn json_patch(doc: &Value, patch: &Value) -> Result<Value, ApiError> {
             },
             other => Err(format!("Unexpected kind: {other}")),
         };
-        if let Err(message) = result {
-            return Err(ApiError::Status {
-                reason: "Invalid".into(),
-                message: format!(
-                    "the server rejected our request due to an error in our request: {message}"
-                ),
-            });
+        if result.is_err() {
+            return Err("The request is invalid: the server rejected our request due to an error in our request\n".into());
         }
     }
     Ok(doc)

@@ -32,7 +32,13 @@ pub struct Exec<'h> {
     /// How far `read` has consumed each input buffer, keyed by the buffer's address and length:
     /// the commands of a `while read` loop all see the same `&str`.
     read_offsets: BTreeMap<(usize, usize), usize>,
+    /// Shell functions running inside each other, and a `return` on its way out of one.
+    func_depth: u32,
+    returning: Option<i32>,
 }
+
+/// Functions calling functions at most (bash's `FUNCNEST` set to this).
+const MAX_FUNC_DEPTH: u32 = 100;
 
 /// Bytes word expansion may produce in one command line.
 pub const MAX_EXPANDED_BYTES: usize = 64 << 20;
@@ -57,6 +63,8 @@ impl<'h> Exec<'h> {
             expand_depth: 0,
             expanded_bytes: 0,
             read_offsets: BTreeMap::new(),
+            func_depth: 0,
+            returning: None,
         }
     }
 
@@ -99,7 +107,7 @@ impl<'h> Exec<'h> {
     }
 
     fn stopped(&self, term: &Term<'_>) -> bool {
-        self.aborted.is_some() || term.st.exit.is_some()
+        self.aborted.is_some() || term.st.exit.is_some() || self.returning.is_some()
     }
 
     /// Parses and runs `src` (a whole command line or script) with `stdin`.
@@ -288,6 +296,11 @@ impl<'h> Exec<'h> {
                 otherwise,
             } => self.run_if(term, branches, otherwise.as_ref(), stdin),
             CommandKind::Group(list) => self.run_list(term, list, stdin),
+            CommandKind::Case { word, arms } => self.run_case(term, word, arms, stdin),
+            CommandKind::Function { name, body } => {
+                term.st.functions.insert(name.clone(), (**body).clone());
+                CommandOutput::default()
+            }
             CommandKind::Subshell(list) => {
                 let saved = term.st.clone();
                 let cwd = term.cwd.clone();
@@ -296,6 +309,88 @@ impl<'h> Exec<'h> {
                 *term.cwd = cwd;
                 r
             }
+        }
+    }
+
+    /// The first arm with a pattern matching the word runs; no match is status 0.
+    fn run_case(
+        &mut self,
+        term: &mut Term<'_>,
+        word: &str,
+        arms: &[(Vec<String>, List)],
+        stdin: &str,
+    ) -> CommandOutput {
+        let mut out = CommandOutput::default();
+        let value = self.expand_single(term, word, &mut out);
+        for (patterns, body) in arms {
+            for p in patterns {
+                let pattern = self.expand_single(term, p, &mut out);
+                if super::expand::wildcard(&pattern, &value) {
+                    out.extend(self.run_list(term, body, stdin));
+                    return out;
+                }
+            }
+        }
+        out.exit_code = 0;
+        out
+    }
+
+    /// Runs a shell function with `args` as `$1`…; `return N` ends it with status N.
+    fn call_function(
+        &mut self,
+        term: &mut Term<'_>,
+        body: &Command,
+        argv: &[String],
+        stdin: &str,
+    ) -> CommandOutput {
+        let name = argv.first().cloned().unwrap_or_default();
+        if self.func_depth >= MAX_FUNC_DEPTH {
+            // bash abandons the whole command line here; the abort notice says so.
+            self.abort(&format!(
+                "{name}: maximum function nesting level exceeded ({MAX_FUNC_DEPTH})"
+            ));
+            return CommandOutput::stderr("", 1);
+        }
+        let zero = term.st.positional.first().cloned().unwrap_or_default();
+        let mut positional = vec![zero];
+        positional.extend(argv.iter().skip(1).cloned());
+        let saved = std::mem::replace(&mut term.st.positional, positional);
+        self.func_depth += 1;
+        let mut out = self.run_command(term, body, stdin);
+        self.func_depth -= 1;
+        term.st.positional = saved;
+        if let Some(code) = self.returning.take() {
+            out.exit_code = code;
+        }
+        out
+    }
+
+    /// `return [N]`: leaves the innermost function (status N, else the last command's).
+    fn return_builtin(&mut self, term: &Term<'_>, args: &[String]) -> CommandOutput {
+        let sh = term.st.flavor.name();
+        if self.func_depth == 0 {
+            return CommandOutput::stderr(
+                format!("{sh}: return: can only `return' from a function or sourced script\n"),
+                1,
+            );
+        }
+        let code = match args.first() {
+            None => term.st.last_status,
+            Some(a) => match a.parse::<i64>() {
+                Ok(n) => n.rem_euclid(256) as i32,
+                Err(_) => {
+                    self.returning = Some(2);
+                    return CommandOutput::stderr(
+                        format!("{sh}: return: {a}: numeric argument required\n"),
+                        2,
+                    );
+                }
+            },
+        };
+        self.returning = Some(code);
+        CommandOutput {
+            chunks: Vec::new(),
+            exit_code: code,
         }
     }
 
@@ -396,6 +491,12 @@ impl<'h> Exec<'h> {
         let Some(name) = argv.first() else {
             return CommandOutput::default();
         };
+        if let Some(body) = term.st.functions.get(name).cloned() {
+            return self.call_function(term, &body, argv, stdin);
+        }
+        if name == "return" {
+            return self.return_builtin(term, argv.get(1..).unwrap_or(&[]));
+        }
         if let Some(out) = builtins::run(self, term, argv, stdin) {
             return out;
         }

@@ -158,6 +158,26 @@ impl Exec<'_> {
                     i += 2;
                 }
                 '\\' if chars.get(i + 1) == Some(&'\n') => i += 2,
+                // "$@": one field per positional parameter.
+                '$' if chars.get(i + 1) == Some(&'@') => {
+                    let args = term.st.positional.get(1..).unwrap_or(&[]).to_vec();
+                    for (k, a) in args.into_iter().enumerate() {
+                        if k > 0 {
+                            pieces.push(Piece {
+                                text: std::mem::take(&mut text),
+                                quoted: true,
+                                split: false,
+                            });
+                            pieces.push(Piece {
+                                text: " ".into(),
+                                quoted: false,
+                                split: true,
+                            });
+                        }
+                        text.push_str(&a);
+                    }
+                    i += 2;
+                }
                 '$' | '`' => {
                     let (t, next) = self.dollar(term, chars, i, err);
                     text.push_str(&t);
@@ -270,7 +290,10 @@ impl Exec<'_> {
         let set = !value.is_empty();
         for (prefix, assign) in [(":-", false), ("-", false), (":=", true), ("=", true)] {
             if let Some(word) = op.strip_prefix(prefix) {
-                let unset = !term.st.vars.contains_key(name);
+                let unset = match name.parse::<usize>() {
+                    Ok(i) => i >= term.st.positional.len(),
+                    Err(_) => !"?$#@*!-".contains(name) && !term.st.vars.contains_key(name),
+                };
                 if (prefix.starts_with(':') && !set) || unset {
                     let w = self.expand_single(term, word, err);
                     if assign {

@@ -111,8 +111,12 @@ impl SessionHost<'_> {
         };
         let out = kubectl::run(self.cluster, &mut io, args);
         if let Some(f) = io.followup {
-            if let kubectl::Followup::Edit(e) = &f {
-                self.edit = Some(e.path.clone());
+            match &f {
+                kubectl::Followup::Edit(e) => self.edit = Some(e.path.clone()),
+                // A watch whose output goes into a pipe, a file or `$(…)` has no terminal to
+                // hold: it ends after its first listing.
+                kubectl::Followup::Watch(_) if term.st.piped => return out,
+                kubectl::Followup::Watch(_) => {}
             }
             self.followup = Some(f);
         }

@@ -70,6 +70,8 @@ pub struct ShellState {
     pub exported: BTreeSet<String>,
     /// `alias NAME=TEXT` definitions.
     pub aliases: BTreeMap<String, String>,
+    /// Shell functions by name (`f() { …; }`).
+    pub functions: BTreeMap<String, parser::Command>,
     /// Exported names in the order they entered the environment (`env` prints that order).
     export_order: Vec<String>,
     pub last_status: i32,
@@ -93,6 +95,7 @@ impl ShellState {
             exported: BTreeSet::new(),
             export_order: Vec::new(),
             aliases: BTreeMap::new(),
+            functions: BTreeMap::new(),
             last_status: 0,
             history: Vec::new(),
             positional: vec![flavor.name().to_string()],

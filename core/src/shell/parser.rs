@@ -1,5 +1,6 @@
 //! The shell grammar: tokens from `lexer.rs` into an AST of lists, and-or chains, pipelines and
-//! commands (simple, `for`, `while`/`until`, `if`, `{ …; }`, `( … )`). Running out of tokens
+//! commands (simple, `for`, `while`/`until`, `if`, `case`, `{ …; }`, `( … )`, function
+//! definitions `name() compound` and `function name compound`). Running out of tokens
 //! inside an unfinished construct is `Incomplete`, which is how the terminal knows to show `> `.
 
 use super::lexer::{lex, LexError, Token};
@@ -47,6 +48,16 @@ pub enum CommandKind {
     },
     Group(List),
     Subshell(List),
+    /// `case WORD in PATTERN|PATTERN) list ;; … esac`.
+    Case {
+        word: String,
+        arms: Vec<(Vec<String>, List)>,
+    },
+    /// `name() { …; }`: defines `name`; running the definition stores it.
+    Function {
+        name: String,
+        body: Box<Command>,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -105,9 +116,9 @@ struct Parser {
 /// Compound commands nested inside each other at most.
 const MAX_NESTING: u32 = 64;
 
-const RESERVED: [&str; 14] = [
+const RESERVED: [&str; 16] = [
     "do", "done", "then", "fi", "else", "elif", "esac", "}", "if", "for", "while", "until", "{",
-    "!",
+    "!", "case", "function",
 ];
 
 impl Parser {
@@ -146,7 +157,7 @@ impl Parser {
         loop {
             self.skip_newlines();
             match self.peek() {
-                None | Some(Token::Op(")")) => return Ok(list),
+                None | Some(Token::Op(")" | ";;")) => return Ok(list),
                 Some(Token::Word(w)) if stops.contains(&w.as_str()) => return Ok(list),
                 Some(Token::Op(op)) if *op != "(" => return Err(unexpected(&Token::Op(op))),
                 _ => {}
@@ -234,6 +245,28 @@ impl Parser {
                     CommandKind::While { until, cond, body }
                 }
                 "if" => self.if_clause()?,
+                "case" => self.case_clause()?,
+                "function" => {
+                    self.pos += 1;
+                    let name = match self.peek() {
+                        None => return Err(LexError::Incomplete),
+                        Some(Token::Word(n)) => n.clone(),
+                        Some(t) => return Err(unexpected(t)),
+                    };
+                    self.pos += 1;
+                    if self.peek() == Some(&Token::Op("(")) {
+                        self.pos += 1;
+                        self.expect_op(")")?;
+                    }
+                    self.function_body(name)?
+                }
+                _ if self.toks.get(self.pos + 1) == Some(&Token::Op("("))
+                    && self.toks.get(self.pos + 2) == Some(&Token::Op(")")) =>
+                {
+                    let name = w.clone();
+                    self.pos += 3;
+                    self.function_body(name)?
+                }
                 "{" => {
                     self.pos += 1;
                     let body = self.list(&["}"])?;
@@ -278,6 +311,87 @@ impl Parser {
         let body = self.list(&["done"])?;
         self.expect_word("done")?;
         Ok(CommandKind::For { var, words, body })
+    }
+
+    fn expect_op(&mut self, op: &str) -> Result<(), LexError> {
+        match self.peek() {
+            None => Err(LexError::Incomplete),
+            Some(Token::Op(o)) if *o == op => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(t) => Err(unexpected(t)),
+        }
+    }
+
+    /// The compound command after `name()`.
+    fn function_body(&mut self, name: String) -> Result<CommandKind, LexError> {
+        self.skip_newlines();
+        match self.peek() {
+            None => Err(LexError::Incomplete),
+            Some(Token::Word(w))
+                if matches!(w.as_str(), "{" | "if" | "for" | "while" | "until" | "case") =>
+            {
+                let body = Box::new(self.command()?);
+                Ok(CommandKind::Function { name, body })
+            }
+            Some(Token::Op("(")) => {
+                let body = Box::new(self.command()?);
+                Ok(CommandKind::Function { name, body })
+            }
+            Some(t) => Err(unexpected(t)),
+        }
+    }
+
+    fn case_clause(&mut self) -> Result<CommandKind, LexError> {
+        self.pos += 1;
+        let word = match self.peek() {
+            None => return Err(LexError::Incomplete),
+            Some(Token::Word(w)) => w.clone(),
+            Some(t) => return Err(unexpected(t)),
+        };
+        self.pos += 1;
+        self.expect_word("in")?;
+        let mut arms = Vec::new();
+        loop {
+            self.skip_newlines();
+            match self.peek() {
+                None => return Err(LexError::Incomplete),
+                Some(Token::Word(w)) if w == "esac" => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(Token::Op("(")) => self.pos += 1,
+                _ => {}
+            }
+            let mut patterns = Vec::new();
+            loop {
+                match self.peek() {
+                    None => return Err(LexError::Incomplete),
+                    Some(Token::Word(p)) => patterns.push(p.clone()),
+                    Some(t) => return Err(unexpected(t)),
+                }
+                self.pos += 1;
+                match self.peek() {
+                    Some(Token::Op("|")) => self.pos += 1,
+                    _ => break,
+                }
+            }
+            self.expect_op(")")?;
+            let body = self.list(&["esac"])?;
+            arms.push((patterns, body));
+            self.skip_newlines();
+            match self.peek() {
+                None => return Err(LexError::Incomplete),
+                Some(Token::Op(";;")) => self.pos += 1,
+                Some(Token::Word(w)) if w == "esac" => {
+                    self.pos += 1;
+                    break;
+                }
+                Some(t) => return Err(unexpected(t)),
+            }
+        }
+        Ok(CommandKind::Case { word, arms })
     }
 
     fn if_clause(&mut self) -> Result<CommandKind, LexError> {
