@@ -323,9 +323,11 @@ pub fn Terminal() -> impl IntoView {
         }
     };
 
+    // Keyed by (tab, line id): line ids restart in every tab.
     let lines = move || {
+        let tab = active.get();
         scrollback()
-            .map(|sb| sb.with(|s| s.lines().cloned().collect::<Vec<_>>()))
+            .map(|sb| sb.with(|s| s.lines().map(|l| (tab, l.clone())).collect::<Vec<_>>()))
             .unwrap_or_default()
     };
     let title = move || {
@@ -343,10 +345,10 @@ pub fn Terminal() -> impl IntoView {
             <div class="terminal-output" role="log" aria-label="Terminal output" aria-live="polite" node_ref=log_ref on:click=focus_input>
                 <For
                     each=lines
-                    key=|l| l.id
+                    key=|(tab, l)| (*tab, l.id)
                     let:line
                 >
-                    <div class=line_class(line.kind)>{line.text}</div>
+                    <div class=line_class(line.1.kind)>{line.1.text}</div>
                 </For>
             </div>
             <div class="terminal-input">
