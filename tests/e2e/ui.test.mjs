@@ -63,10 +63,10 @@ test('a pod shell opens in its own tab with its own state; Ctrl-D leaves it', as
   assert.equal(await tab.getAttribute('aria-selected'), 'true');
   await log(page).getByText('kubectl exec -it web -n default -- sh').waitFor();
   assert.doesNotMatch(await prompt(page).innerText(), /learner@workstation/);
-  await run(page, 'cd /usr/share/nginx/html; X=in-pod; echo $X');
+  await run(page, 'mkdir -p /srv/app; cd /srv/app; X=in-pod; echo $X');
   await log(page).getByText(/^in-pod$/m).waitFor();
   await run(page, 'pwd');
-  await log(page).getByText('/usr/share/nginx/html', { exact: true }).waitFor();
+  await log(page).getByText('/srv/app', { exact: true }).waitFor();
 
   // The workstation tab kept its own scrollback and shell state.
   await page.getByRole('tab', { name: 'workstation' }).click();

@@ -18,6 +18,8 @@ pub struct Request {
     pub delivered: bool,
     /// The bridge's trace id, so a click opens the request's explanation.
     pub trace: Option<u64>,
+    /// When it leaves the map (`performance.now()` ms).
+    pub until: f64,
 }
 
 /// Requests the map is animating, shared through context.
@@ -48,22 +50,39 @@ impl Traffic {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let duration = HOP_MS * hops.len() as u32 + 400;
+        let until = now_ms() + f64::from(duration);
         self.requests.update(|r| {
             r.push(Request {
                 id,
                 hops,
                 delivered,
                 trace,
+                until,
             });
             let excess = r.len().saturating_sub(MAX_REQUESTS);
             r.drain(..excess);
         });
         let requests = self.requests;
+        // A loop of curls sends hundreds at once; the first timer to fire removes every
+        // request that has arrived, so the layer redraws once rather than once per request.
         gloo_timers::callback::Timeout::new(duration, move || {
-            requests.try_update(|r| r.retain(|x| x.id != id));
+            let t = now_ms();
+            let due = requests
+                .try_with_untracked(|r| r.iter().any(|x| x.until <= t))
+                .unwrap_or(false);
+            if due {
+                requests.try_update(|r| r.retain(|x| x.until > t));
+            }
         })
         .forget();
     }
+}
+
+/// The page's monotonic clock in ms (0 outside a browser window).
+fn now_ms() -> f64 {
+    leptos::web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// SVG path data through `points`.
