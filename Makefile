@@ -5,12 +5,12 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: serve test bootstrap bootstrap-serve lint test-native test-wasm build budget test-e2e
+.PHONY: serve test bootstrap bootstrap-serve lint test-native lessons test-wasm build budget test-e2e
 
 serve: bootstrap-serve
 	trunk serve --release
 
-test: bootstrap lint test-native test-wasm build budget test-e2e
+test: bootstrap lint test-native lessons test-wasm build budget test-e2e
 	@echo "make test: all checks passed"
 
 bootstrap:
@@ -26,6 +26,14 @@ lint:
 
 test-native:
 	cargo test -p kubeplay-core -p kubeplay-cli
+
+# Every built-in lesson replayed by the CLI: each step's checks fail before its solution and
+# pass after it (README "Lessons").
+lessons:
+	cargo build -q -p kubeplay-cli
+	for id in $$(target/debug/kubeplay lesson list | cut -d' ' -f1); do \
+		target/debug/kubeplay lesson check "$$id"; \
+	done
 
 # The app's wasm-bindgen-test suite in headless Chromium (Debian's chromium + chromedriver).
 test-wasm:

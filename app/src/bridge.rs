@@ -292,6 +292,19 @@ impl Bridge {
         .unwrap_or_default()
     }
 
+    /// True while a `kubectl get -w` holds terminal `term`.
+    pub fn running(&self, term: TerminalId) -> bool {
+        self.revision.track();
+        self.session.with_value(|s| s.running_in(term))
+    }
+
+    /// The rows a watch in terminal `term` printed since the last call.
+    pub fn take_stream(&self, term: TerminalId) -> Option<CommandOutput> {
+        self.session
+            .try_update_value(|s| s.take_stream_in(term))
+            .flatten()
+    }
+
     /// The simulated clock without subscribing (for saves).
     pub fn clock_untracked(&self) -> u64 {
         self.now_ms()
@@ -307,4 +320,15 @@ fn first_word_is_explain(line: &str) -> bool {
             .position(|w| *w == "--")
             .and_then(|i| words.get(i + 1))
             == Some(&"explain")
+}
+
+impl Bridge {
+    /// Runs a lesson step's checks against the session as it is now (the lesson panel's
+    /// "Check my work"); checks only read the session.
+    pub fn check_lesson_step(
+        &self,
+        step: &kubeplay_core::lesson::Step,
+    ) -> Vec<kubeplay_core::lesson::CheckResult> {
+        self.session.with_value(|s| step.check(s))
+    }
 }

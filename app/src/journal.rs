@@ -187,6 +187,13 @@ pub fn replay(save: &Save) -> (Session, BTreeMap<TerminalId, String>) {
         if let (Some(out), false) = (out, matches!(step, Step::Browse { .. })) {
             screens.entry(term).or_default().push_str(&out.text());
         }
+        // What watches printed while time passed up to the next step.
+        let terminals = std::iter::once(WORKSTATION).chain(session.terminals());
+        for t in terminals.collect::<Vec<_>>() {
+            if let Some(rows) = session.take_stream_in(t) {
+                screens.entry(t).or_default().push_str(&rows.text());
+            }
+        }
     }
     advance_to(&mut session, save.now);
     (session, screens)

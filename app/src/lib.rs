@@ -21,6 +21,7 @@ use components::cluster_map::ClusterMap;
 use components::controls::{Clock, ClockControls};
 use components::editor::{Editor, Files};
 use components::inspector::{Inspector, Selection};
+use components::lesson::{use_route, LessonPanel};
 use components::terminal::{Console, Terminal};
 use components::traffic::Traffic;
 use journal::{Save, SavedTab, SAVE_VERSION};
@@ -146,6 +147,7 @@ pub fn App() -> impl IntoView {
         if clock.playing.get_untracked() {
             let ms = u64::from(TICK_MS) * u64::from(clock.speed.get_untracked()) / 100;
             state.bridge.advance(ms);
+            state.console.poll_streams(state.bridge);
         }
         ticks += 1;
         if ticks % SAVE_EVERY_TICKS == 0 {
@@ -176,13 +178,16 @@ pub fn Playground() -> impl IntoView {
             traffic.send(f.hops, f.delivered, Some(f.trace));
         }
     });
+    let route = use_route();
     view! {
         <header class="topbar">
             <h1>"Kubeplay"</h1>
             <span class="tagline">"A Kubernetes Services playground — everything runs in your browser"</span>
+            <a class="lessons-link" href="#/lessons">"Lessons"</a>
             <ClockControls/>
         </header>
-        <main class="playground">
+        <main class="playground" class:with-lesson=move || route.get().is_open()>
+            <LessonPanel route=route/>
             <div class="col">
                 <div class="area-editor"><Editor/></div>
                 <div class="area-terminal"><Terminal/></div>

@@ -1,5 +1,6 @@
 //! `kubeplay [--seed N] [--dir DIR] [--echo] [SCRIPT]`: runs lines as if typed into the
-//! playground's workstation terminal and prints what the terminal would show.
+//! playground's workstation terminal and prints what the terminal would show. A first argument
+//! of `lesson` selects the lesson subcommand instead ([`lesson`]).
 //!
 //! This is the only crate that touches the real disk and the process's streams. Both of the
 //! commands' streams go to stdout in the order the terminal shows them; the process's own
@@ -8,6 +9,8 @@
 use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+mod lesson;
 
 use kubeplay_core::sim::Duration;
 use kubeplay_core::Session;
@@ -78,7 +81,11 @@ fn load_home(session: &mut Session, dir: &Path) {
 }
 
 fn main() -> ExitCode {
-    let args = match parse_args(std::env::args().skip(1)) {
+    let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("lesson") {
+        return lesson::main(&argv[1..]);
+    }
+    let args = match parse_args(argv.into_iter()) {
         Ok(a) => a,
         Err(msg) => {
             if !msg.is_empty() {

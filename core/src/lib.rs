@@ -19,6 +19,7 @@
 //! - [`kubectl`]: kubectl verbs and their exact output.
 //! - [`vfs`]: terminals' virtual files.
 //! - [`transcript`]: terminal sessions as test data.
+//! - [`lesson`]: guided labs as data, their checks and the request log they read.
 //! - [`shell`]: the POSIX-like shell of the workstation and pod terminals.
 //! - [`session`]: the façade the browser, the widget and the CLI all drive.
 
@@ -28,6 +29,7 @@ pub mod cluster;
 pub mod controllers;
 pub mod error;
 pub mod kubectl;
+pub mod lesson;
 pub mod network;
 pub mod output;
 pub mod session;

@@ -11,11 +11,22 @@
 //! command continues, a pod shell's prompt inside `kubectl exec -it`, empty while `vi` collects
 //! lines); [`Session::interrupt`] is Ctrl-C, [`Session::eof`] Ctrl-D (leaves a pod shell);
 //! [`Session::editing`] names the file `vi` opened, so a page can show a real editor and hand
-//! the text back with [`Session::finish_edit`]; `clear` prints [`crate::shell::CLEAR_SCREEN`].
+//! the text back with [`Session::finish_edit`] (`kubectl edit` uses the same editor; after a
+//! save with errors `editing` names the file again, reopened with the reasons in its header);
+//! `clear` prints [`crate::shell::CLEAR_SCREEN`].
+//!
+//! `kubectl get -w` keeps the terminal: its first output returns from `feed`;
+//! [`Session::running`] is true while it watches; each [`Session::advance`] collects the rows
+//! kubectl would print for changes in that time, [`Session::take_stream`] drains them, and
+//! [`Session::interrupt`] (Ctrl-C) ends it. A line fed while it runs ends it first, as Ctrl-C
+//! then typing would: the rows not yet taken come out ahead of that line's output (the CLI and
+//! transcripts, which advance 1 s then feed, show a watch's rows at the top of the next
+//! command's output). `--request-timeout` makes the watch run to its end inside `feed`.
 //!
 //! A page with terminal tabs opens more terminals on the same cluster ([`Session::open_terminal`],
 //! [`Session::feed_in`], [`Session::in_terminal`]); the methods above always mean the workstation
-//! terminal, [`WORKSTATION`]. [`Session::browse`] is the page's browser pane.
+//! terminal, [`WORKSTATION`]. Each terminal has its own watch; [`Session::advance`] feeds them all.
+//! [`Session::browse`] is the page's browser pane.
 
 use std::collections::BTreeMap;
 
@@ -27,7 +38,7 @@ use crate::shell::{Flavor, ShellState, Term};
 use crate::sim::Duration;
 use crate::tools::Origin;
 use crate::vfs::Vfs;
-use crate::{shell, CommandOutput};
+use crate::{kubectl, shell, CommandOutput};
 
 #[derive(Clone)]
 pub struct Session {
@@ -48,6 +59,9 @@ pub struct Session {
     pending: String,
     /// The line editor `vi FILE` opened, collecting the file's new lines.
     editor: Option<Editor>,
+    /// A `kubectl get -w` holding the terminal, and the rows it printed not yet taken.
+    watch: Option<Box<kubectl::watch::Watch>>,
+    stream: CommandOutput,
     /// Terminals opened besides the workstation's (the page's tabs), parked while another runs.
     terminals: BTreeMap<TerminalId, TermState>,
     next_terminal: TerminalId,
@@ -67,18 +81,55 @@ struct TermState {
     pod: Option<PodTerminal>,
     pending: String,
     editor: Option<Editor>,
+    watch: Option<Box<kubectl::watch::Watch>>,
+    stream: CommandOutput,
 }
 
 /// `vi`/`nano` in a line-oriented terminal: the lines typed after `vi FILE` become the file's
-/// new contents at `:wq` (`:q!` discards them); until then `feed` returns `None` and the prompt
-/// is empty, like any command still reading its input. Front ends with a real editor widget use
+/// new contents at `:wq` (`:q!` discards them); `:s/RE/REPL/[g]` or `:%s/…` edits every line
+/// of the file (or of the lines typed so far). Until the editor closes `feed` returns `None` and
+/// the prompt is empty, like any command still reading its input. For `kubectl edit`, saving
+/// with nothing typed keeps the file as it was. Front ends with a real editor widget use
 /// [`Session::editing`] and [`Session::finish_edit`] instead.
 #[derive(Clone, Debug)]
 struct Editor {
     path: String,
     lines: Vec<String>,
+    /// `:s` commands, applied in order when the file is saved.
+    substitutions: Vec<String>,
     /// What the command line that opened the editor printed.
     output: CommandOutput,
+    /// The `kubectl edit` this editor serves, if any.
+    kubectl: Option<kubectl::edit::EditState>,
+}
+
+impl Editor {
+    fn new(path: String, kubectl: Option<kubectl::edit::EditState>) -> Editor {
+        Editor {
+            path,
+            lines: Vec::new(),
+            substitutions: Vec::new(),
+            output: CommandOutput::default(),
+            kubectl,
+        }
+    }
+
+    /// The text `:wq` saves, given the file's current contents.
+    fn saved_text(&self, current: &str) -> String {
+        let keep_file =
+            self.lines.is_empty() && (self.kubectl.is_some() || !self.substitutions.is_empty());
+        let mut text = if keep_file {
+            current.to_string()
+        } else {
+            self.lines.iter().map(|l| format!("{l}\n")).collect()
+        };
+        for s in &self.substitutions {
+            if let Some(t) = shell::builtins::ex_substitute(&text, s) {
+                text = t;
+            }
+        }
+        text
+    }
 }
 
 /// The learner's home directory on the workstation.
@@ -114,6 +165,8 @@ impl Session {
             editor: None,
             terminals: BTreeMap::new(),
             next_terminal: WORKSTATION + 1,
+            watch: None,
+            stream: CommandOutput::default(),
         }
     }
 
@@ -125,7 +178,7 @@ impl Session {
     /// prompt inside `kubectl exec -it`, else the workstation's.
     pub fn prompt(&self) -> String {
         prompt_for(
-            self.editor.is_some(),
+            self.editor.is_some() || self.watch.is_some(),
             &self.pending,
             self.pod.as_ref(),
             &self.cwd,
@@ -149,18 +202,17 @@ impl Session {
     pub fn feed(&mut self, line: &str) -> Option<CommandOutput> {
         // Pasted or loaded text may carry CRLF line ends; a heredoc's `EOF\r` must still end it.
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if let Some(ed) = &mut self.editor {
-            return match line.trim_end() {
-                ":wq" | ":x" | "ZZ" | ":wq!" => {
-                    let text: String = ed.lines.iter().map(|l| format!("{l}\n")).collect();
-                    Some(self.finish_edit(Some(&text)))
-                }
-                ":q!" | ":q" => Some(self.finish_edit(None)),
-                _ => {
-                    ed.lines.push(line.to_string());
-                    None
-                }
-            };
+        if self.watch.is_some() {
+            self.interrupt();
+            let mut out = std::mem::take(&mut self.stream);
+            if let Some(next) = self.feed(line) {
+                out.chunks.extend(next.chunks);
+                out.exit_code = next.exit_code;
+            }
+            return Some(out);
+        }
+        if self.editor.is_some() {
+            return self.feed_editor(line);
         }
         let input = if self.pending.is_empty() {
             line.to_string()
@@ -183,6 +235,56 @@ impl Session {
         }
     }
 
+    /// One line typed into the line editor.
+    fn feed_editor(&mut self, line: &str) -> Option<CommandOutput> {
+        let path = self.editor.as_ref()?.path.clone();
+        let out = match line.trim_end() {
+            ":wq" | ":x" | "ZZ" | ":wq!" => {
+                let current = self.terminal_fs().read(&path).map(str::to_string);
+                let text = self
+                    .editor
+                    .as_ref()?
+                    .saved_text(&current.unwrap_or_default());
+                self.finish_edit(Some(&text))
+            }
+            ":q!" | ":q" => self.finish_edit(None),
+            cmd if cmd.starts_with(":s") || cmd.starts_with(":%s") => {
+                self.editor.as_mut()?.substitutions.push(cmd.to_string());
+                return None;
+            }
+            _ => {
+                self.editor.as_mut()?.lines.push(line.to_string());
+                return None;
+            }
+        };
+        // `kubectl edit` may reopen the file after a failed save; its message shows now.
+        if self.editor.is_some() && out.chunks.is_empty() {
+            return None;
+        }
+        Some(out)
+    }
+
+    /// The filesystem of the terminal in front (a pod's inside `kubectl exec -it`).
+    fn terminal_fs(&mut self) -> &mut Vfs {
+        match &mut self.pod {
+            Some(p) => &mut p.fs,
+            None => &mut self.fs,
+        }
+    }
+
+    /// True while a foreground `kubectl get -w` holds the terminal.
+    pub fn running(&self) -> bool {
+        self.watch.is_some()
+    }
+
+    /// The rows a running (or just ended) watch printed since the last call.
+    pub fn take_stream(&mut self) -> Option<CommandOutput> {
+        if self.stream.chunks.is_empty() {
+            return None;
+        }
+        Some(std::mem::take(&mut self.stream))
+    }
+
     /// The absolute path `vi` is editing, if an editor is open (in the current terminal).
     pub fn editing(&self) -> Option<&str> {
         self.editor.as_ref().map(|e| e.path.as_str())
@@ -195,19 +297,47 @@ impl Session {
             return CommandOutput::default();
         };
         if let Some(text) = contents {
-            let fs = match &mut self.pod {
-                Some(p) => &mut p.fs,
-                None => &mut self.fs,
-            };
-            fs.write(&ed.path, text.to_string());
+            self.terminal_fs().write(&ed.path, text.to_string());
         }
-        ed.output
+        let Some(state) = ed.kubectl else {
+            return ed.output;
+        };
+        let mut out = ed.output;
+        let saved = self
+            .terminal_fs()
+            .read(&ed.path)
+            .map(str::to_string)
+            .unwrap_or_default();
+        match kubectl::edit::finish(&mut self.cluster, state, &saved) {
+            kubectl::edit::Step::Done(done) => {
+                // kubectl removes its temporary file unless it kept a copy after a failure.
+                if done.exit_code == 0 {
+                    self.terminal_fs().remove(&ed.path);
+                }
+                self.cluster.reconcile();
+                out.extend(done);
+            }
+            kubectl::edit::Step::Reopen {
+                state,
+                text,
+                out: shown,
+            } => {
+                self.terminal_fs().write(&state.path, text);
+                self.editor = Some(Editor::new(state.path.clone(), Some(state)));
+                out.extend(shown);
+            }
+        }
+        out
     }
 
-    /// Ctrl-C: drops a half-typed command (and an open editor) without running it.
+    /// Ctrl-C: drops a half-typed command (and an open editor) without running it, and ends a
+    /// running watch (its last rows stay for [`Session::take_stream`]).
     pub fn interrupt(&mut self) {
         self.pending.clear();
         self.editor = None;
+        if let Some(mut w) = self.watch.take() {
+            self.stream.extend(w.poll(&self.cluster));
+        }
     }
 
     /// Ctrl-D: abandons a half-typed command, or leaves the pod shell. `None` when nothing
@@ -254,6 +384,7 @@ impl Session {
             pod_env: &mut self.pod_env,
             open: None,
             edit: None,
+            followup: None,
         };
         let mut term = Term {
             fs: &mut self.fs,
@@ -264,11 +395,13 @@ impl Session {
         // The workstation terminal cannot be closed; `exit` only ends the current line.
         self.shell.exit = None;
         self.pod = host.open;
-        self.editor = host.edit.map(|path| Editor {
-            path,
-            lines: Vec::new(),
-            output: CommandOutput::default(),
-        });
+        let (edit, watch) = match host.followup {
+            Some(kubectl::Followup::Edit(e)) => (Some(e), None),
+            Some(kubectl::Followup::Watch(w)) => (None, Some(w)),
+            None => (None, None),
+        };
+        self.editor = host.edit.map(|path| Editor::new(path, edit));
+        self.watch = watch;
         out
     }
 
@@ -297,6 +430,7 @@ impl Session {
             pod_env: &mut self.pod_env,
             open: None,
             edit: None,
+            followup: None,
         };
         let mut term = Term {
             fs: &mut p.fs,
@@ -304,11 +438,7 @@ impl Session {
             st: &mut p.st,
         };
         let mut out = shell::run(&mut term, &mut host, line);
-        self.editor = host.edit.map(|path| Editor {
-            path,
-            lines: Vec::new(),
-            output: CommandOutput::default(),
-        });
+        self.editor = host.edit.map(|path| Editor::new(path, None));
         match p.st.exit {
             Some(code) => {
                 if matches!(p.st.flavor, Flavor::Bash { .. }) {
@@ -338,6 +468,7 @@ impl Session {
             cwd: &self.cwd,
             stdin: "",
             namespace: &mut self.namespace,
+            followup: None,
         };
         crate::kubectl::run(&mut self.cluster, &mut io, &args)
     }
@@ -372,8 +503,28 @@ impl Session {
     }
 
     /// Moves simulated time forward; controllers and the kubelet act within it.
+    /// While a watch runs (in any terminal), time passes in 100 ms steps and each step's changes
+    /// are collected by every running watch.
     pub fn advance(&mut self, d: Duration) {
-        self.cluster.advance(d);
+        let parked = self.terminals.values().any(|t| t.watch.is_some());
+        if self.watch.is_none() && !parked {
+            self.cluster.advance(d);
+            return;
+        }
+        let mut left = d.as_millis();
+        while left > 0 {
+            let step = left.min(kubectl::watch::POLL_MS);
+            self.cluster.advance(Duration::from_millis(step));
+            if let Some(w) = &mut self.watch {
+                self.stream.extend(w.poll(&self.cluster));
+            }
+            for t in self.terminals.values_mut() {
+                if let Some(w) = &mut t.watch {
+                    t.stream.extend(w.poll(&self.cluster));
+                }
+            }
+            left -= step;
+        }
     }
 }
 
@@ -415,6 +566,8 @@ impl Session {
                 pod: None,
                 pending: String::new(),
                 editor: None,
+                watch: None,
+                stream: CommandOutput::default(),
             },
         );
         id
@@ -460,6 +613,8 @@ impl Session {
         std::mem::swap(&mut self.pod, &mut t.pod);
         std::mem::swap(&mut self.pending, &mut t.pending);
         std::mem::swap(&mut self.editor, &mut t.editor);
+        std::mem::swap(&mut self.watch, &mut t.watch);
+        std::mem::swap(&mut self.stream, &mut t.stream);
     }
 
     /// [`Session::feed`] in terminal `id`; `None` also for an unknown id.
@@ -475,7 +630,25 @@ impl Session {
         let Some(t) = self.terminals.get(&id) else {
             return String::new();
         };
-        prompt_for(t.editor.is_some(), &t.pending, t.pod.as_ref(), &t.cwd)
+        prompt_for(
+            t.editor.is_some() || t.watch.is_some(),
+            &t.pending,
+            t.pod.as_ref(),
+            &t.cwd,
+        )
+    }
+
+    /// [`Session::running`] of terminal `id`: a `kubectl get -w` holds it.
+    pub fn running_in(&self, id: TerminalId) -> bool {
+        if id == WORKSTATION {
+            return self.running();
+        }
+        self.terminals.get(&id).is_some_and(|t| t.watch.is_some())
+    }
+
+    /// [`Session::take_stream`] of terminal `id`.
+    pub fn take_stream_in(&mut self, id: TerminalId) -> Option<CommandOutput> {
+        self.in_terminal(id, Session::take_stream).flatten()
     }
 
     /// The file `vi` opened in terminal `id` and its current contents there (empty for a new

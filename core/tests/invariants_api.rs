@@ -294,6 +294,7 @@ fn mangled_manifests_never_panic() {
                 cwd: "/home/learner",
                 stdin: "",
                 namespace: &mut ns,
+                followup: None,
             };
             let words: Vec<String> = line.split_whitespace().map(String::from).collect();
             let out = kubectl::run(&mut cluster, &mut io, &words);

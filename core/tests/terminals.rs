@@ -145,3 +145,24 @@ fn the_browser_pane_fetches_a_node_port_like_curl() {
     );
     assert!(!s.shell.history.iter().any(|l| l.contains("curl")));
 }
+
+#[test]
+fn a_watch_in_a_tab_streams_there_while_the_workstation_works() {
+    let mut s = Session::new(7);
+    let tab = s.open_terminal();
+    let first = run(&mut s, &[(tab, "kubectl get pods -w")]);
+    assert_eq!(first[0].as_deref(), Some(""));
+    assert!(s.running_in(tab));
+    assert!(!s.running_in(WORKSTATION));
+    assert_eq!(s.prompt_in(tab), "");
+    run(&mut s, &[(WORKSTATION, "kubectl run web --image=nginx")]);
+    s.advance(Duration::from_millis(5000));
+    let rows = s.take_stream_in(tab).map(|o| o.text()).unwrap_or_default();
+    assert!(rows.starts_with("NAME "), "{rows}");
+    assert!(rows.contains("ContainerCreating"), "{rows}");
+    assert!(rows.contains("Running"), "{rows}");
+    assert_eq!(s.take_stream_in(WORKSTATION), None);
+    s.in_terminal(tab, Session::interrupt);
+    assert!(!s.running_in(tab));
+    assert_eq!(s.prompt_in(tab), "learner@workstation:~$ ");
+}

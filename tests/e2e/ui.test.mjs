@@ -182,3 +182,18 @@ test('narrow and dark layouts render every panel', async (t) => {
     assert.deepEqual(errors, []);
   }
 });
+
+test('kubectl get -w streams rows as time passes; Ctrl-C stops it', async (t) => {
+  const { page, errors } = await open(t);
+  await run(page, 'kubectl run w1 --image=nginx');
+  await run(page, 'kubectl get pods -w');
+  await page.getByRole('status').filter({ hasText: 'watching… Ctrl-C stops' }).waitFor();
+  assert.equal(await prompt(page).innerText(), '');
+  // The clock runs with wall time; the pod's rows arrive while the terminal is held.
+  await log(page).getByText(/^w1\s+1\/1\s+Running/m).waitFor({ timeout: 20000 });
+  await input(page).press('Control+c');
+  await page.waitForFunction(() =>
+    document.querySelector('.terminal-input .prompt')?.textContent.startsWith('learner@workstation:~$'));
+  assert.equal(await page.getByText('watching… Ctrl-C stops').count(), 0);
+  assert.deepEqual(errors, []);
+});

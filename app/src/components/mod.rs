@@ -6,5 +6,8 @@ pub mod cluster_map;
 pub mod controls;
 pub mod editor;
 pub mod inspector;
+pub mod lesson;
+pub mod lesson_markdown;
+pub mod lesson_progress;
 pub mod terminal;
 pub mod traffic;

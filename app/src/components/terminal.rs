@@ -212,7 +212,7 @@ impl Console {
         self.submitted.update(|n| *n += 1);
     }
 
-    /// Ctrl-C: abandons the typed line and any half-typed command.
+    /// Ctrl-C: abandons the typed line and any half-typed command, or stops a watch.
     pub fn interrupt(&self, bridge: Bridge, term: TerminalId, typed: &str) {
         let prompt = bridge.prompt_in(term);
         if let Some(tab) = self.tab(term) {
@@ -221,6 +221,17 @@ impl Console {
             tab.history.update_value(History::reset_cursor);
         }
         bridge.interrupt(term);
+        self.poll_streams(bridge);
+    }
+
+    /// Appends what running watches (`kubectl get -w`) printed to their terminals; the page
+    /// calls this after every tick of simulated time.
+    pub fn poll_streams(&self, bridge: Bridge) {
+        for tab in self.tabs.get_untracked() {
+            if let Some(out) = bridge.take_stream(tab.id) {
+                self.print(tab.id, &out);
+            }
+        }
     }
 
     /// The tab being shown (untracked).
@@ -306,6 +317,7 @@ pub fn Terminal() -> impl IntoView {
             log.set_scroll_top(log.scroll_height());
         }
     });
+    let busy = move || bridge.running(active.get());
     // A new tab starts with an empty line.
     Effect::new(move |_| {
         active.track();
@@ -351,7 +363,10 @@ pub fn Terminal() -> impl IntoView {
                     <div class=line_class(line.1.kind)>{line.1.text}</div>
                 </For>
             </div>
-            <div class="terminal-input">
+            <div class="terminal-input" class:busy=busy>
+                <Show when=busy>
+                    <span class="busy-note" role="status">"watching… Ctrl-C stops"</span>
+                </Show>
                 <label class="prompt" for="terminal-input">{move || bridge.prompt_in(active.get())}</label>
                 <input
                     id="terminal-input"

@@ -5,6 +5,7 @@
 
 use serde_json::Value;
 
+use super::tracked::{self, Seg};
 use crate::api::{Kind, Object};
 use crate::error::ApiError;
 
@@ -212,7 +213,7 @@ impl DecodeFailure {
 }
 
 /// Decodes into the typed object, rejecting unknown fields as the apiserver's strict field
-/// validation does. `serde_path_to_error` gives the path of the first failure; removing each
+/// validation does. [`tracked::from_value`] gives the path of the first failure; removing each
 /// unknown field and retrying collects all of them, which is what the apiserver reports.
 pub fn decode_typed(kind: Kind, value: &Value) -> Result<Object, DecodeFailure> {
     let mut work = value.clone();
@@ -249,24 +250,11 @@ pub fn decode_typed(kind: Kind, value: &Value) -> Result<Object, DecodeFailure> 
 
 type PathSegs = Vec<Seg>;
 
-#[derive(Clone, Debug)]
-enum Seg {
-    Key(String),
-    Index(usize),
-}
-
 fn decode_once(kind: Kind, value: &Value) -> Result<Object, (PathSegs, String)> {
     macro_rules! typed {
-        ($variant:ident) => {{
-            let de = value.clone();
-            match serde_path_to_error::deserialize(de) {
-                Ok(o) => Ok(Object::$variant(o)),
-                Err(e) => {
-                    let path = segs(e.path());
-                    Err((path, e.into_inner().to_string()))
-                }
-            }
-        }};
+        ($variant:ident) => {
+            tracked::from_value(value).map(Object::$variant)
+        };
     }
     match kind {
         Kind::Namespace => typed!(Namespace),
@@ -282,18 +270,6 @@ fn decode_once(kind: Kind, value: &Value) -> Result<Object, (PathSegs, String)> 
         Kind::EndpointSlice => typed!(EndpointSlice),
         Kind::NetworkPolicy => typed!(NetworkPolicy),
     }
-}
-
-fn segs(path: &serde_path_to_error::Path) -> PathSegs {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .filter_map(|s| match s {
-            Segment::Map { key } => Some(Seg::Key(key.clone())),
-            Segment::Seq { index } => Some(Seg::Index(*index)),
-            Segment::Enum { variant } => Some(Seg::Key(variant.clone())),
-            Segment::Unknown => None,
-        })
-        .collect()
 }
 
 fn unknown_field_name(msg: &str) -> Option<String> {

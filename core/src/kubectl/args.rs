@@ -51,6 +51,8 @@ const VALUE_FLAGS: &[(&str, Option<char>)] = &[
     ("clusterip", None),
     ("api-group", None),
     ("overrides", None),
+    ("patch", None),
+    ("revision", None),
 ];
 
 /// Boolean flags, long name first, with their one-letter forms.
@@ -84,6 +86,8 @@ const BOOL_FLAGS: &[(&str, Option<char>)] = &[
     ("command", None),
     ("expose", None),
     ("attach", None),
+    ("output-watch-events", None),
+    ("watch-only", None),
 ];
 
 /// One parsed command line.
@@ -204,7 +208,9 @@ fn parse_shorts(
     let mut k = 0;
     while k < chars.len() {
         let c = chars[k];
-        if let Some(long) = value_flag_long(c) {
+        // `-p` is `--patch` for `kubectl patch` and `--previous` everywhere else.
+        let patch_value = c == 'p' && a.positional.first().is_some_and(|v| v == "patch");
+        if let Some(long) = value_flag_long(c).or(patch_value.then_some("patch")) {
             let rest: String = chars[k + 1..].iter().collect();
             let v = if !rest.is_empty() {
                 rest.strip_prefix('=').unwrap_or(&rest).to_string()

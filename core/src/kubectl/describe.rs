@@ -611,7 +611,7 @@ fn meta_lines(
 }
 
 /// `DescribePodTemplate`.
-fn pod_template_lines(l: &mut Vec<String>, t: &PodTemplateSpec) {
+pub(super) fn pod_template_lines(l: &mut Vec<String>, t: &PodTemplateSpec) {
     l.push("Pod Template:".into());
     meta_lines(l, "  ", &t.metadata.labels, &t.metadata.annotations, false);
     if let Some(sa) = t

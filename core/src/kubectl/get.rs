@@ -5,8 +5,9 @@
 use super::args::Args;
 use super::print::{self, columns, Format};
 use super::resource::{self, Selection, Selector};
-use super::{table, Context};
+use super::{query, table, watch, Context};
 use crate::api::{Kind, Object};
+use crate::cluster::Cluster;
 use crate::error::ApiError;
 use crate::CommandOutput;
 
@@ -33,6 +34,22 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         Ok(s) => s,
         Err(e) => return fail(out, &e),
     };
+    let fields = match args
+        .value("field-selector")
+        .map(query::FieldSelector::parse)
+        .transpose()
+    {
+        Ok(f) => f,
+        Err(e) => {
+            let kind = selection_kinds(&selection).first().copied();
+            return server_error(out, args, kind.unwrap_or(Kind::Pod), &e);
+        }
+    };
+    if let Format::CustomColumns(spec) = &format {
+        if let Err(e) = query::parse_columns(spec) {
+            return fail(out, &e);
+        }
+    }
     let all_ns = args.flag("all-namespaces");
     if all_ns && matches!(selection, Selection::Named(_)) {
         return fail(
@@ -41,15 +58,39 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         );
     }
     let ns = ctx.namespace(args);
-    let kinds_touched: Vec<Kind> = match &selection {
-        Selection::Kinds(k) => k.clone(),
-        Selection::Named(n) => n.iter().map(|(k, _)| *k).collect(),
-    };
+    if args.flag("watch") || args.flag("watch-only") {
+        let watch = WatchRequest {
+            selection: &selection,
+            selector,
+            fields,
+            format,
+            all_ns,
+            ns,
+        };
+        return start_watch(ctx, args, watch, out);
+    }
+    let kinds_touched = selection_kinds(&selection);
+    if let Some(f) = &fields {
+        for kind in &kinds_touched {
+            if let Err(e) = f.check(*kind) {
+                return server_error(out, args, *kind, &e);
+            }
+        }
+    }
     if kinds_touched.contains(&Kind::Endpoints) {
         out.err(ENDPOINTS_WARNING);
     }
     let single = matches!(&selection, Selection::Named(n) if n.len() == 1);
-    let (found, errors) = collect(ctx, &selection, selector.as_ref(), all_ns, &ns);
+    let (mut found, errors) = collect(ctx, &selection, selector.as_ref(), all_ns, &ns);
+    if let Some(f) = &fields {
+        found.retain(|o| f.matches(o));
+    }
+    if let Some(expr) = args.value("sort-by") {
+        let per_table = matches!(format, Format::Table | Format::Wide);
+        if let Err(e) = sort(&mut found, expr, per_table) {
+            return fail(out, &e);
+        }
+    }
     let refs: Vec<&Object> = found.iter().collect();
     let view = View {
         format: &format,
@@ -73,6 +114,121 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     if !errors.is_empty() {
         out.exit_code = 1;
     }
+    out
+}
+
+/// What `get -w` watches.
+struct WatchRequest<'a> {
+    selection: &'a Selection,
+    selector: Option<Selector>,
+    fields: Option<query::FieldSelector>,
+    format: Format,
+    all_ns: bool,
+    ns: String,
+}
+
+/// `get -w`: the first listing now; the rest streams while the watch holds the terminal, or,
+/// with `--request-timeout`, for that long of simulated time before the command returns.
+fn start_watch(
+    ctx: &mut Context<'_, '_>,
+    args: &Args,
+    req: WatchRequest<'_>,
+    mut out: CommandOutput,
+) -> CommandOutput {
+    let (kind, name) = match req.selection {
+        Selection::Kinds(k) if k.len() == 1 => (k[0], None),
+        Selection::Named(n) if n.len() == 1 => (n[0].0, Some(n[0].1.clone())),
+        Selection::Named(n) if n.iter().all(|(k, _)| *k == n[0].0) => {
+            return fail(out, "watch is only supported on individual resources and resource collections, but 2 resources were found")
+        }
+        _ => return fail(out, "you may only specify a single resource type"),
+    };
+    if let Some(f) = &req.fields {
+        if let Err(e) = f.check(kind) {
+            return server_error(out, args, kind, &e);
+        }
+    }
+    let timeout = match args.value("request-timeout").map(watch::request_timeout_ms) {
+        Some(Ok(ms)) => ms,
+        Some(Err(e)) => return fail(out, &e),
+        None => 0,
+    };
+    if let Some(n) = &name {
+        if ctx.cluster.store.get(kind, &req.ns, n).is_none() {
+            out.err(crate::error::report(&[ApiError::NotFound {
+                resource: kind.info().plural_qualified(),
+                name: n.clone(),
+            }]));
+            out.exit_code = 1;
+            return out;
+        }
+    }
+    if kind == Kind::Endpoints {
+        out.err(ENDPOINTS_WARNING);
+    }
+    let namespace = (!req.all_ns).then_some(req.ns);
+    let mut w = watch::Watch::new(
+        ctx.cluster,
+        kind,
+        namespace,
+        name,
+        req.selector,
+        req.fields,
+        req.format,
+        args,
+    );
+    out.extend(w.initial(ctx.cluster));
+    if timeout == 0 {
+        ctx.io.followup = Some(super::Followup::Watch(Box::new(w)));
+        return out;
+    }
+    let mut waited = 0;
+    while waited < timeout {
+        let step = (timeout - waited).min(watch::POLL_MS);
+        ctx.cluster.advance(crate::sim::Duration::from_millis(step));
+        waited += step;
+        out.extend(w.poll(ctx.cluster));
+    }
+    out
+}
+
+fn selection_kinds(selection: &Selection) -> Vec<Kind> {
+    match selection {
+        Selection::Kinds(k) => k.clone(),
+        Selection::Named(n) => n.iter().map(|(k, _)| *k).collect(),
+    }
+}
+
+/// `--sort-by`: tables sort each kind's rows (and only when there are two or more); the other
+/// printers sort the whole list.
+fn sort(found: &mut [Object], expr: &str, per_table: bool) -> Result<(), String> {
+    if !per_table {
+        return query::sort(found, expr);
+    }
+    let mut start = 0;
+    while start < found.len() {
+        let kind = found[start].kind();
+        let len = found[start..]
+            .iter()
+            .take_while(|o| o.kind() == kind)
+            .count();
+        if len > 1 {
+            query::sort(&mut found[start..start + len], expr)?;
+        }
+        start += len;
+    }
+    Ok(())
+}
+
+/// A list call the apiserver refused (a bad field selector), in kubectl's wrapping.
+fn server_error(mut out: CommandOutput, args: &Args, kind: Kind, message: &str) -> CommandOutput {
+    out.err(query::list_error(
+        kind,
+        args.value("selector").unwrap_or(""),
+        args.value("field-selector").unwrap_or(""),
+        message,
+    ));
+    out.exit_code = 1;
     out
 }
 
@@ -152,7 +308,14 @@ fn print(
                 out.err(no_resources(kinds, view.all_ns, ns));
             } else {
                 let wide = *view.format == Format::Wide;
-                out.out(tables(ctx, args, refs, wide, view.multi, view.all_ns));
+                out.out(tables(
+                    ctx.cluster,
+                    args,
+                    refs,
+                    wide,
+                    view.multi,
+                    view.all_ns,
+                ));
             }
         }
         Format::Name => {
@@ -169,6 +332,14 @@ fn print(
                     print::to_json(&v)
                 });
             }
+        }
+        Format::CustomColumns(spec) => {
+            let columns = query::parse_columns(spec)?;
+            out.out(query::custom_columns(
+                &columns,
+                refs,
+                args.flag("no-headers"),
+            )?);
         }
         Format::JsonPath(template) => {
             let v = print::as_value(refs, view.single);
@@ -187,7 +358,7 @@ fn print(
 
 /// One table per kind, separated by blank lines.
 fn tables(
-    ctx: &Context<'_, '_>,
+    cluster: &Cluster,
     args: &Args,
     objects: &[&Object],
     wide: bool,
@@ -207,13 +378,15 @@ fn tables(
         if !out.is_empty() {
             out.push('\n');
         }
-        out.push_str(&table_for(ctx, args, kind, &group, wide, with_kind, all_ns));
+        out.push_str(&table_for(
+            cluster, args, kind, &group, wide, with_kind, all_ns,
+        ));
     }
     out
 }
 
 fn table_for(
-    ctx: &Context<'_, '_>,
+    cluster: &Cluster,
     args: &Args,
     kind: Kind,
     objects: &[&Object],
@@ -221,6 +394,25 @@ fn table_for(
     with_kind: bool,
     all_ns: bool,
 ) -> String {
+    let rows = table_rows(cluster, args, kind, objects, wide, with_kind, all_ns);
+    if args.flag("no-headers") {
+        // The header never reaches the tabwriter, so it does not size the columns either.
+        return table::render(rows.get(1..).unwrap_or(&[]));
+    }
+    table::render(&rows)
+}
+
+/// The header and one row per object, as kubectl's table printer lays out `get` for `kind`
+/// (`-o wide`, `-A`'s NAMESPACE, `-L` and `--show-labels` columns, `kind/name` names).
+pub(super) fn table_rows(
+    cluster: &Cluster,
+    args: &Args,
+    kind: Kind,
+    objects: &[&Object],
+    wide: bool,
+    with_kind: bool,
+    all_ns: bool,
+) -> Vec<Vec<String>> {
     let label_cols: Vec<String> = args
         .all_values("label-columns")
         .iter()
@@ -243,7 +435,7 @@ fn table_for(
     }
     let mut rows = vec![header];
     for obj in objects {
-        let mut row = columns::cells(ctx.cluster, obj, wide);
+        let mut row = columns::cells(cluster, obj, wide);
         if with_kind {
             if let Some(i) = columns::name_column(kind) {
                 if let Some(cell) = row.get_mut(i) {
@@ -268,9 +460,5 @@ fn table_for(
         }
         rows.push(row);
     }
-    if args.flag("no-headers") {
-        // The header never reaches the tabwriter, so it does not size the columns either.
-        return table::render(rows.get(1..).unwrap_or(&[]));
-    }
-    table::render(&rows)
+    rows
 }

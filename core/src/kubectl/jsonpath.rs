@@ -115,6 +115,22 @@ pub fn custom_column(expr: &str, value: &Value) -> Result<String, String> {
     })
 }
 
+/// Every result of a relaxed expression (`.metadata.name`, `{.status.podIP}`) over `value`,
+/// missing keys allowed: what `--sort-by` compares (kubectl uses the first).
+pub fn relaxed_results(expr: &str, value: &Value) -> Result<Vec<Value>, String> {
+    let template = parse(&relaxed(expr)?)?;
+    let ex = Exec {
+        allow_missing: true,
+    };
+    let mut out = Vec::new();
+    for seg in &template.segments {
+        if let Segment::Action(nodes) = seg {
+            out.extend(ex.list(vec![value.clone()], nodes)?);
+        }
+    }
+    Ok(out)
+}
+
 /// Go's `%v` of an unstructured value.
 fn go_v(v: &Value) -> String {
     match v {

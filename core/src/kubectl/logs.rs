@@ -14,10 +14,14 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
         return CommandOutput::stderr(USAGE, 1);
     };
     let ns = ctx.namespace(args);
-    let name = match crate::shell::pod::find_pod(ctx.cluster, &ns, target) {
-        Ok(name) => name,
+    let (name, found) = match crate::shell::pod::find_pod_counted(ctx.cluster, &ns, target) {
+        Ok(n) => n,
         Err(message) => return CommandOutput::stderr(message, 1),
     };
+    let mut out = CommandOutput::default();
+    if found > 1 {
+        out.err(format!("Found {found} pods, using pod/{name}\n"));
+    }
     let Some(pod) = ctx.cluster.store.get_typed::<Pod>(&ns, &name) else {
         return CommandOutput::stderr(
             format!("Error from server (NotFound): pods \"{name}\" not found\n"),
@@ -43,7 +47,6 @@ pub fn run(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
             .map(|c| c.to_string())
             .unwrap_or_default(),
     };
-    let mut out = CommandOutput::default();
     if args.value("container").is_none() && containers.len() > 1 {
         out.err(format!(
             "Defaulted container \"{container}\" out of: {}\n",

@@ -18,18 +18,23 @@ pub mod describe;
 pub mod discovery;
 pub mod dryrun;
 pub mod duration;
+pub mod edit;
 pub mod expose;
 pub mod files;
 pub mod get;
+pub mod history;
 pub mod jsonpath;
 pub mod label;
 pub mod logs;
+pub mod patch;
 pub mod print;
+pub mod query;
 pub mod resource;
 pub mod rollout;
 pub mod run;
 pub mod table;
 pub mod wait;
+pub mod watch;
 
 use crate::cluster::Cluster;
 use crate::vfs::Vfs;
@@ -45,6 +50,16 @@ pub struct KubectlIo<'a> {
     pub stdin: &'a str,
     /// The current context's namespace (`kubectl config set-context --current --namespace`).
     pub namespace: &'a mut String,
+    /// What the command leaves running once it has printed: an editor or a watch.
+    pub followup: Option<Followup>,
+}
+
+/// A command that keeps the terminal after its first output (`kubectl edit`, `kubectl get -w`);
+/// the session carries it on.
+#[derive(Clone, Debug)]
+pub enum Followup {
+    Edit(edit::EditState),
+    Watch(Box<watch::Watch>),
 }
 
 /// What every verb works with: the cluster and the terminal.
@@ -91,6 +106,8 @@ pub fn run(cluster: &mut Cluster, io: &mut KubectlIo<'_>, words: &[String]) -> C
         "expose" => expose::run(&mut ctx, &parsed),
         "run" => run::run(&mut ctx, &parsed),
         "describe" => describe::run(&mut ctx, &parsed),
+        "patch" => patch::run(&mut ctx, &parsed),
+        "edit" => edit::run(&mut ctx, &parsed),
         "label" => label::label(&mut ctx, &parsed),
         "annotate" => label::annotate(&mut ctx, &parsed),
         "rollout" => rollout::rollout(&mut ctx, &parsed),
@@ -128,6 +145,7 @@ mod tests {
             cwd: "/home/learner",
             stdin,
             namespace: &mut ns,
+            followup: None,
         };
         let words: Vec<String> = line.split_whitespace().map(String::from).collect();
         run(cluster, &mut io, &words).text()

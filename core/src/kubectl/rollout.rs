@@ -1,4 +1,4 @@
-//! `kubectl rollout status|restart` and `kubectl set image`: the rollout verbs of
+//! `kubectl rollout status|restart` (history and undo live in `history.rs`) and `kubectl set image`: the rollout verbs of
 //! `pkg/cmd/rollout` and `pkg/cmd/set`. `rollout status` watches like kubectl does, which here
 //! means letting simulated time pass a second at a time until the rollout is done.
 
@@ -43,6 +43,35 @@ pub fn rollout(ctx: &mut Context<'_, '_>, args: &Args) -> CommandOutput {
     match sub {
         "status" if kind == Kind::Deployment => status(ctx, args, &ns, &name),
         "restart" => restart(ctx, kind, &ns, &name),
+        "history" | "undo" => {
+            let Some(d) = ctx
+                .cluster
+                .store
+                .get_typed::<Deployment>(&ns, &name)
+                .cloned()
+            else {
+                let what = if sub == "history" {
+                    "history viewer"
+                } else {
+                    "rollbacker"
+                };
+                let info = kind.info();
+                let group_kind = if info.group.is_empty() {
+                    info.kind.to_string()
+                } else {
+                    format!("{}.{}", info.kind, info.group)
+                };
+                return CommandOutput::stderr(
+                    format!("error: no {what} has been implemented for \"{group_kind}\"\n"),
+                    1,
+                );
+            };
+            if sub == "history" {
+                super::history::history(ctx, args, &d)
+            } else {
+                super::history::undo(ctx, args, &d)
+            }
+        }
         "status" => CommandOutput::stderr(
             format!(
                 "error: no status viewer has been implemented for {}",

@@ -74,6 +74,8 @@ pub struct NetState {
     /// Simulated milliseconds network commands spent (timeouts included) since the last
     /// [`NetState::take_elapsed_ms`]; the session may advance the clock by it.
     elapsed_ms: u64,
+    /// Summaries of completed requests for lesson checks; unlike `traces`, never drained.
+    pub requests: crate::lesson::requests::RequestLog,
 }
 
 impl NetState {

@@ -36,6 +36,8 @@ pub struct SessionHost<'a> {
     pub open: Option<PodTerminal>,
     /// A file `vi` asked to edit once the line finishes.
     pub edit: Option<String>,
+    /// What a kubectl command leaves running (`kubectl edit`'s editor, `kubectl get -w`).
+    pub followup: Option<kubectl::Followup>,
 }
 
 impl Host for SessionHost<'_> {
@@ -105,8 +107,15 @@ impl SessionHost<'_> {
             cwd: term.cwd,
             stdin,
             namespace: self.namespace,
+            followup: None,
         };
         let out = kubectl::run(self.cluster, &mut io, args);
+        if let Some(f) = io.followup {
+            if let kubectl::Followup::Edit(e) = &f {
+                self.edit = Some(e.path.clone());
+            }
+            self.followup = Some(f);
+        }
         self.cluster.reconcile();
         out
     }
@@ -214,6 +223,7 @@ impl SessionHost<'_> {
                 cwd: term.cwd,
                 stdin,
                 namespace: self.namespace,
+                followup: None,
             };
             kubectl::run(self.cluster, &mut io, &r.create_args)
         };
@@ -383,6 +393,7 @@ impl SessionHost<'_> {
             pod_env: &mut *self.pod_env,
             open: None,
             edit: None,
+            followup: None,
         };
         let mut term = Term {
             fs: &mut t.fs,

@@ -180,6 +180,16 @@ pub fn environment(
 /// Resolves `kubectl exec`'s target (`POD`, `pod/POD`, `deploy/NAME`, `svc/NAME`, `rs/…`,
 /// `sts/…`) to a pod name, or kubectl's NotFound error.
 pub fn find_pod(cluster: &Cluster, ns: &str, target: &str) -> Result<String, String> {
+    find_pod_counted(cluster, ns, target).map(|(name, _)| name)
+}
+
+/// [`find_pod`], plus how many pods the selector matched (one for a named pod), for kubectl's
+/// `Found N pods, using pod/…` notice.
+pub fn find_pod_counted(
+    cluster: &Cluster,
+    ns: &str,
+    target: &str,
+) -> Result<(String, usize), String> {
     let (kind, name) = match target.split_once('/') {
         Some((k, n)) => (k, n),
         None => ("pod", target),
@@ -189,7 +199,7 @@ pub fn find_pod(cluster: &Cluster, ns: &str, target: &str) -> Result<String, Str
     let selector = match kind {
         "pod" | "pods" | "po" => {
             return match cluster.store.get_typed::<Pod>(ns, name) {
-                Some(_) => Ok(name.to_string()),
+                Some(_) => Ok((name.to_string(), 1)),
                 None => Err(not_found("pods")),
             }
         }
@@ -244,10 +254,13 @@ pub fn find_pod(cluster: &Cluster, ns: &str, target: &str) -> Result<String, Str
                     .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
         })
         .collect();
-    // kubectl prefers a running, ready pod.
-    pods.iter()
-        .find(|p| p.is_ready())
+    // kubectl prefers a running, ready pod, and of those the one ready longest (the oldest).
+    let oldest_ready = pods
+        .iter()
+        .filter(|p| p.is_ready())
+        .min_by_key(|p| p.metadata.creation_timestamp);
+    oldest_ready
         .or_else(|| pods.first())
-        .map(|p| p.metadata.name.clone())
+        .map(|p| (p.metadata.name.clone(), pods.len()))
         .ok_or_else(|| format!("error: no pods found for {kind}/{name}\n"))
 }

@@ -214,6 +214,9 @@ pub fn run(
         dispatch(cluster, &client, toolbox, &tool, argv, &mut trace)
     };
     if !trace.hops.is_empty() {
+        if let Some(r) = crate::lesson::requests::Request::of(&cluster.store, &trace) {
+            cluster.net.requests.push(r);
+        }
         cluster.net.record(trace);
     }
     Some(out)

@@ -18,6 +18,8 @@ pub enum Format {
     Name,
     /// `-o jsonpath=…`, `-o jsonpath-file=…` and friends: the template text.
     JsonPath(String),
+    /// `-o custom-columns=HEADER:PATH,…`: the spec after `=`.
+    CustomColumns(String),
 }
 
 impl Format {
@@ -32,10 +34,12 @@ impl Format {
             "yaml" => Format::Yaml,
             "json" => Format::Json,
             "name" => Format::Name,
+            "custom-columns" => Format::CustomColumns(String::new()),
             other => match other.split_once('=') {
                 Some(("jsonpath", t)) | Some(("jsonpath-as-json", t)) => {
                     Format::JsonPath(t.to_string())
                 }
+                Some(("custom-columns", spec)) => Format::CustomColumns(spec.to_string()),
                 _ => {
                     return Err(format!(
                         "unable to match a printer suitable for the output format \"{other}\", allowed formats are: custom-columns,custom-columns-file,go-template,go-template-file,json,jsonpath,jsonpath-as-json,jsonpath-file,name,template,templatefile,wide,yaml"

@@ -29,6 +29,11 @@ pub const SHELL_BUILTINS: [&str; 21] = [
     "source", "test", "true", "type", "unset", "hash", "alias", "unalias", "read",
 ];
 
+/// The line editor's `:s/RE/REPL/[g]` (or `:%s`) over `text`; `None` if `command` is not one.
+pub fn ex_substitute(text: &str, command: &str) -> Option<String> {
+    text::ex_substitute(text, command)
+}
+
 /// Runs `argv` if it names a builtin.
 pub fn run(
     ex: &mut Exec<'_>,

@@ -575,6 +575,34 @@ fn sed(term: &mut Term<'_>, args: &[String], stdin: &str) -> CommandOutput {
     with_errors(text, errs)
 }
 
+/// The line editor's `:s/RE/REPL/[g]` / `:%s/…`: every line of `text` through the substitution
+/// (as `:%s` does); `None` when `command` is not one.
+pub(super) fn ex_substitute(text: &str, command: &str) -> Option<String> {
+    let script = command
+        .strip_prefix(":%")
+        .or_else(|| command.strip_prefix(':'))?;
+    let rest = script.strip_prefix('s')?;
+    let d = rest.chars().next()?;
+    if d.is_alphanumeric() || d.is_whitespace() {
+        return None;
+    }
+    let parts: Vec<&str> = rest[d.len_utf8()..].split(d).collect();
+    let (pat, repl, flags) = match parts.as_slice() {
+        [p, r] => (*p, *r, ""),
+        [p, r, f] => (*p, *r, *f),
+        _ => return None,
+    };
+    let re = Regex::new(pat, false, flags.contains('i') || flags.contains('I')).ok()?;
+    let global = flags.contains('g');
+    let anchored = pat.starts_with('^');
+    Some(
+        lines(text)
+            .into_iter()
+            .map(|l| format!("{}\n", substitute(&re, l, repl, global, anchored)))
+            .collect(),
+    )
+}
+
 /// One line through `s/RE/REPL/[g]`; `&` in REPL is the match.
 fn substitute(re: &Regex, line: &str, repl: &str, global: bool, anchored: bool) -> String {
     let chars: Vec<char> = line.chars().collect();

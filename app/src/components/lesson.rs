@@ -1,0 +1,308 @@
+//! The lesson panel: the list of built-in lessons at `#/lessons`, and one lesson at
+//! `#/lessons/<id>` with its step's instructions, progress, "Check my work", hints, the
+//! solution (shown, or run in the terminal) and a reset. Progress lives in `localStorage`
+//! (`lesson_progress`); the cluster itself comes back from the autosave's journal.
+//!
+//! Starting a step writes its files and runs its setup through the bridge and the terminal,
+//! like anything the learner does, so a reload replays them with the rest of the session.
+
+use kubeplay_core::lesson::{self, CheckResult, Lesson};
+use leptos::prelude::*;
+
+use super::lesson_markdown::Markdown;
+use super::lesson_progress::{self, LessonProgress, Progress, Route};
+use super::terminal::Console;
+use crate::bridge::{initial_seed, Bridge};
+
+/// The current `#…` route, following `hashchange`.
+pub fn use_route() -> RwSignal<Route> {
+    let route = RwSignal::new(Route::parse(&current_hash()));
+    let handle = window_event_listener(leptos::ev::hashchange, move |_| {
+        route.set(Route::parse(&current_hash()))
+    });
+    on_cleanup(move || handle.remove());
+    route
+}
+
+fn current_hash() -> String {
+    window().location().hash().unwrap_or_default()
+}
+
+/// Shared by the panel's parts: the lessons, and the progress of all of them.
+#[derive(Clone, Copy)]
+struct Lessons {
+    all: StoredValue<Vec<Lesson>>,
+    progress: RwSignal<Progress>,
+}
+
+impl Lessons {
+    fn get(&self, id: &str) -> Option<Lesson> {
+        self.all
+            .with_value(|all| all.iter().find(|l| l.id == id).cloned())
+    }
+
+    fn update(&self, id: &str, f: impl FnOnce(&mut LessonProgress)) {
+        self.progress.update(|p| {
+            let mut lp = p.of(id);
+            f(&mut lp);
+            p.set(id, lp);
+        });
+        self.progress.with_untracked(lesson_progress::store);
+    }
+}
+
+#[component]
+pub fn LessonPanel(route: RwSignal<Route>) -> impl IntoView {
+    let lessons = Lessons {
+        all: StoredValue::new(lesson::builtins()),
+        progress: RwSignal::new(lesson_progress::load()),
+    };
+    let body = move || {
+        match route.get() {
+        Route::Closed => ().into_any(),
+        Route::List => view! { <LessonList lessons=lessons/> }.into_any(),
+        Route::Lesson(id) => match lessons.get(&id) {
+            Some(l) => view! { <LessonView lesson=l lessons=lessons/> }.into_any(),
+            None => view! {
+                <p>"There is no lesson called “"{id}"”. "<a href="#/lessons">"See all lessons"</a></p>
+            }
+            .into_any(),
+        },
+    }
+    };
+    view! {
+        <Show when=move || route.get().is_open()>
+            <aside class="area-lesson panel lesson" aria-label="Lesson">{body}</aside>
+        </Show>
+    }
+}
+
+#[component]
+fn LessonList(lessons: Lessons) -> impl IntoView {
+    let items = lessons.all.get_value();
+    view! {
+        <div class="lesson-head">
+            <h2 class="panel-title">"Lessons"</h2>
+            <a href="#/" class="lesson-close">"Close"</a>
+        </div>
+        <ol class="lesson-list">
+            {items
+                .into_iter()
+                .map(|l| {
+                    let id = l.id.clone();
+                    let total = l.steps.len();
+                    let done = move || lessons.progress.with(|p| p.of(&id).done.len());
+                    view! {
+                        <li>
+                            <a href=format!("#/lessons/{}", l.id)>{l.title}</a>
+                            <span class="muted lesson-count">{move || format!(" {}/{total} steps", done())}</span>
+                            <p class="muted">{l.summary}</p>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+    }
+}
+
+/// Writes step `index`'s files and runs its setup, once per cluster.
+fn begin(lesson: &Lesson, index: usize, lessons: Lessons, bridge: Bridge, console: Console) {
+    let Some(step) = lesson.step(index) else {
+        return;
+    };
+    if lessons.progress.with_untracked(|p| p.of(&lesson.id).begun) > index {
+        return;
+    }
+    for (name, text) in &step.files {
+        bridge.write_file(name, text);
+    }
+    if !step.files.is_empty() {
+        let names: Vec<&str> = step.files.keys().map(String::as_str).collect();
+        console.notice(&format!(
+            "Lesson files in your home directory: {}",
+            names.join(", ")
+        ));
+    }
+    for line in step.setup_lines() {
+        console.submit(bridge, line);
+    }
+    lessons.update(&lesson.id, |p| p.begun = index + 1);
+}
+
+#[component]
+fn LessonView(lesson: Lesson, lessons: Lessons) -> impl IntoView {
+    let bridge = Bridge::from_context();
+    let console = Console::from_context();
+    let lesson = StoredValue::new(lesson);
+    let id = StoredValue::new(lesson.with_value(|l| l.id.clone()));
+    let total = lesson.with_value(|l| l.steps.len());
+    let index = Memo::new(move |_| {
+        lessons
+            .progress
+            .with(|p| id.with_value(|id| p.of(id).step))
+            .min(total - 1)
+    });
+    let results = RwSignal::new(Vec::<CheckResult>::new());
+    let hints = RwSignal::new(0usize);
+    let solution = RwSignal::new(false);
+    // Opening a lesson (or moving to a step) starts that step in the cluster.
+    Effect::new(move |_| {
+        let i = index.get();
+        results.set(Vec::new());
+        hints.set(0);
+        solution.set(false);
+        // Untracked: running setup reads the terminal's signals, which must not re-run this.
+        untrack(|| lesson.with_value(|l| begin(l, i, lessons, bridge, console)));
+    });
+    let go =
+        move |to: usize| id.with_value(|id| lessons.update(id, |p| p.step = to.min(total - 1)));
+    let check = move |_| {
+        let i = index.get_untracked();
+        let r = lesson.with_value(|l| l.step(i).map(|s| bridge.check_lesson_step(s)));
+        let r = r.unwrap_or_default();
+        let passed = r.iter().all(|c| c.passed);
+        results.set(r);
+        id.with_value(|id| {
+            lessons.update(id, |p| {
+                if passed {
+                    p.done.insert(i);
+                } else {
+                    p.done.remove(&i);
+                }
+            })
+        });
+    };
+    let reset = move |_| {
+        let sure = window()
+                .confirm_with_message("Start this lesson again on a fresh cluster? Everything in the current cluster is lost.")
+                .unwrap_or(false);
+        if !sure {
+            return;
+        }
+        bridge.reset(initial_seed());
+        console.notice("Lesson restarted on a fresh cluster.");
+        console.submitted.update(|n| *n += 1);
+        id.with_value(|id| lessons.update(id, |p| *p = LessonProgress::default()));
+        results.set(Vec::new());
+        lesson.with_value(|l| begin(l, 0, lessons, bridge, console));
+    };
+    let run_solution = move |_| {
+        let lines: Vec<String> = lesson.with_value(|l| {
+            l.step(index.get_untracked())
+                .map(|s| s.solution_lines().iter().map(|x| x.to_string()).collect())
+                .unwrap_or_default()
+        });
+        for line in &lines {
+            console.submit(bridge, line);
+        }
+    };
+    let step = move || lesson.with_value(|l| l.step(index.get()).cloned());
+    let done = move |i: usize| {
+        lessons
+            .progress
+            .with(|p| id.with_value(|id| p.of(id).done.contains(&i)))
+    };
+    let title = lesson.with_value(|l| l.title.clone());
+    let step_titles: Vec<String> =
+        lesson.with_value(|l| l.steps.iter().map(|s| s.title.clone()).collect());
+    view! {
+        <div class="lesson-head">
+            <a href="#/lessons" class="lesson-back">"← All lessons"</a>
+            <a href="#/" class="lesson-close">"Close"</a>
+        </div>
+        <h2 class="panel-title lesson-title">{title}</h2>
+        <ol class="lesson-steps" aria-label="Steps">
+            {step_titles
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    view! {
+                        <li class:current=move || index.get() == i class:done=move || done(i)>
+                            <button class="ghost small" on:click=move |_| go(i)
+                                aria-current=move || (index.get() == i).then_some("step")>
+                                {move || if done(i) { "✓ " } else { "" }}{t}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
+        <p class="muted lesson-progress">{move || format!("Step {} of {total}", index.get() + 1)}</p>
+        {move || step().map(|s| {
+            let hint_list = s.hints.clone();
+            let n_hints = hint_list.len();
+            let solution_text = s.solution.clone();
+            view! {
+                <h3 class="lesson-step-title">{s.title.clone()}</h3>
+                <div class="lesson-body"><Markdown text=s.instructions.clone()/></div>
+                <ul class="lesson-hints">
+                    {hint_list.into_iter().enumerate().map(|(i, h)| view! {
+                        <Show when=move || { hints.get() > i }>
+                            <li><strong>"Hint: "</strong><Markdown text=h.clone()/></li>
+                        </Show>
+                    }).collect_view()}
+                </ul>
+                <Show when=move || solution.get()>
+                    <pre class="lesson-code lesson-solution" aria-label="Solution"><code>{solution_text.clone()}</code></pre>
+                    <button class="secondary" on:click=run_solution>"Run the solution in the terminal"</button>
+                </Show>
+                <div class="lesson-actions">
+                    <button class="primary" on:click=check>"Check my work"</button>
+                    <Show when=move || { hints.get() < n_hints }>
+                        <button class="secondary" on:click=move |_| hints.update(|h| *h += 1)>
+                            {move || format!("Hint ({} of {n_hints})", hints.get() + 1)}
+                        </button>
+                    </Show>
+                    <button class="secondary" on:click=move |_| solution.update(|v| *v = !*v)>
+                        {move || if solution.get() { "Hide solution" } else { "Show solution" }}
+                    </button>
+                </div>
+            }
+        })}
+        <CheckResults results=results/>
+        <div class="lesson-nav">
+            <button class="secondary" disabled=move || index.get() == 0
+                on:click=move |_| go(index.get_untracked().saturating_sub(1))>
+                "Previous step"
+            </button>
+            <button class="secondary" disabled=move || index.get() + 1 >= total
+                on:click=move |_| go(index.get_untracked() + 1)>
+                "Next step"
+            </button>
+            <button class="danger" on:click=reset>"Restart lesson"</button>
+        </div>
+    }
+}
+
+#[component]
+fn CheckResults(results: RwSignal<Vec<CheckResult>>) -> impl IntoView {
+    let summary = move || {
+        results.with(|r| {
+            if r.is_empty() {
+                String::new()
+            } else if r.iter().all(|c| c.passed) {
+                "All checks pass. Well done!".to_string()
+            } else {
+                let failed = r.iter().filter(|c| !c.passed).count();
+                format!("{failed} of {} checks not passing yet.", r.len())
+            }
+        })
+    };
+    view! {
+        <div class="lesson-results" role="status" aria-live="polite" aria-label="Check results">
+            <p class="lesson-summary">{summary}</p>
+            <ul>
+                {move || results.get().into_iter().map(|c| {
+                    let class = if c.passed { "pass" } else { "fail" };
+                    let mark = if c.passed { "✓ PASS " } else { "✗ FAIL " };
+                    view! {
+                        <li class=class>
+                            <span class="lesson-mark">{mark}</span>{c.check}
+                            {(!c.passed).then(|| view! { <div class="lesson-why">{c.message}</div> })}
+                        </li>
+                    }
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
