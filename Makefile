@@ -61,3 +61,10 @@ bench:
 	wasm-bindgen --target nodejs --out-dir bench/pkg bench/wasm/target/wasm32-unknown-unknown/release/kubeplay_bench.wasm
 	echo '{"type":"commonjs"}' > bench/pkg/package.json
 	cd bench && node run.mjs
+	trunk build --release
+	node bench/page.mjs
+
+# Only the page's own targets (first answer, frame time with 300 pods + 200 requests).
+.PHONY: bench-page
+bench-page: build
+	node bench/page.mjs

@@ -3,6 +3,7 @@
 //! re-read what changed. The only module that touches `Session`.
 
 use kubeplay_core::api::Kind;
+use kubeplay_core::session::{TerminalId, WORKSTATION};
 use kubeplay_core::sim::Duration;
 use kubeplay_core::view::ClusterView;
 use kubeplay_core::{CommandOutput, Session};
@@ -18,11 +19,29 @@ pub struct Bridge {
     session: StoredValue<Session, LocalStorage>,
     steps: StoredValue<Vec<Step>, LocalStorage>,
     revision: RwSignal<u64>,
-    /// True while the last line fed opened a heredoc or quote the next line continues.
-    pending: RwSignal<bool>,
     /// Requests the last command made, for the map to animate.
     pub flights: RwSignal<Vec<Flight>>,
+    /// The latest requests in plain words, newest last, for the inspector's explainer.
+    pub requests: RwSignal<Vec<Explained>>,
+    /// Set when a command was `explain …`: the request the inspector should open.
+    pub explained: RwSignal<Option<u64>>,
+    next_request: StoredValue<u64>,
 }
+
+/// One request the cluster traced, kept for the explainer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Explained {
+    pub id: u64,
+    /// Who sent it: `workstation` or `namespace/pod`.
+    pub origin: String,
+    pub command: String,
+    pub delivered: bool,
+    /// The core's own account of every hop (`Trace::explain`), the same text `explain` prints.
+    pub text: String,
+}
+
+/// How many traced requests the explainer keeps.
+const KEEP_REQUESTS: usize = 50;
 
 /// A seed from the browser's entropy, so each fresh playground differs; share links will carry it.
 pub fn initial_seed() -> u64 {
@@ -44,8 +63,10 @@ impl Bridge {
             session: StoredValue::new_local(session),
             steps: StoredValue::new_local(steps),
             revision: RwSignal::new(0),
-            pending: RwSignal::new(false),
             flights: RwSignal::new(Vec::new()),
+            requests: RwSignal::new(Vec::new()),
+            explained: RwSignal::new(None),
+            next_request: StoredValue::new(0),
         }
     }
 
@@ -61,49 +82,86 @@ impl Bridge {
         self.revision.update(|r| *r += 1);
     }
 
-    /// Feeds a line to the workstation terminal. `None` while it continues an unfinished command.
-    pub fn run(&self, line: &str) -> Option<CommandOutput> {
-        let step = Step::Line {
-            at: self.now_ms(),
-            line: line.to_string(),
-        };
+    /// Applies and journals one input, then hands the requests it made to the map and the
+    /// explainer. Every input the page sends the session goes through here.
+    fn step(&self, step: Step) -> Option<CommandOutput> {
         let out = self
             .session
             .try_update_value(|s| journal::apply_step(s, &step))
             .flatten();
         self.steps.update_value(|st| st.push(step));
-        let flights = self
+        let traces = self
             .session
-            .try_update_value(|s| flights::drain(&mut s.cluster))
+            .try_update_value(|s| s.cluster.net.drain_traces())
             .unwrap_or_default();
-        if !flights.is_empty() {
-            self.flights.set(flights);
+        if !traces.is_empty() {
+            self.keep_traces(&traces);
         }
-        self.pending.set(out.is_none() && !line.trim().is_empty());
         self.changed();
+        out
+    }
+
+    fn keep_traces(&self, traces: &[kubeplay_core::network::Trace]) {
+        let first = self.next_request.get_value();
+        self.next_request.set_value(first + traces.len() as u64);
+        let mut fl = Vec::new();
+        let mut explained = Vec::new();
+        for (i, t) in traces.iter().enumerate() {
+            let f = flights::flight_of(t, first + i as u64);
+            explained.push(Explained {
+                id: f.trace,
+                origin: t.origin.clone(),
+                command: t.command.clone(),
+                delivered: f.delivered,
+                text: t.explain(),
+            });
+            fl.push(f);
+        }
+        self.flights.set(fl);
+        self.requests.update(|r| {
+            r.extend(explained);
+            let excess = r.len().saturating_sub(KEEP_REQUESTS);
+            r.drain(..excess);
+        });
+    }
+
+    /// Feeds a line to the workstation terminal. `None` while it continues an unfinished command.
+    pub fn run(&self, line: &str) -> Option<CommandOutput> {
+        self.run_in(WORKSTATION, line)
+    }
+
+    /// Feeds a line to terminal `term`. `None` while it continues an unfinished command.
+    pub fn run_in(&self, term: TerminalId, line: &str) -> Option<CommandOutput> {
+        let out = self.step(Step::Line {
+            at: self.now_ms(),
+            line: line.to_string(),
+            term,
+        });
+        if first_word_is_explain(line) {
+            let last = self.requests.with_untracked(|r| r.last().map(|e| e.id));
+            self.explained.set(last);
+        }
         out
     }
 
     /// Writes an editor file into the learner's home directory.
     pub fn write_file(&self, name: &str, contents: &str) {
-        let step = Step::Write {
+        self.step(Step::Write {
             at: self.now_ms(),
             name: name.to_string(),
             contents: contents.to_string(),
-        };
-        self.session.update_value(|s| {
-            journal::apply_step(s, &step);
         });
-        self.steps.update_value(|st| st.push(step));
     }
 
-    /// The workstation prompt, or bash's `> ` while a command continues.
+    /// The prompt of the workstation terminal.
     pub fn prompt(&self) -> String {
-        if self.pending.get() {
-            "> ".to_string()
-        } else {
-            self.session.with_value(Session::prompt)
-        }
+        self.prompt_in(WORKSTATION)
+    }
+
+    /// What terminal `term` shows before its next line (`> ` while a command continues).
+    pub fn prompt_in(&self, term: TerminalId) -> String {
+        self.revision.track();
+        self.session.with_value(|s| s.prompt_in(term))
     }
 
     /// Lets simulated time pass; views refresh only if the cluster changed.
@@ -131,7 +189,6 @@ impl Bridge {
     pub fn reset(&self, seed: u64) {
         self.session.set_value(Session::new(seed));
         self.steps.set_value(Vec::new());
-        self.pending.set(false);
         self.changed();
     }
 
@@ -139,7 +196,6 @@ impl Bridge {
     pub fn replace(&self, session: Session, steps: Vec<Step>) {
         self.session.set_value(session);
         self.steps.set_value(steps);
-        self.pending.set(false);
         self.changed();
     }
 
@@ -180,22 +236,90 @@ impl Bridge {
 
 impl Bridge {
     /// Ctrl-C: abandons an unfinished command (journaled, since it changes what later lines mean).
-    pub fn interrupt(&self) {
-        let step = Step::Interrupt { at: self.now_ms() };
-        self.session.update_value(|s| {
-            journal::apply_step(s, &step);
+    pub fn interrupt(&self, term: TerminalId) {
+        self.step(Step::Interrupt {
+            at: self.now_ms(),
+            term,
         });
-        self.steps.update_value(|st| st.push(step));
-        self.pending.set(false);
-        self.changed();
     }
-}
 
-impl Bridge {
+    /// Ctrl-D: leaves a pod shell or ends a heredoc; `None` when nothing happens.
+    pub fn eof(&self, term: TerminalId) -> Option<CommandOutput> {
+        self.step(Step::Eof {
+            at: self.now_ms(),
+            term,
+        })
+    }
+
+    /// The file `vi`/`nano` opened in terminal `term` and its contents, while one is open.
+    pub fn editing(&self, term: TerminalId) -> Option<(String, String)> {
+        self.revision.track();
+        self.session
+            .try_update_value(|s| s.editing_in(term))
+            .flatten()
+    }
+
+    /// Closes the editor of terminal `term`: saves `contents`, or cancels with `None`.
+    pub fn finish_edit(&self, term: TerminalId, contents: Option<String>) -> Option<CommandOutput> {
+        self.step(Step::Edit {
+            at: self.now_ms(),
+            term,
+            contents,
+        })
+    }
+
+    /// Opens another terminal on the same cluster.
+    pub fn open_terminal(&self) -> TerminalId {
+        self.step(Step::Open { at: self.now_ms() });
+        self.session
+            .with_value(|s| s.terminals().last().copied())
+            .unwrap_or(WORKSTATION)
+    }
+
+    pub fn close_terminal(&self, term: TerminalId) {
+        self.step(Step::Close {
+            at: self.now_ms(),
+            term,
+        });
+    }
+
+    /// The browser pane: fetches `url` from the workstation, traced like curl.
+    pub fn browse(&self, url: &str) -> CommandOutput {
+        self.step(Step::Browse {
+            at: self.now_ms(),
+            url: url.to_string(),
+        })
+        .unwrap_or_default()
+    }
+
+    /// True while a `kubectl get -w` holds terminal `term`.
+    pub fn running(&self, term: TerminalId) -> bool {
+        self.revision.track();
+        self.session.with_value(|s| s.running_in(term))
+    }
+
+    /// The rows a watch in terminal `term` printed since the last call.
+    pub fn take_stream(&self, term: TerminalId) -> Option<CommandOutput> {
+        self.session
+            .try_update_value(|s| s.take_stream_in(term))
+            .flatten()
+    }
+
     /// The simulated clock without subscribing (for saves).
     pub fn clock_untracked(&self) -> u64 {
         self.now_ms()
     }
+}
+
+/// `explain curl …`, also inside `kubectl exec POD -- explain …`.
+fn first_word_is_explain(line: &str) -> bool {
+    let words: Vec<&str> = line.split_whitespace().collect();
+    words.first() == Some(&"explain")
+        || words
+            .iter()
+            .position(|w| *w == "--")
+            .and_then(|i| words.get(i + 1))
+            == Some(&"explain")
 }
 
 impl Bridge {

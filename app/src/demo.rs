@@ -260,11 +260,12 @@ pub fn animate(traffic: crate::components::traffic::Traffic) {
                 service("web-lb"),
                 pod("web-green-7c9d-klmno"),
             ];
-            traffic.send(hops, true);
+            traffic.send(hops, true, None);
         } else {
             traffic.send(
                 vec![pod("client"), service("web"), pod("web-blue-5d8f-fghij")],
                 false,
+                None,
             );
         }
     };

@@ -2,34 +2,106 @@
 //! deterministic, so saving the seed plus every input with the simulated instant it happened at
 //! is enough: replaying them on a fresh `Session` gives back the same cluster, byte for byte.
 
+use std::collections::BTreeMap;
+
+use kubeplay_core::session::{TerminalId, WORKSTATION};
 use kubeplay_core::sim::Duration;
 use kubeplay_core::{CommandOutput, Session};
 use serde::{Deserialize, Serialize};
 
 /// Bumped whenever the format changes; older saves are then treated as unreadable.
-pub const SAVE_VERSION: u32 = 1;
+/// 2: steps name their terminal (tabs), plus Ctrl-D, editor hand-offs and the browser pane.
+pub const SAVE_VERSION: u32 = 2;
 pub const STORAGE_KEY: &str = "kubeplay.save";
 
-/// One input the session received.
+fn is_workstation(t: &TerminalId) -> bool {
+    *t == WORKSTATION
+}
+
+/// One input the session received. `term` names the terminal tab it went to (omitted for the
+/// workstation), so a reload replays every tab's input into the same tab.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "t", rename_all = "lowercase")]
 pub enum Step {
-    /// A line fed to the workstation terminal at simulated millisecond `at`.
-    Line { at: u64, line: String },
+    /// A line fed to a terminal at simulated millisecond `at`.
+    Line {
+        at: u64,
+        line: String,
+        #[serde(default, skip_serializing_if = "is_workstation")]
+        term: TerminalId,
+    },
     /// A file the editor wrote into the home directory.
     Write {
         at: u64,
         name: String,
         contents: String,
     },
-    /// Ctrl-C at the terminal, which abandons a half-typed command.
-    Interrupt { at: u64 },
+    /// Ctrl-C at a terminal, which abandons a half-typed command.
+    Interrupt {
+        at: u64,
+        #[serde(default, skip_serializing_if = "is_workstation")]
+        term: TerminalId,
+    },
+    /// Ctrl-D at a terminal: leaves a pod shell, ends a heredoc.
+    Eof {
+        at: u64,
+        #[serde(default, skip_serializing_if = "is_workstation")]
+        term: TerminalId,
+    },
+    /// The editor pane closed a file `vi`/`nano` opened: saved with `contents`, or cancelled.
+    Edit {
+        at: u64,
+        #[serde(default, skip_serializing_if = "is_workstation")]
+        term: TerminalId,
+        contents: Option<String>,
+    },
+    /// A new terminal tab (ids follow from the order of these steps).
+    Open { at: u64 },
+    /// A terminal tab closed.
+    Close { at: u64, term: TerminalId },
+    /// The browser pane fetched `url` from the workstation.
+    Browse { at: u64, url: String },
+}
+
+impl Step {
+    pub fn at(&self) -> u64 {
+        match self {
+            Step::Line { at, .. }
+            | Step::Write { at, .. }
+            | Step::Interrupt { at, .. }
+            | Step::Eof { at, .. }
+            | Step::Edit { at, .. }
+            | Step::Open { at }
+            | Step::Close { at, .. }
+            | Step::Browse { at, .. } => *at,
+        }
+    }
+
+    /// The terminal whose screen shows this step's output.
+    pub fn terminal(&self) -> TerminalId {
+        match self {
+            Step::Line { term, .. }
+            | Step::Interrupt { term, .. }
+            | Step::Eof { term, .. }
+            | Step::Edit { term, .. }
+            | Step::Close { term, .. } => *term,
+            Step::Write { .. } | Step::Open { .. } | Step::Browse { .. } => WORKSTATION,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct EditorFile {
     pub name: String,
     pub contents: String,
+}
+
+/// A terminal tab as the page showed it: its id in the session, its title and its history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SavedTab {
+    pub id: TerminalId,
+    pub title: String,
+    pub history: Vec<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -41,7 +113,11 @@ pub struct Save {
     pub now: u64,
     pub files: Vec<EditorFile>,
     pub active_file: usize,
+    /// The workstation terminal's history.
     pub history: Vec<String>,
+    /// The other open terminal tabs.
+    #[serde(default)]
+    pub tabs: Vec<SavedTab>,
 }
 
 impl Save {
@@ -57,22 +133,33 @@ impl Save {
     }
 }
 
-/// Applies one step to `session`, first moving its clock to the step's instant.
+/// Applies one step to `session`, first moving its clock to the step's instant. Returns what
+/// the step printed in its terminal.
 pub fn apply_step(session: &mut Session, step: &Step) -> Option<CommandOutput> {
-    let at = match step {
-        Step::Line { at, .. } | Step::Write { at, .. } | Step::Interrupt { at } => *at,
-    };
-    advance_to(session, at);
+    advance_to(session, step.at());
     match step {
-        Step::Line { line, .. } => session.feed(line),
+        Step::Line { line, term, .. } => session.feed_in(*term, line),
         Step::Write { name, contents, .. } => {
             session.add_file(name, contents);
             None
         }
-        Step::Interrupt { .. } => {
-            session.interrupt();
+        Step::Interrupt { term, .. } => {
+            session.in_terminal(*term, Session::interrupt);
             None
         }
+        Step::Eof { term, .. } => session.in_terminal(*term, Session::eof).flatten(),
+        Step::Edit { term, contents, .. } => {
+            session.in_terminal(*term, |s| s.finish_edit(contents.as_deref()))
+        }
+        Step::Open { .. } => {
+            session.open_terminal();
+            None
+        }
+        Step::Close { term, .. } => {
+            session.close_terminal(*term);
+            None
+        }
+        Step::Browse { url, .. } => Some(session.browse(url)),
     }
 }
 
@@ -83,20 +170,33 @@ pub fn advance_to(session: &mut Session, at: u64) {
     }
 }
 
-/// A fresh session with `save`'s steps replayed, and the terminal text they printed.
-pub fn replay(save: &Save) -> (Session, String) {
+/// A fresh session with `save`'s steps replayed, and the text each terminal printed.
+pub fn replay(save: &Save) -> (Session, BTreeMap<TerminalId, String>) {
     let mut session = Session::new(save.seed);
-    let mut transcript = String::new();
+    let mut screens: BTreeMap<TerminalId, String> = BTreeMap::new();
     for step in &save.steps {
+        let term = step.terminal();
         if let Step::Line { line, .. } = step {
-            transcript.push_str(&format!("{}{line}\n", session.prompt()));
+            let prompt = session.prompt_in(term);
+            screens
+                .entry(term)
+                .or_default()
+                .push_str(&format!("{prompt}{line}\n"));
         }
-        if let Some(out) = apply_step(&mut session, step) {
-            transcript.push_str(&out.text());
+        let out = apply_step(&mut session, step);
+        if let (Some(out), false) = (out, matches!(step, Step::Browse { .. })) {
+            screens.entry(term).or_default().push_str(&out.text());
+        }
+        // What watches printed while time passed up to the next step.
+        let terminals = std::iter::once(WORKSTATION).chain(session.terminals());
+        for t in terminals.collect::<Vec<_>>() {
+            if let Some(rows) = session.take_stream_in(t) {
+                screens.entry(t).or_default().push_str(&rows.text());
+            }
         }
     }
     advance_to(&mut session, save.now);
-    (session, transcript)
+    (session, screens)
 }
 
 #[cfg(test)]
@@ -115,6 +215,18 @@ mod tests {
             Step::Line {
                 at: 1500,
                 line: "kubectl get nodes".into(),
+                term: WORKSTATION,
+            },
+            Step::Open { at: 1600 },
+            Step::Line {
+                at: 1700,
+                line: "cd /tmp".into(),
+                term: 1,
+            },
+            Step::Line {
+                at: 1800,
+                line: "pwd".into(),
+                term: 1,
             },
         ];
         for s in &steps {
@@ -128,6 +240,11 @@ mod tests {
             files: vec![],
             active_file: 0,
             history: vec!["kubectl get nodes".into()],
+            tabs: vec![SavedTab {
+                id: 1,
+                title: "Shell 1".into(),
+                history: vec!["cd /tmp".into(), "pwd".into()],
+            }],
         };
         let restored = Save::from_json(&save.to_json());
         assert_eq!(restored.as_ref(), Some(&save));
@@ -136,12 +253,21 @@ mod tests {
         assert_eq!(session.cluster.store, live.cluster.store);
         assert_eq!(session.cluster.now, live.cluster.now);
         assert_eq!(session.fs, live.fs);
-        assert!(transcript.contains("kubectl get nodes"));
+        let ws = transcript.get(&WORKSTATION).cloned().unwrap_or_default();
+        assert!(ws.contains("kubectl get nodes"));
+        assert!(!ws.contains("/tmp"));
+        assert_eq!(
+            transcript.get(&1).map(String::as_str),
+            Some("learner@workstation:~$ cd /tmp\nlearner@workstation:/tmp$ pwd\n/tmp\n")
+        );
     }
 
     #[test]
     fn corrupt_saves_are_rejected() {
         assert_eq!(Save::from_json("{not json"), None);
         assert_eq!(Save::from_json("{\"version\":99}"), None);
+        let v1 =
+            r#"{"version":1,"seed":1,"steps":[],"now":0,"files":[],"active_file":0,"history":[]}"#;
+        assert_eq!(Save::from_json(v1), None, "version 1 steps had no terminal");
     }
 }

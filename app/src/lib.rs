@@ -16,6 +16,7 @@ use kubeplay_core::view::ClusterView;
 use leptos::prelude::*;
 
 use bridge::Bridge;
+use components::browser::Browser;
 use components::cluster_map::ClusterMap;
 use components::controls::{Clock, ClockControls};
 use components::editor::{Editor, Files};
@@ -23,7 +24,7 @@ use components::inspector::{Inspector, Selection};
 use components::lesson::{use_route, LessonPanel};
 use components::terminal::{Console, Terminal};
 use components::traffic::Traffic;
-use journal::{Save, SAVE_VERSION};
+use journal::{Save, SavedTab, SAVE_VERSION};
 
 /// How often simulated time moves, in wall milliseconds.
 const TICK_MS: u32 = 250;
@@ -43,16 +44,21 @@ impl PageState {
     pub fn load() -> PageState {
         match storage::load() {
             storage::Loaded::Save(save) => {
-                let (session, transcript) = journal::replay(&save);
+                let (session, screens) = journal::replay(&save);
                 let state = PageState {
                     bridge: Bridge::restored(session, save.steps.clone()),
                     console: Console::new(save.history.clone()),
                     files: Files::new(save.files.clone(), save.active_file),
                 };
-                state
-                    .console
-                    .scrollback
-                    .update(|s| s.push(term::scrollback::LineKind::Output, &transcript));
+                for t in &save.tabs {
+                    state.console.add_tab(t.id, &t.title, t.history.clone());
+                }
+                for (id, text) in &screens {
+                    if let Some(tab) = state.console.tab(*id) {
+                        tab.scrollback
+                            .update(|s| s.push(term::scrollback::LineKind::Output, text));
+                    }
+                }
                 state.console.notice(&format!(
                     "Restored your last session ({} steps replayed on the same cluster).",
                     save.steps.len()
@@ -100,6 +106,18 @@ impl PageState {
             files: self.files.files.get_untracked(),
             active_file: self.files.active.get_untracked(),
             history: self.console.history.with_value(|h| h.entries().to_vec()),
+            tabs: self
+                .console
+                .tabs
+                .get_untracked()
+                .iter()
+                .filter(|t| t.id != kubeplay_core::session::WORKSTATION)
+                .map(|t| SavedTab {
+                    id: t.id,
+                    title: t.title.get_untracked(),
+                    history: t.history.with_value(|h| h.entries().to_vec()),
+                })
+                .collect(),
         });
     }
 }
@@ -129,6 +147,7 @@ pub fn App() -> impl IntoView {
         if clock.playing.get_untracked() {
             let ms = u64::from(TICK_MS) * u64::from(clock.speed.get_untracked()) / 100;
             state.bridge.advance(ms);
+            state.console.poll_streams(state.bridge);
         }
         ticks += 1;
         if ticks % SAVE_EVERY_TICKS == 0 {
@@ -156,7 +175,7 @@ pub fn Playground() -> impl IntoView {
     let traffic = expect_context::<Traffic>();
     Effect::new(move |_| {
         for f in bridge.flights.get() {
-            traffic.send(f.hops, f.delivered);
+            traffic.send(f.hops, f.delivered, Some(f.trace));
         }
     });
     let route = use_route();
@@ -175,7 +194,10 @@ pub fn Playground() -> impl IntoView {
             </div>
             <div class="col">
                 <div class="area-map"><ClusterMap view=view/></div>
-                <div class="area-inspector"><Inspector view=view/></div>
+                <div class="pair">
+                    <div class="area-inspector"><Inspector view=view/></div>
+                    <div class="area-browser"><Browser view=view/></div>
+                </div>
             </div>
         </main>
     }

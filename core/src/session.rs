@@ -22,6 +22,11 @@
 //! then typing would: the rows not yet taken come out ahead of that line's output (the CLI and
 //! transcripts, which advance 1 s then feed, show a watch's rows at the top of the next
 //! command's output). `--request-timeout` makes the watch run to its end inside `feed`.
+//!
+//! A page with terminal tabs opens more terminals on the same cluster ([`Session::open_terminal`],
+//! [`Session::feed_in`], [`Session::in_terminal`]); the methods above always mean the workstation
+//! terminal, [`WORKSTATION`]. Each terminal has its own watch; [`Session::advance`] feeds them all.
+//! [`Session::browse`] is the page's browser pane.
 
 use std::collections::BTreeMap;
 
@@ -55,6 +60,27 @@ pub struct Session {
     /// The line editor `vi FILE` opened, collecting the file's new lines.
     editor: Option<Editor>,
     /// A `kubectl get -w` holding the terminal, and the rows it printed not yet taken.
+    watch: Option<Box<kubectl::watch::Watch>>,
+    stream: CommandOutput,
+    /// Terminals opened besides the workstation's (the page's tabs), parked while another runs.
+    terminals: BTreeMap<TerminalId, TermState>,
+    next_terminal: TerminalId,
+}
+
+/// Names one terminal of a session; [`WORKSTATION`] is the one every session starts with.
+pub type TerminalId = u32;
+/// The workstation terminal: what `feed`, `exec`, `prompt` and friends act on.
+pub const WORKSTATION: TerminalId = 0;
+
+/// One extra terminal's own shell state: everything per-terminal in [`Session`]. The cluster,
+/// the workstation's files and the kubeconfig namespace are shared, as on one real machine.
+#[derive(Clone)]
+struct TermState {
+    shell: ShellState,
+    cwd: String,
+    pod: Option<PodTerminal>,
+    pending: String,
+    editor: Option<Editor>,
     watch: Option<Box<kubectl::watch::Watch>>,
     stream: CommandOutput,
 }
@@ -125,35 +151,20 @@ impl Session {
             "/etc/resolv.conf",
             "nameserver 127.0.0.53\noptions edns0 trust-ad\nsearch .\n".into(),
         );
-        let shell = ShellState::new(
-            Flavor::Bash {
-                version: "5.2".into(),
-                debian: true,
-            },
-            &[
-                ("HOME", HOME),
-                ("USER", "learner"),
-                ("LOGNAME", "learner"),
-                ("SHELL", "/bin/bash"),
-                ("PATH", "/usr/local/bin:/usr/bin:/bin"),
-                ("PWD", HOME),
-                ("HOSTNAME", "workstation"),
-                ("TERM", "xterm-256color"),
-                ("LANG", "C.UTF-8"),
-            ],
-        );
         Session {
             cluster: Cluster::new(seed),
             seed,
             fs,
             cwd: HOME.to_string(),
             namespace: "default".to_string(),
-            shell,
+            shell: workstation_shell(),
             pod: None,
             pod_fs: BTreeMap::new(),
             pod_env: EnvCache::new(),
             pending: String::new(),
             editor: None,
+            terminals: BTreeMap::new(),
+            next_terminal: WORKSTATION + 1,
             watch: None,
             stream: CommandOutput::default(),
         }
@@ -166,23 +177,12 @@ impl Session {
     /// The prompt to show before the next line: `> ` while a command continues, the pod shell's
     /// prompt inside `kubectl exec -it`, else the workstation's.
     pub fn prompt(&self) -> String {
-        if self.editor.is_some() || self.watch.is_some() {
-            return String::new();
-        }
-        if !self.pending.is_empty() {
-            return "> ".to_string();
-        }
-        if let Some(p) = &self.pod {
-            return p.prompt();
-        }
-        let short = if self.cwd == HOME {
-            "~".to_string()
-        } else if let Some(rest) = self.cwd.strip_prefix(&format!("{HOME}/")) {
-            format!("~/{rest}")
-        } else {
-            self.cwd.clone()
-        };
-        format!("learner@workstation:{short}$ ")
+        prompt_for(
+            self.editor.is_some() || self.watch.is_some(),
+            &self.pending,
+            self.pod.as_ref(),
+            &self.cwd,
+        )
     }
 
     /// True while the next input line continues the current command (an open heredoc, quote or
@@ -477,21 +477,213 @@ impl Session {
         self.pod_fs.insert((p.namespace, p.pod, p.container), p.fs);
     }
 
+    /// The page's browser pane opening `url` from the workstation: the same HTTP request as
+    /// `curl -si` (headers and body, traced and counted like any request), without touching the
+    /// terminal's history. Browsers time out; this one gives up after 10 s.
+    pub fn browse(&mut self, url: &str) -> CommandOutput {
+        let argv = [
+            "curl",
+            "-si",
+            "-m",
+            "10",
+            "-A",
+            "Mozilla/5.0 (Kubeplay browser pane)",
+            "--url",
+            url,
+        ]
+        .map(String::from);
+        let out = crate::tools::run(&mut self.cluster, &Origin::Workstation, &argv, "")
+            .unwrap_or_default();
+        let waited_ms = self.cluster.net.take_elapsed_ms();
+        if waited_ms > 0 {
+            self.cluster.advance(Duration::from_millis(waited_ms));
+        }
+        self.cluster.reconcile();
+        out
+    }
+
     /// Moves simulated time forward; controllers and the kubelet act within it.
-    /// While a watch runs, time passes in 100 ms steps and each step's changes are collected.
+    /// While a watch runs (in any terminal), time passes in 100 ms steps and each step's changes
+    /// are collected by every running watch.
     pub fn advance(&mut self, d: Duration) {
-        let Some(w) = &mut self.watch else {
+        let parked = self.terminals.values().any(|t| t.watch.is_some());
+        if self.watch.is_none() && !parked {
             self.cluster.advance(d);
             return;
-        };
+        }
         let mut left = d.as_millis();
         while left > 0 {
             let step = left.min(kubectl::watch::POLL_MS);
             self.cluster.advance(Duration::from_millis(step));
-            self.stream.extend(w.poll(&self.cluster));
+            if let Some(w) = &mut self.watch {
+                self.stream.extend(w.poll(&self.cluster));
+            }
+            for t in self.terminals.values_mut() {
+                if let Some(w) = &mut t.watch {
+                    t.stream.extend(w.poll(&self.cluster));
+                }
+            }
             left -= step;
         }
     }
+}
+
+/// A fresh bash on the workstation: the first terminal's and every opened one's.
+fn workstation_shell() -> ShellState {
+    ShellState::new(
+        Flavor::Bash {
+            version: "5.2".into(),
+            debian: true,
+        },
+        &[
+            ("HOME", HOME),
+            ("USER", "learner"),
+            ("LOGNAME", "learner"),
+            ("SHELL", "/bin/bash"),
+            ("PATH", "/usr/local/bin:/usr/bin:/bin"),
+            ("PWD", HOME),
+            ("HOSTNAME", "workstation"),
+            ("TERM", "xterm-256color"),
+            ("LANG", "C.UTF-8"),
+        ],
+    )
+}
+
+/// Several terminals on one cluster (the page's tabs). Each opened terminal has its own shell
+/// state, history, working directory, half-typed command, editor and `kubectl exec -it` shell;
+/// [`Session::in_terminal`] runs any workstation method against one of them by swapping its
+/// state in and back out, so every rule of `feed`/`eof`/`finish_edit` holds in every tab.
+impl Session {
+    /// Opens a workstation terminal in the home directory; ids are never reused.
+    pub fn open_terminal(&mut self) -> TerminalId {
+        let id = self.next_terminal;
+        self.next_terminal += 1;
+        self.terminals.insert(
+            id,
+            TermState {
+                shell: workstation_shell(),
+                cwd: HOME.to_string(),
+                pod: None,
+                pending: String::new(),
+                editor: None,
+                watch: None,
+                stream: CommandOutput::default(),
+            },
+        );
+        id
+    }
+
+    /// Closes an opened terminal (its pod shell's files stay, as after `exit`). The workstation
+    /// cannot be closed; returns false for it and for unknown ids.
+    pub fn close_terminal(&mut self, id: TerminalId) -> bool {
+        let Some(t) = self.terminals.remove(&id) else {
+            return false;
+        };
+        if let Some(p) = t.pod {
+            self.close_pod(p);
+        }
+        true
+    }
+
+    /// The opened terminals, in the order they were opened (the workstation not included).
+    pub fn terminals(&self) -> Vec<TerminalId> {
+        self.terminals.keys().copied().collect()
+    }
+
+    /// Runs `f` with terminal `id` as the session's current terminal. `None` for an unknown id.
+    pub fn in_terminal<R>(
+        &mut self,
+        id: TerminalId,
+        f: impl FnOnce(&mut Session) -> R,
+    ) -> Option<R> {
+        if id == WORKSTATION {
+            return Some(f(self));
+        }
+        let mut t = self.terminals.remove(&id)?;
+        self.swap_terminal(&mut t);
+        let r = f(self);
+        self.swap_terminal(&mut t);
+        self.terminals.insert(id, t);
+        Some(r)
+    }
+
+    fn swap_terminal(&mut self, t: &mut TermState) {
+        std::mem::swap(&mut self.shell, &mut t.shell);
+        std::mem::swap(&mut self.cwd, &mut t.cwd);
+        std::mem::swap(&mut self.pod, &mut t.pod);
+        std::mem::swap(&mut self.pending, &mut t.pending);
+        std::mem::swap(&mut self.editor, &mut t.editor);
+        std::mem::swap(&mut self.watch, &mut t.watch);
+        std::mem::swap(&mut self.stream, &mut t.stream);
+    }
+
+    /// [`Session::feed`] in terminal `id`; `None` also for an unknown id.
+    pub fn feed_in(&mut self, id: TerminalId, line: &str) -> Option<CommandOutput> {
+        self.in_terminal(id, |s| s.feed(line)).flatten()
+    }
+
+    /// [`Session::prompt`] of terminal `id` (empty for an unknown id).
+    pub fn prompt_in(&self, id: TerminalId) -> String {
+        if id == WORKSTATION {
+            return self.prompt();
+        }
+        let Some(t) = self.terminals.get(&id) else {
+            return String::new();
+        };
+        prompt_for(
+            t.editor.is_some() || t.watch.is_some(),
+            &t.pending,
+            t.pod.as_ref(),
+            &t.cwd,
+        )
+    }
+
+    /// [`Session::running`] of terminal `id`: a `kubectl get -w` holds it.
+    pub fn running_in(&self, id: TerminalId) -> bool {
+        if id == WORKSTATION {
+            return self.running();
+        }
+        self.terminals.get(&id).is_some_and(|t| t.watch.is_some())
+    }
+
+    /// [`Session::take_stream`] of terminal `id`.
+    pub fn take_stream_in(&mut self, id: TerminalId) -> Option<CommandOutput> {
+        self.in_terminal(id, Session::take_stream).flatten()
+    }
+
+    /// The file `vi` opened in terminal `id` and its current contents there (empty for a new
+    /// file), for a page that edits it in a real editor.
+    pub fn editing_in(&mut self, id: TerminalId) -> Option<(String, String)> {
+        self.in_terminal(id, |s| {
+            let path = s.editing()?.to_string();
+            let fs = s.pod.as_ref().map_or(&s.fs, |p| &p.fs);
+            let text = fs.read(&path).unwrap_or_default().to_string();
+            Some((path, text))
+        })
+        .flatten()
+    }
+}
+
+/// What a terminal shows before its next line: nothing while `vi` collects lines, `> ` while a
+/// command continues, the pod shell's prompt inside `kubectl exec -it`, else the workstation's.
+fn prompt_for(editing: bool, pending: &str, pod: Option<&PodTerminal>, cwd: &str) -> String {
+    if editing {
+        return String::new();
+    }
+    if !pending.is_empty() {
+        return "> ".to_string();
+    }
+    if let Some(p) = pod {
+        return p.prompt();
+    }
+    let short = if cwd == HOME {
+        "~".to_string()
+    } else if let Some(rest) = cwd.strip_prefix(&format!("{HOME}/")) {
+        format!("~/{rest}")
+    } else {
+        cwd.to_string()
+    };
+    format!("learner@workstation:{short}$ ")
 }
 
 #[cfg(test)]

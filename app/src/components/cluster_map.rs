@@ -88,10 +88,18 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
             >
                 {move || map.with(outside)}
                 {move || map.with(|m| cluster_frame(m.cluster, m.unscheduled))}
-                {move || map.with(|m| m.nodes.iter().cloned().map(|n| view! { <NodeRegion node=n/> }).collect_view())}
+                <For each=move || map.with(|m| m.nodes.clone()) key=|n| format!("{n:?}") let:n>
+                    <NodeRegion node=n/>
+                </For>
                 {move || map.with(|m| links(m, hot))}
-                {move || map.with(|m| m.pods.iter().cloned().map(|p| view! { <PodMark dot=p/> }).collect_view())}
-                {move || map.with(|m| m.services.iter().cloned().map(|s| view! { <ServiceMark svc=s hot=hot/> }).collect_view())}
+                // Keyed by everything drawn, so a tick re-creates only the pods that changed
+                // (300 pods stay smooth: BENCHMARKS.md, page).
+                <For each=move || map.with(|m| m.pods.clone()) key=pod_key let:p>
+                    <PodMark dot=p/>
+                </For>
+                <For each=move || map.with(|m| m.services.clone()) key=|s| format!("{s:?}") let:s>
+                    <ServiceMark svc=s hot=hot/>
+                </For>
                 <TrafficLayer map=map/>
             </svg>
             <p class="legend">
@@ -102,6 +110,24 @@ pub fn ClusterMap(view: Memo<ClusterView>) -> impl IntoView {
             </p>
         </section>
     }
+}
+
+/// What a pod's mark shows; the mark is redrawn only when this changes.
+fn pod_key(d: &PodDot) -> String {
+    let p = &d.pod;
+    format!(
+        "{}/{} {:.1},{:.1} c{} {} {} {} {:?} {:?}",
+        p.namespace,
+        p.name,
+        d.x,
+        d.y,
+        d.color,
+        p.status,
+        p.ready,
+        p.requests_served,
+        p.ip,
+        p.policies
+    )
 }
 
 /// Phones get the stacked drawing, so its text stays readable instead of shrinking.

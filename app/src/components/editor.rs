@@ -2,6 +2,9 @@
 //! browser keeps native editing, selection and accessibility), line numbers, a live YAML check that
 //! points at line:column, starter templates, and Apply, which writes the file into the
 //! workstation's home and runs `kubectl apply -f` through the terminal.
+//!
+//! When a terminal command opens an editor (`vi FILE`, `nano FILE`, `kubectl edit`), the pane
+//! shows that file instead of the tabs, with Save and Cancel handing it back to the command.
 
 use leptos::prelude::*;
 
@@ -272,12 +275,58 @@ fn FileBar() -> impl IntoView {
     }
 }
 
+/// The bar shown while a terminal command has the editor: which file, Save and Cancel.
+#[component]
+fn HandoffBar() -> impl IntoView {
+    let console = Console::from_context();
+    let label = move || {
+        console.editing.with(|e| {
+            e.as_ref()
+                .map(|e| {
+                    let tab = console
+                        .tab(e.term)
+                        .map(|t| t.title.get_untracked())
+                        .unwrap_or_default();
+                    format!("Editing {} for the {tab} terminal", e.path)
+                })
+                .unwrap_or_default()
+        })
+    };
+    view! {
+        <div class="editor-bar handoff" role="status">
+            <h2 class="panel-title">{label}</h2>
+        </div>
+    }
+}
+
 #[component]
 pub fn Editor() -> impl IntoView {
     let bridge = Bridge::from_context();
     let console = Console::from_context();
     let files = Files::from_context();
-    let text = move || files.current().map(|f| f.contents).unwrap_or_default();
+    let handoff = move || console.editing.with(Option::is_some);
+    let text = move || match console.editing.with(|e| e.as_ref().map(|e| e.text.clone())) {
+        Some(t) => t,
+        None => files.current().map(|f| f.contents).unwrap_or_default(),
+    };
+    let on_input = move |ev: leptos::ev::Event| {
+        let value = event_target_value(&ev);
+        if console.editing.with_untracked(Option::is_some) {
+            console.editing.update(|e| {
+                if let Some(e) = e {
+                    e.text = value;
+                }
+            });
+        } else {
+            files.set_contents(value);
+        }
+    };
+    let save = move |_| {
+        let text = console
+            .editing
+            .with_untracked(|e| e.as_ref().map(|e| e.text.clone()));
+        console.finish_edit(bridge, text);
+    };
     let error = Memo::new(move |_| check(&text()));
     let status = move || match error.get() {
         Some(e) => view! {
@@ -288,9 +337,27 @@ pub fn Editor() -> impl IntoView {
         .into_any(),
         None => view! { <span class="status ok" role="status">"YAML OK"</span> }.into_any(),
     };
+    let foot = move || {
+        if handoff() {
+            view! {
+                <span class="hint">"Save hands the file back to the terminal"</span>
+                <button class="secondary" on:click=move |_| console.finish_edit(bridge, None)>"Cancel"</button>
+                <button class="primary" on:click=save>"Save"</button>
+            }
+            .into_any()
+        } else {
+            view! {
+                <span class="hint">"Ctrl+Enter applies"</span>
+                <button class="primary" on:click=move |_| apply(files, bridge, console)>"Apply"</button>
+            }
+            .into_any()
+        }
+    };
     view! {
-        <section class="panel editor" aria-label="Manifest editor panel">
-            <FileBar/>
+        <section class="panel editor" class:handoff=handoff aria-label="Manifest editor panel">
+            <Show when=handoff fallback=|| view! { <FileBar/> }>
+                <HandoffBar/>
+            </Show>
             <div class="code-scroll">
                 <pre class="gutter" aria-hidden="true">{move || gutter(&text(), error.get().map(|e| e.line))}</pre>
                 <div class="code">
@@ -302,15 +369,18 @@ pub fn Editor() -> impl IntoView {
                         autocomplete="off"
                         wrap="off"
                         prop:value=text
-                        on:input=move |ev| files.set_contents(event_target_value(&ev))
-                        on:keydown=move |ev| on_key(&ev, files, bridge, console)
+                        on:input=on_input
+                        on:keydown=move |ev| {
+                            if console.editing.with_untracked(Option::is_none) {
+                                on_key(&ev, files, bridge, console)
+                            }
+                        }
                     ></textarea>
                 </div>
             </div>
             <div class="editor-foot">
                 {status}
-                <span class="hint">"Ctrl+Enter applies"</span>
-                <button class="primary" on:click=move |_| apply(files, bridge, console)>"Apply"</button>
+                {foot}
             </div>
         </section>
     }

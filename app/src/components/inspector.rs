@@ -1,18 +1,28 @@
 //! The inspector: details of the object selected on the map, with the kubectl command that
-//! shows the same thing one click away.
+//! shows the same thing one click away (and, for a pod, a shell in a new terminal tab); and the
+//! explainer: the latest requests, each opening its path in plain words (DNS, kube-proxy's
+//! choice and its probability, DNAT/SNAT, the NetworkPolicy verdict) as the core tells it.
 
 use kubeplay_core::view::{labels_text, ClusterView};
 use leptos::prelude::*;
 
-use crate::bridge::Bridge;
+use crate::bridge::{Bridge, Explained};
 use crate::components::terminal::Console;
 use crate::map::labels::ports_text;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Selected {
     Node(String),
-    Pod { namespace: String, name: String },
-    Service { namespace: String, name: String },
+    Pod {
+        namespace: String,
+        name: String,
+    },
+    Service {
+        namespace: String,
+        name: String,
+    },
+    /// A traced request, by the bridge's id.
+    Request(u64),
 }
 
 /// The current selection, shared through context.
@@ -30,6 +40,17 @@ impl Selected {
             Selected::Service { namespace, name } => {
                 format!("kubectl describe service {name} -n {namespace}")
             }
+            Selected::Request(_) => String::new(),
+        }
+    }
+
+    /// For a pod: the command that opens a shell in it, for a new terminal tab.
+    pub fn shell_command(&self) -> Option<String> {
+        match self {
+            Selected::Pod { namespace, name } => {
+                Some(format!("kubectl exec -it {name} -n {namespace} -- sh"))
+            }
+            _ => None,
         }
     }
 }
@@ -143,6 +164,7 @@ pub fn details(view: &ClusterView, sel: &Selected) -> Option<(String, Vec<(Strin
             }
             Some((format!("Service {name}"), rows))
         }
+        Selected::Request(_) => None,
     }
 }
 
@@ -154,23 +176,108 @@ fn or_none(s: String) -> String {
     }
 }
 
+/// One traced request in plain words.
+fn explanation(e: &Explained) -> impl IntoView {
+    let verdict = if e.delivered {
+        "delivered"
+    } else {
+        "not delivered"
+    };
+    view! {
+        <h3>{format!("Request: {}", e.command)}</h3>
+        <p class="muted">{format!("From {}, {verdict}.", e.origin)}</p>
+        <pre class="explain" aria-label="Request path">{e.text.clone()}</pre>
+    }
+}
+
+/// The latest requests, newest first; each row opens its explanation.
+#[component]
+fn RequestList() -> impl IntoView {
+    let bridge = Bridge::from_context();
+    let Selection(selected) = expect_context::<Selection>();
+    let rows = move || {
+        let mut r = bridge.requests.get();
+        r.reverse();
+        r.truncate(8);
+        r
+    };
+    view! {
+        <Show when=move || bridge.requests.with(|r| !r.is_empty())>
+            <h3 class="requests-title">"Recent requests"</h3>
+            <ul class="requests" aria-label="Recent requests">
+                <For each=rows key=|e| e.id let:e>
+                    {
+                        let id = e.id;
+                        let mark = if e.delivered { "✓" } else { "✗" };
+                        let is_sel = move || selected.with(|s| s == &Some(Selected::Request(id)));
+                        view! {
+                            <li>
+                                <button
+                                    class="request-row"
+                                    class:dropped=!e.delivered
+                                    class:selected=is_sel
+                                    aria-label=format!("Explain request {} from {}", e.command, e.origin)
+                                    on:click=move |_| selected.set(Some(Selected::Request(id)))
+                                >
+                                    <span class="mark" aria-hidden="true">{mark}</span>
+                                    <code>{e.command.clone()}</code>
+                                    <span class="from">{format!(" from {}", e.origin)}</span>
+                                </button>
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        </Show>
+    }
+}
+
 #[component]
 pub fn Inspector(view: Memo<ClusterView>) -> impl IntoView {
     let bridge = Bridge::from_context();
     let console = Console::from_context();
     let Selection(selected) = expect_context::<Selection>();
+    // `explain …` in the terminal opens its request here.
+    Effect::new(move |_| {
+        if let Some(id) = bridge.explained.get() {
+            selected.set(Some(Selected::Request(id)));
+        }
+    });
     let body = move || {
         let Some(sel) = selected.get() else {
             return view! {
-                <p class="muted">"Select a node, pod or Service on the map (click, or Tab to it and press Enter) to see its details here."</p>
+                <p class="muted">"Select a node, pod or Service on the map (click, or Tab to it and press Enter) to see its details here. Click a request (a moving dot, or a row below) to see its path."</p>
             }
             .into_any();
         };
+        if let Selected::Request(id) = sel {
+            return bridge
+                .requests
+                .with(|r| match r.iter().find(|e| e.id == id) {
+                    Some(e) => explanation(e).into_any(),
+                    None => {
+                        view! { <p class="muted">"That request is no longer kept."</p> }.into_any()
+                    }
+                });
+        }
         let Some((title, rows)) = view.with(|v| details(v, &sel)) else {
             return view! { <p class="muted">"That object no longer exists."</p> }.into_any();
         };
         let command = sel.describe_command();
         let run = command.clone();
+        let shell = sel.shell_command().map(|cmd| {
+            let name = match &sel {
+                Selected::Pod { name, .. } => name.clone(),
+                _ => String::new(),
+            };
+            view! {
+                <button class="secondary" on:click=move |_| {
+                    console.open_tab(bridge, &name, Some(&cmd));
+                }>
+                    "Shell in a new tab"
+                </button>
+            }
+        });
         view! {
             <h3>{title}</h3>
             <dl class="details">
@@ -179,9 +286,12 @@ pub fn Inspector(view: Memo<ClusterView>) -> impl IntoView {
                     .map(|(k, v)| view! { <dt>{k}</dt><dd>{v}</dd> })
                     .collect_view()}
             </dl>
-            <button class="secondary" on:click=move |_| console.submit(bridge, &run)>
-                "Run "<code>{command}</code>
-            </button>
+            <div class="actions">
+                <button class="secondary" on:click=move |_| console.submit(bridge, &run)>
+                    "Run "<code>{command}</code>
+                </button>
+                {shell}
+            </div>
         }
         .into_any()
     };
@@ -189,6 +299,7 @@ pub fn Inspector(view: Memo<ClusterView>) -> impl IntoView {
         <section class="panel inspector" aria-label="Inspector">
             <h2 class="panel-title">"Inspector"</h2>
             {body}
+            <RequestList/>
         </section>
     }
 }

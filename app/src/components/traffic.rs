@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 
+use crate::components::inspector::{Selected, Selection};
 use crate::map::layout::{MapLayout, Place};
 
 /// One request on its way across the map.
@@ -15,6 +16,10 @@ pub struct Request {
     pub hops: Vec<Place>,
     /// False when the request was dropped or refused (a NetworkPolicy, no endpoints).
     pub delivered: bool,
+    /// The bridge's trace id, so a click opens the request's explanation.
+    pub trace: Option<u64>,
+    /// When it leaves the map (`performance.now()` ms).
+    pub until: f64,
 }
 
 /// Requests the map is animating, shared through context.
@@ -33,32 +38,51 @@ impl Default for Traffic {
     }
 }
 
-/// How many requests animate at once; older ones are dropped.
-const MAX_REQUESTS: usize = 12;
+/// How many requests animate at once; older ones are dropped. A loop of curls sends many at
+/// once, and the page must stay smooth with 200 in flight (BENCHMARKS.md).
+pub const MAX_REQUESTS: usize = 200;
 /// Wall time a dot spends on each hop.
 const HOP_MS: u32 = 600;
 
 impl Traffic {
     /// Animates a request along `hops`; it leaves the map when it arrives.
-    pub fn send(&self, hops: Vec<Place>, delivered: bool) {
+    pub fn send(&self, hops: Vec<Place>, delivered: bool, trace: Option<u64>) {
         let id = self.next_id.get_value();
         self.next_id.set_value(id + 1);
         let duration = HOP_MS * hops.len() as u32 + 400;
+        let until = now_ms() + f64::from(duration);
         self.requests.update(|r| {
             r.push(Request {
                 id,
                 hops,
                 delivered,
+                trace,
+                until,
             });
             let excess = r.len().saturating_sub(MAX_REQUESTS);
             r.drain(..excess);
         });
         let requests = self.requests;
+        // A loop of curls sends hundreds at once; the first timer to fire removes every
+        // request that has arrived, so the layer redraws once rather than once per request.
         gloo_timers::callback::Timeout::new(duration, move || {
-            requests.try_update(|r| r.retain(|x| x.id != id));
+            let t = now_ms();
+            let due = requests
+                .try_with_untracked(|r| r.iter().any(|x| x.until <= t))
+                .unwrap_or(false);
+            if due {
+                requests.try_update(|r| r.retain(|x| x.until > t));
+            }
         })
         .forget();
     }
+}
+
+/// The page's monotonic clock in ms (0 outside a browser window).
+fn now_ms() -> f64 {
+    leptos::web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
 }
 
 /// SVG path data through `points`.
@@ -81,6 +105,7 @@ fn reduced_motion() -> bool {
 #[component]
 pub fn TrafficLayer(map: Memo<MapLayout>) -> impl IntoView {
     let traffic = expect_context::<Traffic>();
+    let Selection(selected) = expect_context::<Selection>();
     let still = reduced_motion();
     let paths = move || {
         let requests = traffic.requests.get();
@@ -90,16 +115,21 @@ pub fn TrafficLayer(map: Memo<MapLayout>) -> impl IntoView {
                 .filter_map(|r| {
                     let points: Vec<(f64, f64)> =
                         r.hops.iter().filter_map(|h| m.position(h)).collect();
-                    (points.len() >= 2).then_some((r.id, points, r.delivered))
+                    (points.len() >= 2).then_some((r.id, points, r.delivered, r.trace))
                 })
                 .collect::<Vec<_>>()
         })
     };
     view! {
         <g class="traffic" aria-hidden="true">
-            <For each=paths key=|(id, _, _)| *id let:request>
+            <For each=paths key=|(id, ..)| *id let:request>
                 {
-                    let (_, points, delivered) = request;
+                    let (_, points, delivered, trace) = request;
+                    let explain = move |_| {
+                        if let Some(t) = trace {
+                            selected.set(Some(Selected::Request(t)));
+                        }
+                    };
                     let d = path_data(&points);
                     let (ex, ey) = points.last().copied().unwrap_or_default();
                     let dur = format!("{}ms", HOP_MS as usize * points.len());
@@ -114,7 +144,8 @@ pub fn TrafficLayer(map: Memo<MapLayout>) -> impl IntoView {
                         .into_any()
                     };
                     view! {
-                        <g class=if delivered { "request" } else { "request dropped" }>
+                        <g class=if delivered { "request" } else { "request dropped" } on:click=explain>
+                            <title>"Click to explain this request"</title>
                             <path class="request-path" d=d></path>
                             {dot}
                         </g>

@@ -1,10 +1,9 @@
 //! Requests to animate, taken from the core after each command. A `Flight` is a request's path
 //! as map `Place`s (workstation → load balancer → node → Service → pod) and whether it arrived.
 //!
-//! The core keeps recent request traces in `cluster.net`; `drain` is the one place that reads
-//! them, so hooking real traces to the map is a change to this function's body only.
+//! The bridge drains the core's request traces after each input and turns each into a flight
+//! here; the flight keeps the trace's id so a click on its dot opens its explanation.
 
-use kubeplay_core::cluster::Cluster;
 use kubeplay_core::network::trace::Target;
 use kubeplay_core::network::{Hop, Trace};
 
@@ -15,16 +14,13 @@ pub struct Flight {
     pub hops: Vec<Place>,
     /// False when the request was dropped, refused or timed out.
     pub delivered: bool,
-}
-
-/// Takes the requests the cluster recorded since the last call.
-pub fn drain(cluster: &mut Cluster) -> Vec<Flight> {
-    cluster.net.drain_traces().iter().map(flight_of).collect()
+    /// The bridge's id for the trace, for the explainer.
+    pub trace: u64,
 }
 
 /// A trace's path on the map: where it started, how it entered (load balancer, node port,
 /// cluster IP), the Service, and the pod that answered.
-pub fn flight_of(trace: &Trace) -> Flight {
+pub fn flight_of(trace: &Trace, id: u64) -> Flight {
     let mut hops = vec![match trace.origin.as_str() {
         "workstation" => Place::Workstation,
         pod => pod_place(pod),
@@ -57,7 +53,11 @@ pub fn flight_of(trace: &Trace) -> Flight {
         }
     }
     hops.dedup();
-    Flight { hops, delivered }
+    Flight {
+        hops,
+        delivered,
+        trace: id,
+    }
 }
 
 fn pod_place(reference: &str) -> Place {
@@ -107,7 +107,8 @@ mod tests {
             },
             1,
         );
-        let f = flight_of(&t);
+        let f = flight_of(&t, 3);
+        assert_eq!(f.trace, 3);
         assert!(f.delivered);
         assert_eq!(
             f.hops,

@@ -1,0 +1,115 @@
+// The page's own performance targets (issue #8), measured in Debian's headless Chromium against
+// the release build in dist/ (run `trunk build --release` first; `make bench` does):
+//   1. page open -> the first `kubectl get nodes` answer on screen, on a warm local server;
+//   2. frame time (requestAnimationFrame deltas) with 300 pods on the map and 200 requests in
+//      flight while simulated time runs.
+// Prints a JSON summary and a Markdown table row for BENCHMARKS.md. Not part of `make test`:
+// frame timings depend on the machine.
+import { serve, launch } from '../tests/e2e/harness.mjs';
+
+const RUNS = Number(process.env.RUNS ?? 5);
+const FRAME_WINDOW_MS = Number(process.env.FRAME_WINDOW_MS ?? 3000);
+
+const input = (page) => page.getByRole('textbox', { name: 'Terminal', exact: true });
+const log = (page) => page.getByRole('log', { name: 'Terminal output' });
+
+async function type(page, command) {
+  await input(page).fill(command);
+  await input(page).press('Enter');
+}
+
+function percentile(values, p) {
+  const v = [...values].sort((a, b) => a - b);
+  return v[Math.min(v.length - 1, Math.ceil((p / 100) * v.length) - 1)];
+}
+
+/** Navigation start -> `kubectl get nodes` output visible, in ms of the page's own clock. */
+async function firstAnswer(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(url);
+  await input(page).waitFor();
+  const ready = await page.evaluate(() => performance.now());
+  await type(page, 'kubectl get nodes');
+  await log(page).getByText(/worker-2\s+Ready/).waitFor();
+  const ms = await page.evaluate(() => performance.now());
+  if (process.env.VERBOSE) console.error(`input ready at ${ready.toFixed(0)} ms, answer at ${ms.toFixed(0)} ms`);
+  await page.close();
+  return ms;
+}
+
+const NODEPORT_SVC = `cat <<EOF | kubectl apply -f -
+apiVersion: v1
+kind: Service
+metadata:
+  name: load
+spec:
+  type: NodePort
+  selector:
+    app: load
+  ports:
+  - port: 80
+    nodePort: 30080
+EOF`;
+
+/** rAF deltas over FRAME_WINDOW_MS with 300 pods on the map and 200 requests animating. */
+async function frames(browser, url) {
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(url);
+  await input(page).waitFor();
+  await type(page, 'kubectl create deployment load --image=nginx --replicas=300');
+  for (const line of NODEPORT_SVC.split('\n')) await type(page, line);
+  await type(page, 'sleep 90');
+  await page.getByRole('region', { name: 'Cluster map' })
+    .getByRole('button', { name: /^Pod load-/ }).nth(299).waitFor({ timeout: 60000 });
+  const pods = await page.getByRole('region', { name: 'Cluster map' })
+    .getByRole('button', { name: /^Pod load-/ }).count();
+  // Let the clock tick a little so the map settles, then fire 200 requests in one command.
+  await page.waitForTimeout(500);
+  const t0 = Date.now();
+  await type(page, 'for i in $(seq 1 200); do curl -s http://10.10.98.11:30080/ > /dev/null; done');
+  await page.waitForFunction(() => document.querySelectorAll('.traffic .request').length >= 200);
+  const commandMs = Date.now() - t0;
+  const inFlight = await page.evaluate(() => document.querySelectorAll('.traffic .request').length);
+  const deltas = await page.evaluate((windowMs) => new Promise((done) => {
+    const out = [];
+    let last = performance.now();
+    const end = last + windowMs;
+    const step = (t) => {
+      out.push(t - last);
+      last = t;
+      if (t < end) requestAnimationFrame(step); else done(out);
+    };
+    requestAnimationFrame((t) => { last = t; requestAnimationFrame(step); });
+  }), FRAME_WINDOW_MS);
+  if (process.env.VERBOSE) console.error('longest frames', [...deltas].sort((a, b) => b - a).slice(0, 12).map(Math.round));
+  await page.close();
+  return { pods, inFlight, commandMs, deltas };
+}
+
+const server = await serve();
+const browser = await launch();
+try {
+  // Warm the server and the browser's cache once, as "a warm local server" means.
+  await firstAnswer(browser, server.url);
+  const opens = [];
+  for (let i = 0; i < RUNS; i++) opens.push(await firstAnswer(browser, server.url));
+  const f = await frames(browser, server.url);
+  const summary = {
+    firstAnswerMs: { median: percentile(opens, 50), max: Math.max(...opens), runs: opens.map(Math.round) },
+    frames: {
+      pods: f.pods,
+      requestsInFlight: f.inFlight,
+      count: f.deltas.length,
+      p50: percentile(f.deltas, 50),
+      p95: percentile(f.deltas, 95),
+      max: Math.max(...f.deltas),
+    },
+    curlLoopMs: f.commandMs,
+  };
+  console.log(JSON.stringify(summary, null, 2));
+  const r = (x) => x.toFixed(1);
+  console.log(`| ${r(summary.firstAnswerMs.median)} ms (max ${r(summary.firstAnswerMs.max)}) | ${f.pods} pods, ${f.inFlight} requests: p50 ${r(summary.frames.p50)} ms, p95 ${r(summary.frames.p95)} ms, max ${r(summary.frames.max)} ms |`);
+} finally {
+  await browser.close();
+  await server.close();
+}
