@@ -13,6 +13,7 @@ use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use crate::api::{Kind, Object, Pod, PodSpec, TypedObject};
+use crate::apiserver::alloc::Held;
 
 /// Identity of a stored object. Cluster-scoped objects have an empty namespace.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -95,6 +96,11 @@ pub struct Store {
     objects: BTreeMap<ObjectKey, Object>,
     resource_version: u64,
     changes: Vec<Change>,
+    /// What the stored Services hold (IPs, ports), for the allocators; updated by every write
+    /// below. A raw [`Store::get_mut`] of a Service cannot be followed, so it turns tracking
+    /// off for good and the allocators read every Service back instead.
+    service_holdings: Held,
+    holdings_untracked: bool,
 }
 
 /// One write: which object, and what it was before (`None` when it was created). After a
@@ -123,6 +129,9 @@ impl Store {
     pub fn get_mut(&mut self, kind: Kind, namespace: &str, name: &str) -> Option<&mut Object> {
         let key = ObjectKey::new(kind, namespace, name);
         let old = self.objects.get(&key)?.clone();
+        if kind == Kind::Service {
+            self.holdings_untracked = true;
+        }
         self.changes.push(Change {
             key: key.clone(),
             old: Some(old),
@@ -182,6 +191,12 @@ impl Store {
             Entry::Occupied(mut e) => (Some(e.insert(obj)), e.into_mut()),
             Entry::Vacant(e) => (None, e.insert(obj)),
         };
+        if let Object::Service(svc) = stored {
+            if let Some(Object::Service(old)) = &old {
+                self.service_holdings.track(old, false);
+            }
+            self.service_holdings.track(svc, true);
+        }
         if log {
             self.changes.push(Change { key, old });
         }
@@ -190,6 +205,9 @@ impl Store {
 
     pub fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
         let old = self.objects.remove(key)?;
+        if let Object::Service(svc) = &old {
+            self.service_holdings.track(svc, false);
+        }
         if key.kind != Kind::Event {
             self.changes.push(Change {
                 key: key.clone(),
@@ -208,6 +226,10 @@ impl Store {
         };
         let old = slim_clone(obj);
         f(obj);
+        if let (Object::Service(before), Object::Service(after)) = (&old, &*obj) {
+            self.service_holdings.track(before, false);
+            self.service_holdings.track(after, true);
+        }
         self.resource_version += 1;
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
         if key.kind != Kind::Event {
@@ -230,6 +252,11 @@ impl Store {
 
     pub fn resource_version(&self) -> u64 {
         self.resource_version
+    }
+
+    /// What the stored Services hold, or `None` once tracking is off (see the field).
+    pub fn service_holdings(&self) -> Option<&Held> {
+        (!self.holdings_untracked).then_some(&self.service_holdings)
     }
 }
 
