@@ -215,7 +215,8 @@ impl DecodeFailure {
 /// validation does. `serde_path_to_error` gives the path of the first failure; removing each
 /// unknown field and retrying collects all of them, which is what the apiserver reports.
 pub fn decode_typed(kind: Kind, value: &Value) -> Result<Object, DecodeFailure> {
-    let mut work = value.clone();
+    // Copied only when an unknown field has to be removed.
+    let mut work = std::borrow::Cow::Borrowed(value);
     let mut unknown = Vec::new();
     // Bounded: each round removes one field from a finite document.
     for _ in 0..64 {
@@ -231,7 +232,7 @@ pub fn decode_typed(kind: Kind, value: &Value) -> Result<Object, DecodeFailure> 
                         path.pop();
                     }
                     let full = join_path(&path, &field);
-                    if !remove_at(&mut work, &path, &field) {
+                    if !remove_at(work.to_mut(), &path, &field) {
                         unknown.push(full);
                         return Err(DecodeFailure::UnknownFields(unknown));
                     }
@@ -258,8 +259,8 @@ enum Seg {
 fn decode_once(kind: Kind, value: &Value) -> Result<Object, (PathSegs, String)> {
     macro_rules! typed {
         ($variant:ident) => {{
-            let de = value.clone();
-            match serde_path_to_error::deserialize(de) {
+            // Deserialized from the borrowed tree: no copy of the whole manifest per kind.
+            match serde_path_to_error::deserialize(value) {
                 Ok(o) => Ok(Object::$variant(o)),
                 Err(e) => {
                     let path = segs(e.path());
