@@ -1,12 +1,14 @@
 // Our core as wasm in Node: the same step sequence as bench/wasm/src/bin/native.rs, over the
 // wasm-bindgen (--target nodejs) build in bench/pkg, printing one JSON line per step.
-// Usage: node wasm.mjs [REQUESTS]
+// Usage: node wasm.mjs [REQUESTS] | node wasm.mjs --only s6 [N] (just the apply benchmark, N
+// Deployments, default 1,000)
 import { createRequire } from 'node:module';
 import { performance } from 'node:perf_hooks';
 
 const require = createRequire(import.meta.url);
 const { Bench } = require('./pkg/kubeplay_bench.js');
 const requests = Number(process.argv[2] ?? 10000);
+const only = process.argv[2] === '--only' ? process.argv[3] : null;
 
 function step(name, f) {
   const cpu0 = process.cpuUsage();
@@ -15,6 +17,11 @@ function step(name, f) {
   const wall = performance.now() - t0;
   const cpu = process.cpuUsage(cpu0);
   console.log(JSON.stringify({ step: name, wall_ms: wall, cpu_ms: (cpu.user + cpu.system) / 1000, result }));
+}
+
+if (only === 's6') {
+  applyMany(Number(process.argv[4] ?? 1000));
+  process.exit(0);
 }
 
 let b;
@@ -52,8 +59,12 @@ f.free();
 
 // The cluster issue's benchmark: 1,000 Deployments × 3 + 1,000 Services in one apply, to
 // all-Ready and routed (28 extra workers hold the 3,000 pods).
-const big = new Bench(4);
-big.add_workers(28);
-big.deploy();
-step('s6_apply_1000', () => big.many_services(1000));
-big.free();
+applyMany(1000);
+
+function applyMany(n) {
+  const big = new Bench(4);
+  big.add_workers(Math.max(2, Math.ceil((n * 3) / 110)));
+  big.deploy();
+  step(`s6_apply_${n}`, () => big.many_services(n));
+  big.free();
+}

@@ -13,6 +13,7 @@ use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
 use crate::api::{Kind, Object, Pod, PodSpec, TypedObject};
+use crate::apiserver::alloc::Held;
 
 /// Identity of a stored object. Cluster-scoped objects have an empty namespace.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -92,9 +93,16 @@ impl Ord for dyn KeyView + '_ {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Store {
-    objects: BTreeMap<ObjectKey, Object>,
+    /// Boxed: an `Object` is 1.6 KB, and a B-tree node shifts its values on every insert and
+    /// removal (ten Events a second at 1,000 Deployments made that memmove a hot spot).
+    objects: BTreeMap<ObjectKey, Box<Object>>,
     resource_version: u64,
     changes: Vec<Change>,
+    /// What the stored Services hold (IPs, ports), for the allocators; updated by every write
+    /// below. A raw [`Store::get_mut`] of a Service cannot be followed, so it turns tracking
+    /// off for good and the allocators read every Service back instead.
+    service_holdings: Held,
+    holdings_untracked: bool,
 }
 
 /// One write: which object, and what it was before (`None` when it was created). After a
@@ -104,7 +112,8 @@ pub struct Store {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
     pub key: ObjectKey,
-    pub old: Option<Object>,
+    /// Boxed, like the stored objects, so the log and the caches' maps move pointers.
+    pub old: Option<Box<Object>>,
 }
 
 impl Store {
@@ -115,7 +124,7 @@ impl Store {
             ""
         };
         let view = (kind, namespace, name);
-        self.objects.get(&view as &dyn KeyView)
+        self.objects.get(&view as &dyn KeyView).map(|o| &**o)
     }
 
     /// Mutable access, recorded as a change (the caller may alter anything, labels included).
@@ -123,11 +132,14 @@ impl Store {
     pub fn get_mut(&mut self, kind: Kind, namespace: &str, name: &str) -> Option<&mut Object> {
         let key = ObjectKey::new(kind, namespace, name);
         let old = self.objects.get(&key)?.clone();
+        if kind == Kind::Service {
+            self.holdings_untracked = true;
+        }
         self.changes.push(Change {
             key: key.clone(),
             old: Some(old),
         });
-        self.objects.get_mut(&key)
+        self.objects.get_mut(&key).map(|o| &mut **o)
     }
 
     pub fn get_typed<T: TypedObject>(&self, namespace: &str, name: &str) -> Option<&T> {
@@ -150,7 +162,7 @@ impl Store {
             .take_while(move |(k, _)| {
                 k.kind == kind && namespace.is_none_or(|ns| k.namespace == ns)
             })
-            .map(|(_, o)| o)
+            .map(|(_, o)| &**o)
     }
 
     pub fn list_typed<'a, T: TypedObject + 'a>(
@@ -161,7 +173,7 @@ impl Store {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (&ObjectKey, &Object)> {
-        self.objects.iter()
+        self.objects.iter().map(|(k, o)| (k, &**o))
     }
 
     pub fn len(&self) -> usize {
@@ -179,9 +191,15 @@ impl Store {
         let key = ObjectKey::of(&obj);
         let log = key.kind != Kind::Event;
         let (old, stored) = match self.objects.entry(key.clone()) {
-            Entry::Occupied(mut e) => (Some(e.insert(obj)), e.into_mut()),
-            Entry::Vacant(e) => (None, e.insert(obj)),
+            Entry::Occupied(mut e) => (Some(e.insert(Box::new(obj))), &mut **e.into_mut()),
+            Entry::Vacant(e) => (None, &mut **e.insert(Box::new(obj))),
         };
+        if let Object::Service(svc) = stored {
+            if let Some(Object::Service(old)) = old.as_deref() {
+                self.service_holdings.track(old, false);
+            }
+            self.service_holdings.track(svc, true);
+        }
         if log {
             self.changes.push(Change { key, old });
         }
@@ -190,24 +208,31 @@ impl Store {
 
     pub fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
         let old = self.objects.remove(key)?;
+        if let Object::Service(svc) = &*old {
+            self.service_holdings.track(svc, false);
+        }
         if key.kind != Kind::Event {
             self.changes.push(Change {
                 key: key.clone(),
                 old: Some(old.clone()),
             });
         }
-        Some(old)
+        Some(*old)
     }
 
     /// Changes an object in place (a status write), stamping a new resourceVersion. Cheaper
     /// than a clone-and-put for pods, whose specs carry large opaque JSON. `f` must not change
     /// the object's kind, namespace or name.
     pub fn patch(&mut self, key: &ObjectKey, f: impl FnOnce(&mut Object)) -> bool {
-        let Some(obj) = self.objects.get_mut(key) else {
+        let Some(obj) = self.objects.get_mut(key).map(|o| &mut **o) else {
             return false;
         };
-        let old = slim_clone(obj);
+        let old = Box::new(slim_clone(obj));
         f(obj);
+        if let (Object::Service(before), Object::Service(after)) = (&*old, &*obj) {
+            self.service_holdings.track(before, false);
+            self.service_holdings.track(after, true);
+        }
         self.resource_version += 1;
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
         if key.kind != Kind::Event {
@@ -225,11 +250,16 @@ impl Store {
     }
 
     pub fn get_key(&self, key: &ObjectKey) -> Option<&Object> {
-        self.objects.get(key)
+        self.objects.get(key).map(|o| &**o)
     }
 
     pub fn resource_version(&self) -> u64 {
         self.resource_version
+    }
+
+    /// What the stored Services hold, or `None` once tracking is off (see the field).
+    pub fn service_holdings(&self) -> Option<&Held> {
+        (!self.holdings_untracked).then_some(&self.service_holdings)
     }
 }
 

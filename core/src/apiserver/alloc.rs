@@ -3,55 +3,122 @@
 //! preferring 30086-32767 (30000-30085 kept for user-chosen ports), LoadBalancer IPs the lowest
 //! free address of the MetalLB-like pool, healthCheckNodePort for LoadBalancer + Local.
 //!
-//! What is allocated is read back from the stored Services rather than kept in bitmaps, so a
-//! delete or a type change releases addresses and ports by construction and the two can never
-//! drift apart.
+//! What is allocated is what the stored Services hold: the store counts it on every write
+//! ([`Held`]), so a delete or a type change releases addresses and ports by construction and the
+//! two can never drift apart.
 
-use std::collections::BTreeSet;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
 
 use super::validate::{format_ipv4, go_strings, invalid_int, parse_cidr, parse_ipv4};
 use crate::api::{LoadBalancerIngress, Service};
 use crate::cluster::{net, Cluster};
 use crate::error::FieldError;
 use crate::sim::Pcg32;
+use crate::store::Store;
 
-/// Addresses and ports held by every stored Service except the one being written.
-struct InUse {
-    ips: BTreeSet<u32>,
-    node_ports: BTreeSet<i32>,
-    lb_ips: BTreeSet<u32>,
+/// Addresses and ports held by a set of Services, counted per holder (objects written straight
+/// to the store may share one). [`crate::store::Store`] keeps one for all stored Services,
+/// updated on every write, so an allocation need not re-read every Service (with 1,000
+/// Services, re-reading them made creating each one cost as much as all the rest of its work).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Held {
+    ips: BTreeMap<u32, u32>,
+    node_ports: BTreeMap<i32, u32>,
+    lb_ips: BTreeMap<u32, u32>,
 }
 
-fn in_use(cluster: &Cluster, namespace: &str, name: &str) -> InUse {
-    let mut u = InUse {
-        ips: BTreeSet::new(),
-        node_ports: BTreeSet::new(),
-        lb_ips: BTreeSet::new(),
-    };
-    for svc in cluster.store.list_typed::<Service>(None) {
-        if svc.metadata.name == name && svc.metadata.namespace.as_deref() == Some(namespace) {
-            continue;
+impl Held {
+    /// Adds (`add`) or removes what `svc` holds: every clusterIP, nodePort, healthCheckNodePort
+    /// and load-balancer ingress IP.
+    pub fn track(&mut self, svc: &Service, add: bool) {
+        for ip in svc.spec.cluster_ips.iter().filter_map(|ip| parse_ipv4(ip)) {
+            count(&mut self.ips, ip, add);
         }
-        for ip in &svc.spec.cluster_ips {
-            if let Some(v) = parse_ipv4(ip) {
-                u.ips.insert(v);
-            }
+        let ports = svc.spec.ports.iter().filter_map(|p| p.node_port);
+        for p in ports.chain(svc.spec.health_check_node_port) {
+            count(&mut self.node_ports, p, add);
         }
-        for p in &svc.spec.ports {
-            if let Some(np) = p.node_port {
-                u.node_ports.insert(np);
-            }
-        }
-        if let Some(hc) = svc.spec.health_check_node_port {
-            u.node_ports.insert(hc);
-        }
-        for ing in svc.status.iter().flat_map(|s| &s.load_balancer.ingress) {
-            if let Some(v) = ing.ip.as_deref().and_then(parse_ipv4) {
-                u.lb_ips.insert(v);
-            }
+        let ingress = svc.status.iter().flat_map(|s| &s.load_balancer.ingress);
+        for ip in ingress.filter_map(|i| i.ip.as_deref().and_then(parse_ipv4)) {
+            count(&mut self.lb_ips, ip, add);
         }
     }
-    u
+
+    fn of(svc: &Service) -> Held {
+        let mut h = Held::default();
+        h.track(svc, true);
+        h
+    }
+}
+
+fn count<K: Ord>(map: &mut BTreeMap<K, u32>, k: K, add: bool) {
+    if add {
+        *map.entry(k).or_insert(0) += 1;
+        return;
+    }
+    if let Some(n) = map.get_mut(&k) {
+        *n -= 1;
+        if *n == 0 {
+            map.remove(&k);
+        }
+    }
+}
+
+/// Whether `all` holds `k` for some Service other than the one whose own holdings are `own`.
+fn held_by_others<K: Ord>(all: &BTreeMap<K, u32>, own: &BTreeMap<K, u32>, k: &K) -> bool {
+    all.get(k).copied().unwrap_or(0) > own.get(k).copied().unwrap_or(0)
+}
+
+/// Addresses and ports held by every stored Service except the one being written, plus the
+/// nodePorts this allocation has claimed so far.
+struct InUse<'a> {
+    all: Cow<'a, Held>,
+    own: Held,
+    claimed_ports: BTreeSet<i32>,
+}
+
+impl InUse<'_> {
+    fn ip(&self, ip: u32) -> bool {
+        held_by_others(&self.all.ips, &self.own.ips, &ip)
+    }
+
+    fn node_port(&self, p: i32) -> bool {
+        self.claimed_ports.contains(&p)
+            || held_by_others(&self.all.node_ports, &self.own.node_ports, &p)
+    }
+
+    /// Claims `p`; false when it is already in use.
+    fn claim_node_port(&mut self, p: i32) -> bool {
+        !self.node_port(p) && self.claimed_ports.insert(p)
+    }
+
+    fn lb_ip(&self, ip: u32) -> bool {
+        held_by_others(&self.all.lb_ips, &self.own.lb_ips, &ip)
+    }
+}
+
+fn in_use<'a>(store: &'a Store, namespace: &str, name: &str) -> InUse<'a> {
+    let all = match store.service_holdings() {
+        Some(held) => Cow::Borrowed(held),
+        // Tracking is off after a raw `get_mut` of a Service: read every Service back.
+        None => {
+            let mut held = Held::default();
+            for svc in store.list_typed::<Service>(None) {
+                held.track(svc, true);
+            }
+            Cow::Owned(held)
+        }
+    };
+    let own = store
+        .get_typed::<Service>(namespace, name)
+        .map(Held::of)
+        .unwrap_or_default();
+    InUse {
+        all,
+        own,
+        claimed_ports: BTreeSet::new(),
+    }
 }
 
 fn service_range() -> (u32, u32) {
@@ -65,7 +132,7 @@ fn service_range() -> (u32, u32) {
 pub fn allocate(cluster: &mut Cluster, svc: &mut Service) -> Result<(), Vec<FieldError>> {
     let ns = svc.metadata.namespace.clone().unwrap_or_default();
     let name = svc.metadata.name.clone();
-    let mut used = in_use(cluster, &ns, &name);
+    let mut used = in_use(&cluster.store, &ns, &name);
     let ty = svc.type_().to_string();
     // ExternalName services get no addresses; a clusterIP left on one is a validation error
     // (an update to ExternalName has already dropped the unchanged one).
@@ -89,9 +156,9 @@ pub fn allocate(cluster: &mut Cluster, svc: &mut Service) -> Result<(), Vec<Fiel
         match svc.spec.health_check_node_port.filter(|p| *p != 0) {
             Some(p) => claim_port(&mut used, p, "spec.healthCheckNodePort")?,
             None => {
-                let p = next_node_port(&mut cluster.rng, &used.node_ports)
+                let p = next_node_port(&mut cluster.rng, &used)
                     .ok_or_else(|| vec![port_range_full("spec.healthCheckNodePort")])?;
-                used.node_ports.insert(p);
+                used.claimed_ports.insert(p);
                 svc.spec.health_check_node_port = Some(p);
             }
         }
@@ -103,7 +170,7 @@ pub fn allocate(cluster: &mut Cluster, svc: &mut Service) -> Result<(), Vec<Fiel
 fn allocate_cluster_ip(
     rng: &mut Pcg32,
     svc: &mut Service,
-    used: &InUse,
+    used: &InUse<'_>,
 ) -> Result<(), Vec<FieldError>> {
     let (base, size) = service_range();
     let requested = svc.spec.cluster_ips.first().cloned().unwrap_or_default();
@@ -130,7 +197,7 @@ fn allocate_cluster_ip(
                 net::SERVICE_CIDR
             )));
         }
-        if used.ips.contains(&ip) {
+        if used.ip(ip) {
             return Err(fail("provided IP is already allocated".into()));
         }
         svc.spec.cluster_ip = Some(requested.clone());
@@ -145,7 +212,7 @@ fn allocate_cluster_ip(
         let start = rng.below(span);
         for k in 0..span {
             let ip = base + lo + (start + k) % span;
-            if !used.ips.contains(&ip) {
+            if !used.ip(ip) {
                 let text = format_ipv4(ip);
                 svc.spec.cluster_ip = Some(text.clone());
                 svc.spec.cluster_ips = vec![text];
@@ -163,7 +230,7 @@ fn port_range_full(path: &str) -> FieldError {
     FieldError::new(path, "Internal error: range is full")
 }
 
-fn claim_port(used: &mut InUse, port: i32, path: &str) -> Result<(), Vec<FieldError>> {
+fn claim_port(used: &mut InUse<'_>, port: i32, path: &str) -> Result<(), Vec<FieldError>> {
     if !(net::NODE_PORT_MIN..=net::NODE_PORT_MAX).contains(&port) {
         return Err(vec![invalid_int(
             path,
@@ -175,7 +242,7 @@ fn claim_port(used: &mut InUse, port: i32, path: &str) -> Result<(), Vec<FieldEr
             ),
         )]);
     }
-    if !used.node_ports.insert(port) {
+    if !used.claim_node_port(port) {
         return Err(vec![invalid_int(
             path,
             port.into(),
@@ -189,7 +256,7 @@ fn claim_port(used: &mut InUse, port: i32, path: &str) -> Result<(), Vec<FieldEr
 fn allocate_node_ports(
     rng: &mut Pcg32,
     svc: &mut Service,
-    used: &mut InUse,
+    used: &mut InUse<'_>,
     auto: bool,
 ) -> Result<(), Vec<FieldError>> {
     let mut by_port: Vec<(i32, i32)> = Vec::new();
@@ -224,9 +291,9 @@ fn allocate_node_ports(
                         n
                     }
                     None => {
-                        let n = next_node_port(rng, &used.node_ports)
+                        let n = next_node_port(rng, used)
                             .ok_or_else(|| vec![port_range_full(&path)])?;
-                        used.node_ports.insert(n);
+                        used.claimed_ports.insert(n);
                         n
                     }
                 }
@@ -243,7 +310,7 @@ fn allocate_node_ports(
 }
 
 /// A random free port, from the dynamic band first.
-fn next_node_port(rng: &mut Pcg32, used: &BTreeSet<i32>) -> Option<i32> {
+fn next_node_port(rng: &mut Pcg32, used: &InUse<'_>) -> Option<i32> {
     let size = net::NODE_PORT_MAX - net::NODE_PORT_MIN + 1;
     let static_size = (size / 32).clamp(16, 128);
     let bands = [
@@ -255,7 +322,7 @@ fn next_node_port(rng: &mut Pcg32, used: &BTreeSet<i32>) -> Option<i32> {
         let start = rng.below(span);
         for k in 0..span {
             let p = lo + i32::try_from((start + k) % span).unwrap_or(0);
-            if !used.contains(&p) {
+            if !used.node_port(p) {
                 return Some(p);
             }
         }
@@ -264,7 +331,7 @@ fn next_node_port(rng: &mut Pcg32, used: &BTreeSet<i32>) -> Option<i32> {
 }
 
 /// The LB controller's part: keep an assigned IP, else take the lowest free pool address.
-fn assign_lb_ip(svc: &mut Service, used: &InUse) {
+fn assign_lb_ip(svc: &mut Service, used: &InUse<'_>) {
     let status = svc.status.get_or_insert_with(Default::default);
     if svc.spec.type_.as_deref() != Some("LoadBalancer") {
         status.load_balancer.ingress.clear();
@@ -277,9 +344,9 @@ fn assign_lb_ip(svc: &mut Service, used: &InUse) {
     let last = u32::from_be_bytes(net::LB_POOL_LAST);
     let wanted = svc.spec.load_balancer_ip.as_deref().and_then(parse_ipv4);
     let pick = match wanted {
-        Some(ip) if (first..=last).contains(&ip) && !used.lb_ips.contains(&ip) => Some(ip),
+        Some(ip) if (first..=last).contains(&ip) && !used.lb_ip(ip) => Some(ip),
         Some(_) => None,
-        None => (first..=last).find(|ip| !used.lb_ips.contains(ip)),
+        None => (first..=last).find(|ip| !used.lb_ip(*ip)),
     };
     if let Some(ip) = pick {
         status.load_balancer.ingress.push(LoadBalancerIngress {
@@ -287,5 +354,46 @@ fn assign_lb_ip(svc: &mut Service, used: &InUse) {
             hostname: None,
             ip_mode: Some("VIP".into()),
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{Kind, Object};
+    use crate::controllers::fixtures;
+    use crate::store::ObjectKey;
+
+    fn scanned(store: &Store) -> Held {
+        let mut held = Held::default();
+        for svc in store.list_typed::<Service>(None) {
+            held.track(svc, true);
+        }
+        held
+    }
+
+    /// The store's running count always equals reading every Service back, through creates,
+    /// a shared address (objects written straight to the store), a type change and deletes.
+    #[test]
+    fn store_holdings_follow_every_write() {
+        let mut c = Cluster::new(1);
+        fixtures::create(&mut c, fixtures::service("default", "a", "a", "10.96.0.20"));
+        fixtures::create(&mut c, fixtures::service("default", "b", "b", "10.96.0.20"));
+        let mut lb = fixtures::service("default", "lb", "lb", "10.96.0.30");
+        lb.spec.type_ = Some("NodePort".into());
+        lb.spec.ports[0].node_port = Some(30080);
+        fixtures::create(&mut c, lb.clone());
+        assert_eq!(c.store.service_holdings(), Some(&scanned(&c.store)));
+        lb.spec.type_ = Some("ClusterIP".into());
+        lb.spec.ports[0].node_port = None;
+        c.store.put(Object::Service(lb));
+        c.delete(&ObjectKey::new(Kind::Service, "default", "a"), None);
+        assert_eq!(c.store.service_holdings(), Some(&scanned(&c.store)));
+        let used = in_use(&c.store, "default", "b");
+        assert!(!used.ip(parse_ipv4("10.96.0.20").unwrap_or(0)));
+        assert!(used.ip(parse_ipv4("10.96.0.30").unwrap_or(0)));
+        assert!(!used.node_port(30080));
+        c.store.get_mut(Kind::Service, "default", "b");
+        assert_eq!(c.store.service_holdings(), None);
     }
 }

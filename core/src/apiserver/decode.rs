@@ -216,7 +216,8 @@ impl DecodeFailure {
 /// validation does. [`tracked::from_value`] gives the path of the first failure; removing each
 /// unknown field and retrying collects all of them, which is what the apiserver reports.
 pub fn decode_typed(kind: Kind, value: &Value) -> Result<Object, DecodeFailure> {
-    let mut work = value.clone();
+    // Copied only when an unknown field has to be removed.
+    let mut work = std::borrow::Cow::Borrowed(value);
     let mut unknown = Vec::new();
     // Bounded: each round removes one field from a finite document.
     for _ in 0..64 {
@@ -232,7 +233,7 @@ pub fn decode_typed(kind: Kind, value: &Value) -> Result<Object, DecodeFailure> 
                         path.pop();
                     }
                     let full = join_path(&path, &field);
-                    if !remove_at(&mut work, &path, &field) {
+                    if !remove_at(work.to_mut(), &path, &field) {
                         unknown.push(full);
                         return Err(DecodeFailure::UnknownFields(unknown));
                     }

@@ -85,12 +85,26 @@ fn last_applied(value: &Value) -> String {
 }
 
 fn strict_decode(kind: Kind, value: &Value, context: &str) -> Result<Object, ApiError> {
-    let mut value = value.clone();
-    drop_nulls(&mut value);
+    let value = if has_null(value) {
+        let mut value = value.clone();
+        drop_nulls(&mut value);
+        std::borrow::Cow::Owned(value)
+    } else {
+        std::borrow::Cow::Borrowed(value)
+    };
     decode::decode_typed(kind, &value).map_err(|f| ApiError::Status {
         reason: "BadRequest".into(),
         message: format!("{context}: {}", f.message(kind)),
     })
+}
+
+/// Whether [`drop_nulls`] would change `v` (most manifests have no `null`, and need no copy).
+fn has_null(v: &Value) -> bool {
+    match v {
+        Value::Object(m) => m.values().any(|x| x.is_null() || has_null(x)),
+        Value::Array(a) => a.iter().any(has_null),
+        _ => false,
+    }
 }
 
 /// A `null` field (`labels:` with nothing after it) means "not set" to Go's decoder.

@@ -366,20 +366,20 @@ fn feed_changes(c: &mut Cluster) {
         return;
     }
     // Only the first `old` per key matters: the caches reflect the store as of the last drain.
-    let mut first_old: BTreeMap<ObjectKey, Option<Object>> = BTreeMap::new();
+    let mut first_old: BTreeMap<ObjectKey, Option<Box<Object>>> = BTreeMap::new();
     for ch in changes {
         first_old.entry(ch.key).or_insert(ch.old);
     }
     let ctl = &mut c.controllers;
     for (key, old) in first_old {
         let new = c.store.get_key(&key);
-        ctl.index.update(&key, old.as_ref(), new);
+        ctl.index.update(&key, old.as_deref(), new);
         dispatch(
             &c.store,
             &ctl.index,
             &mut ctl.queues,
             &key,
-            old.as_ref(),
+            old.as_deref(),
             new,
         );
     }

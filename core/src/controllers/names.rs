@@ -73,7 +73,7 @@ pub fn random_suffix(rng: &mut Pcg32, n: usize) -> String {
 pub fn random_hex(rng: &mut Pcg32, n: usize) -> String {
     let mut s = String::with_capacity(n + 8);
     while s.len() < n {
-        s.push_str(&format!("{:08x}", rng.next_u32()));
+        crate::cluster::push_hex(&mut s, u64::from(rng.next_u32()), 8);
     }
     s.truncate(n);
     s
@@ -114,6 +114,30 @@ mod tests {
         assert_ne!(h, pod_template_hash(&t, Some(1)));
         t.metadata.labels.insert("tier".into(), "x".into());
         assert_ne!(h, pod_template_hash(&t, None));
+    }
+
+    #[test]
+    fn hex_writers_match_format() {
+        let mut rng = Pcg32::new(3, 9);
+        let mut twin = rng.clone();
+        let hex = random_hex(&mut rng, 20);
+        let a = twin.next_u32();
+        let b = twin.next_u32();
+        let c = twin.next_u32();
+        assert_eq!(hex, format!("{a:08x}{b:08x}{c:08x}")[..20]);
+        let mut rng = Pcg32::new(5, 1);
+        let mut twin = rng.clone();
+        let uid = crate::cluster::uid_from(&mut rng);
+        let (a, b) = (twin.next_u64(), twin.next_u64());
+        let want = format!(
+            "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
+            a >> 32,
+            (a >> 16) & 0xffff,
+            a & 0xfff,
+            0x8000 | ((b >> 48) & 0x3fff),
+            b & 0xffff_ffff_ffff
+        );
+        assert_eq!(uid, want);
     }
 
     #[test]

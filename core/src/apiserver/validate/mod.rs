@@ -380,25 +380,24 @@ pub fn port_name(s: &str) -> Vec<String> {
 
 /// Parses a dotted-quad IPv4 address.
 pub fn parse_ipv4(s: &str) -> Option<u32> {
-    let parts: Vec<&str> = s.split('.').collect();
-    if parts.len() != 4 {
-        return None;
-    }
+    // Allocation-free: the allocators parse every Service address they track.
     let mut v: u32 = 0;
-    for p in parts {
-        if p.is_empty() || p.len() > 3 || !p.chars().all(|c| c.is_ascii_digit()) {
+    let mut parts = 0;
+    for p in s.split('.') {
+        parts += 1;
+        if parts > 4 || p.is_empty() || p.len() > 3 || !p.bytes().all(|b| b.is_ascii_digit()) {
             return None;
         }
         if p.len() > 1 && p.starts_with('0') {
             return None;
         }
-        let n: u32 = p.parse().ok()?;
+        let n = p.bytes().fold(0u32, |n, b| n * 10 + u32::from(b - b'0'));
         if n > 255 {
             return None;
         }
         v = (v << 8) | n;
     }
-    Some(v)
+    (parts == 4).then_some(v)
 }
 
 pub fn format_ipv4(v: u32) -> String {
