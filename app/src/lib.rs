@@ -6,8 +6,12 @@ pub mod bridge;
 pub mod components;
 pub mod demo;
 pub mod editor;
+pub mod embed;
 pub mod journal;
 pub mod map;
+pub mod share;
+pub mod share_stream;
+pub mod share_ui;
 pub mod storage;
 pub mod term;
 
@@ -23,6 +27,8 @@ use components::inspector::{Inspector, Selection};
 use components::terminal::{Console, Terminal};
 use components::traffic::Traffic;
 use journal::{Save, SAVE_VERSION};
+use share::Shared;
+use share_ui::ShareButton;
 
 /// How often simulated time moves, in wall milliseconds.
 const TICK_MS: u32 = 250;
@@ -42,21 +48,13 @@ impl PageState {
     pub fn load() -> PageState {
         match storage::load() {
             storage::Loaded::Save(save) => {
-                let (session, transcript) = journal::replay(&save);
-                let state = PageState {
-                    bridge: Bridge::restored(session, save.steps.clone()),
-                    console: Console::new(save.history.clone()),
-                    files: Files::new(save.files.clone(), save.active_file),
-                };
-                state
-                    .console
-                    .scrollback
-                    .update(|s| s.push(term::scrollback::LineKind::Output, &transcript));
-                state.console.notice(&format!(
-                    "Restored your last session ({} steps replayed on the same cluster).",
-                    save.steps.len()
-                ));
-                state
+                let n = save.steps.len();
+                PageState::restore(
+                    &save,
+                    &format!(
+                        "Restored your last session ({n} steps replayed on the same cluster)."
+                    ),
+                )
             }
             storage::Loaded::Nothing => {
                 let state = PageState::fresh(bridge::initial_seed());
@@ -76,6 +74,42 @@ impl PageState {
         }
     }
 
+    /// The page as `opening` says: the autosave, a share link replayed, or a clean cluster and
+    /// the reason a link was refused.
+    pub fn open(opening: Opening) -> PageState {
+        match opening {
+            Opening::Autosave => PageState::load(),
+            Opening::Shared(shared) => {
+                let n = shared.steps.len();
+                PageState::restore(
+                    &shared.into_save(),
+                    &format!("Opened a shared playground ({n} steps replayed on the same cluster). It replaces your previous session in this browser."),
+                )
+            }
+            Opening::BadLink(why) => {
+                let state = PageState::fresh(bridge::initial_seed());
+                state.console.notice(&why);
+                state
+            }
+        }
+    }
+
+    /// Replays `save` on a fresh session and shows what it printed, then `notice`.
+    fn restore(save: &Save, notice: &str) -> PageState {
+        let (session, transcript) = journal::replay(save);
+        let state = PageState {
+            bridge: Bridge::restored(session, save.steps.clone()),
+            console: Console::new(save.history.clone()),
+            files: Files::new(save.files.clone(), save.active_file),
+        };
+        state
+            .console
+            .scrollback
+            .update(|s| s.push(term::scrollback::LineKind::Output, &transcript));
+        state.console.notice(notice);
+        state
+    }
+
     pub fn fresh(seed: u64) -> PageState {
         PageState {
             bridge: Bridge::new(seed),
@@ -88,6 +122,7 @@ impl PageState {
         provide_context(self.bridge);
         provide_context(self.console);
         provide_context(self.files);
+        provide_context(self);
     }
 
     pub fn save(&self) {
@@ -103,10 +138,42 @@ impl PageState {
     }
 }
 
-/// The whole page.
+/// Where the page's first state comes from.
+pub enum Opening {
+    Autosave,
+    Shared(Box<Shared>),
+    /// A share link that could not be opened, with the message saying why.
+    BadLink(String),
+}
+
+/// Mounts the full page. A share link in the fragment is inflated first (the browser's
+/// decompression is asynchronous), then forgotten from the address bar.
+pub fn start_page() {
+    let hash = window().location().hash().unwrap_or_default();
+    if share::link_data(&hash).is_none() {
+        leptos::mount::mount_to_body(App);
+        return;
+    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let opening = match share_ui::open(&hash).await {
+            Some(Ok(shared)) => Opening::Shared(Box::new(shared)),
+            Some(Err(e)) => Opening::BadLink(e.message()),
+            None => Opening::Autosave,
+        };
+        share_ui::forget_link();
+        leptos::mount::mount_to_body(move || page(opening));
+    });
+}
+
+/// The whole page, from the autosave.
 #[component]
 pub fn App() -> impl IntoView {
-    let state = PageState::load();
+    page(Opening::Autosave)
+}
+
+/// The whole page, from `opening`.
+pub fn page(opening: Opening) -> impl IntoView {
+    let state = PageState::open(opening);
     state.provide();
     provide_context(Traffic::default());
     let hash = window().location().hash().unwrap_or_default();
@@ -123,25 +190,31 @@ pub fn App() -> impl IntoView {
         state.files.files.track();
         state.save();
     });
-    let mut ticks = 0u32;
-    Interval::new(TICK_MS, move || {
-        if clock.playing.get_untracked() {
-            let ms = u64::from(TICK_MS) * u64::from(clock.speed.get_untracked()) / 100;
-            state.bridge.advance(ms);
-        }
-        ticks += 1;
-        if ticks % SAVE_EVERY_TICKS == 0 {
-            state.save();
-        }
-    })
-    .forget();
+    run_clock(state.bridge, clock, Some(state)).forget();
 
     view! { <Playground/> }
 }
 
-/// The panels, given a `Bridge`, `Console` and `Files` in context (tests stage their own).
-#[component]
-pub fn Playground() -> impl IntoView {
+/// Moves simulated time with wall time while `clock` plays, autosaving `save` now and then.
+pub fn run_clock(bridge: Bridge, clock: Clock, save: Option<PageState>) -> Interval {
+    let mut ticks = 0u32;
+    Interval::new(TICK_MS, move || {
+        if clock.playing.get_untracked() {
+            let ms = u64::from(TICK_MS) * u64::from(clock.speed.get_untracked()) / 100;
+            bridge.advance(ms);
+        }
+        ticks += 1;
+        if ticks % SAVE_EVERY_TICKS == 0 {
+            if let Some(state) = save {
+                state.save();
+            }
+        }
+    })
+}
+
+/// What every panel shares, given a `Bridge` in context: the map's selection, the traffic layer,
+/// the clock, and the cluster view re-read on every change. The page and the embed use it.
+pub fn provide_panels() -> Memo<ClusterView> {
     let bridge = Bridge::from_context();
     provide_context(Selection(RwSignal::new(None)));
     if use_context::<Traffic>().is_none() {
@@ -158,11 +231,19 @@ pub fn Playground() -> impl IntoView {
             traffic.send(f.hops, f.delivered);
         }
     });
+    view
+}
+
+/// The panels, given a `Bridge`, `Console` and `Files` in context (tests stage their own).
+#[component]
+pub fn Playground() -> impl IntoView {
+    let view = provide_panels();
     view! {
         <header class="topbar">
             <h1>"Kubeplay"</h1>
             <span class="tagline">"A Kubernetes Services playground — everything runs in your browser"</span>
             <ClockControls/>
+            <ShareButton/>
         </header>
         <main class="playground">
             <div class="col">
