@@ -108,19 +108,23 @@ impl Shared {
         if bytes.len() > MAX_JSON_BYTES {
             return Err(LinkError::TooBig);
         }
+        // `from_str`, not `from_slice`: the page already carries serde_json's string reader for
+        // the autosave, and a second reader would add its whole parser to the wasm again.
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| LinkError::NotJson("it is not UTF-8 text".into()))?;
         // Read the version alone first, so a link from another format gets the right message.
         #[derive(Deserialize)]
         struct Version {
             v: Option<u32>,
         }
-        let version = serde_json::from_slice::<Version>(bytes)
+        let version = serde_json::from_str::<Version>(text)
             .map_err(|e| LinkError::NotJson(short(&e.to_string())))?;
         match version.v {
             Some(SHARE_VERSION) => {}
             Some(v) => return Err(LinkError::OtherVersion(v)),
             None => return Err(LinkError::Invalid("it has no format version".into())),
         }
-        let shared = serde_json::from_slice::<Shared>(bytes)
+        let shared = serde_json::from_str::<Shared>(text)
             .map_err(|e| LinkError::NotJson(short(&e.to_string())))?;
         shared.check().map_err(LinkError::Invalid)?;
         Ok(shared)
