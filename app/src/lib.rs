@@ -147,20 +147,19 @@ pub enum Opening {
 }
 
 /// Mounts the full page. A share link in the fragment is inflated first (the browser's
-/// decompression is asynchronous), then forgotten from the address bar.
+/// decompression is asynchronous), then forgotten from the address bar. One mount call for
+/// both cases: each `mount_to_body` instantiates the page's whole render path in the wasm.
 pub fn start_page() {
     let hash = window().location().hash().unwrap_or_default();
-    if share::link_data(&hash).is_none() {
-        leptos::mount::mount_to_body(App);
-        return;
-    }
     wasm_bindgen_futures::spawn_local(async move {
         let opening = match share_ui::open(&hash).await {
             Some(Ok(shared)) => Opening::Shared(Box::new(shared)),
             Some(Err(e)) => Opening::BadLink(e.message()),
             None => Opening::Autosave,
         };
-        share_ui::forget_link();
+        if !matches!(opening, Opening::Autosave) {
+            share_ui::forget_link();
+        }
         leptos::mount::mount_to_body(move || page(opening));
     });
 }
