@@ -110,7 +110,11 @@ fn begin(lesson: &Lesson, index: usize, lessons: Lessons, bridge: Bridge, consol
     let Some(step) = lesson.step(index) else {
         return;
     };
-    if lessons.progress.with_untracked(|p| p.of(&lesson.id).begun) > index {
+    // Begun before, and its files are still there: nothing to do. ("Reset cluster" in the
+    // controls starts a fresh workstation, so a begun step whose files vanished begins again.)
+    let begun = lessons.progress.with_untracked(|p| p.of(&lesson.id).begun) > index;
+    let home = bridge.completion_snapshot().files;
+    if begun && step.files.keys().all(|f| home.contains(f)) {
         return;
     }
     for (name, text) in &step.files {
@@ -126,7 +130,7 @@ fn begin(lesson: &Lesson, index: usize, lessons: Lessons, bridge: Bridge, consol
     for line in step.setup_lines() {
         console.submit(bridge, line);
     }
-    lessons.update(&lesson.id, |p| p.begun = index + 1);
+    lessons.update(&lesson.id, |p| p.begun = p.begun.max(index + 1));
 }
 
 #[component]
