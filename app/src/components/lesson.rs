@@ -110,7 +110,11 @@ fn begin(lesson: &Lesson, index: usize, lessons: Lessons, bridge: Bridge, consol
     let Some(step) = lesson.step(index) else {
         return;
     };
-    if lessons.progress.with_untracked(|p| p.of(&lesson.id).begun) > index {
+    // Begun before, and its files are still there: nothing to do. ("Reset cluster" in the
+    // controls starts a fresh workstation, so a begun step whose files vanished begins again.)
+    let begun = lessons.progress.with_untracked(|p| p.of(&lesson.id).begun) > index;
+    let home = bridge.completion_snapshot().files;
+    if begun && step.files.keys().all(|f| home.contains(f)) {
         return;
     }
     for (name, text) in &step.files {
@@ -126,7 +130,7 @@ fn begin(lesson: &Lesson, index: usize, lessons: Lessons, bridge: Bridge, consol
     for line in step.setup_lines() {
         console.submit(bridge, line);
     }
-    lessons.update(&lesson.id, |p| p.begun = index + 1);
+    lessons.update(&lesson.id, |p| p.begun = p.begun.max(index + 1));
 }
 
 #[component]
@@ -197,13 +201,13 @@ fn LessonView(lesson: Lesson, lessons: Lessons) -> impl IntoView {
         }
     };
     let step = move || lesson.with_value(|l| l.step(index.get()).cloned());
-    let done = move |i: usize| {
+    let step_done = move |i: usize| {
         lessons
             .progress
             .with(|p| id.with_value(|id| p.of(id).done.contains(&i)))
     };
     let title = lesson.with_value(|l| l.title.clone());
-    let step_titles: Vec<String> =
+    let titles: Vec<String> =
         lesson.with_value(|l| l.steps.iter().map(|s| s.title.clone()).collect());
     view! {
         <div class="lesson-head">
@@ -211,22 +215,7 @@ fn LessonView(lesson: Lesson, lessons: Lessons) -> impl IntoView {
             <a href="#/" class="lesson-close">"Close"</a>
         </div>
         <h2 class="panel-title lesson-title">{title}</h2>
-        <ol class="lesson-steps" aria-label="Steps">
-            {step_titles
-                .into_iter()
-                .enumerate()
-                .map(|(i, t)| {
-                    view! {
-                        <li class:current=move || index.get() == i class:done=move || done(i)>
-                            <button class="ghost small" on:click=move |_| go(i)
-                                aria-current=move || (index.get() == i).then_some("step")>
-                                {move || if done(i) { "✓ " } else { "" }}{t}
-                            </button>
-                        </li>
-                    }
-                })
-                .collect_view()}
-        </ol>
+        <StepList titles=titles index=index lessons=lessons id=id/>
         <p class="muted lesson-progress">{move || format!("Step {} of {total}", index.get() + 1)}</p>
         {move || step().map(|s| {
             let hint_list = s.hints.clone();
@@ -265,12 +254,47 @@ fn LessonView(lesson: Lesson, lessons: Lessons) -> impl IntoView {
                 on:click=move |_| go(index.get_untracked().saturating_sub(1))>
                 "Previous step"
             </button>
-            <button class="secondary" disabled=move || index.get() + 1 >= total
+            <button class="secondary" class:primary=move || step_done(index.get())
+                disabled=move || { index.get() + 1 >= total }
                 on:click=move |_| go(index.get_untracked() + 1)>
                 "Next step"
             </button>
             <button class="danger" on:click=reset>"Restart lesson"</button>
         </div>
+    }
+}
+
+/// The steps, each a button to go to it, ticked once its checks passed.
+#[component]
+fn StepList(
+    titles: Vec<String>,
+    index: Memo<usize>,
+    lessons: Lessons,
+    id: StoredValue<String>,
+) -> impl IntoView {
+    let done = move |i: usize| {
+        lessons
+            .progress
+            .with(|p| id.with_value(|id| p.of(id).done.contains(&i)))
+    };
+    let go = move |i: usize| id.with_value(|id| lessons.update(id, |p| p.step = i));
+    view! {
+        <ol class="lesson-steps" aria-label="Steps">
+            {titles
+                .into_iter()
+                .enumerate()
+                .map(|(i, t)| {
+                    view! {
+                        <li class:current=move || index.get() == i class:done=move || done(i)>
+                            <button class="ghost small" on:click=move |_| go(i)
+                                aria-current=move || (index.get() == i).then_some("step")>
+                                {move || if done(i) { "✓ " } else { "" }}{t}
+                            </button>
+                        </li>
+                    }
+                })
+                .collect_view()}
+        </ol>
     }
 }
 

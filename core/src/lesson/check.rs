@@ -197,31 +197,7 @@ impl Check {
     /// The check in one line, as the lesson panel and the CLI list it.
     pub fn describe(&self) -> String {
         match self {
-            Check::Service(c) => {
-                let mut s = format!("Service {} exists in namespace {}", c.name, c.namespace);
-                if let Some(t) = &c.type_ {
-                    s.push_str(&format!(" with type {t}"));
-                }
-                if c.headless == Some(true) {
-                    s.push_str(", headless");
-                }
-                if let Some(p) = c.port {
-                    s.push_str(&format!(", port {p}"));
-                }
-                if let Some(p) = c.target_port {
-                    s.push_str(&format!(" to targetPort {p}"));
-                }
-                if let Some(n) = &c.external_name {
-                    s.push_str(&format!(", externalName {n}"));
-                }
-                if c.external_ip == Some(true) {
-                    s.push_str(", with an external IP");
-                }
-                if let Some(sel) = &c.selector {
-                    s.push_str(&format!(", selecting {}", labels_text(sel)));
-                }
-                s
-            }
+            Check::Service(c) => describe_service(c),
             Check::Deployment(c) => format!(
                 "Deployment {} has {} ready replica(s)",
                 c.name, c.ready_replicas
@@ -305,6 +281,32 @@ impl Check {
             message: verdict.err().unwrap_or_default(),
         }
     }
+}
+
+fn describe_service(c: &ServiceCheck) -> String {
+    let mut s = format!("Service {} exists in namespace {}", c.name, c.namespace);
+    if let Some(t) = &c.type_ {
+        s.push_str(&format!(" with type {t}"));
+    }
+    if c.headless == Some(true) {
+        s.push_str(", headless");
+    }
+    if let Some(p) = c.port {
+        s.push_str(&format!(", port {p}"));
+    }
+    if let Some(p) = c.target_port {
+        s.push_str(&format!(" to targetPort {p}"));
+    }
+    if let Some(n) = &c.external_name {
+        s.push_str(&format!(", externalName {n}"));
+    }
+    if c.external_ip == Some(true) {
+        s.push_str(", with an external IP");
+    }
+    if let Some(sel) = &c.selector {
+        s.push_str(&format!(", selecting {}", labels_text(sel)));
+    }
+    s
 }
 
 fn describe_request(c: &RequestCheck) -> String {
@@ -488,7 +490,7 @@ fn ready_verdict(kind: &str, name: &str, ready: i32, want: i32) -> Verdict {
 }
 
 /// `(pod name, labels)` of the Service's ready endpoints, from its EndpointSlices.
-fn ready_endpoint_pods(s: &Session, ns: &str, svc: &Service) -> Vec<(String, Labels)> {
+fn ready_endpoint_pods(s: &Session, svc: &Service) -> Vec<(String, Labels)> {
     let mut ix = NetIndex::default();
     ix.refresh(&s.cluster.store);
     let view = View {
@@ -514,13 +516,12 @@ fn ready_endpoint_pods(s: &Session, ns: &str, svc: &Service) -> Vec<(String, Lab
             out.push((pname.clone(), labels));
         }
     }
-    let _ = ns;
     out
 }
 
 fn endpoints(s: &Session, c: &EndpointsCheck) -> Verdict {
     let svc = get_service(s, &c.namespace, &c.service)?;
-    let pods = ready_endpoint_pods(s, &c.namespace, svc);
+    let pods = ready_endpoint_pods(s, svc);
     if let Some(n) = c.ready {
         if pods.len() != n {
             let sel = svc.spec.selector.clone().unwrap_or_default();
