@@ -195,6 +195,8 @@ impl Console {
         if let Some(out) = bridge.finish_edit(ed.term, contents) {
             self.print(ed.term, &out);
         }
+        // `kubectl edit` reopens the file, with the reasons in its header, after a bad save.
+        self.check_editor(bridge, ed.term);
         self.active.set(ed.term);
         self.submitted.update(|n| *n += 1);
     }
