@@ -55,7 +55,7 @@ impl EmbedConfig {
     /// returned notices (shown in the widget's terminal) instead of failing the widget.
     pub fn parse(json: &str) -> (EmbedConfig, Vec<String>) {
         let mut notices = Vec::new();
-        let raw: RawConfig = serde_json::from_str(json).unwrap_or_else(|e| {
+        let raw: RawConfig = kubeplay_core::walk::from_json(json).unwrap_or_else(|e| {
             notices.push(format!(
                 "The playground's settings could not be read ({e})."
             ));

@@ -127,7 +127,7 @@ impl Save {
 
     /// Reads a save; `None` for anything unreadable or from another format version.
     pub fn from_json(text: &str) -> Option<Save> {
-        serde_json::from_str::<Save>(text)
+        kubeplay_core::walk::from_json::<Save>(text)
             .ok()
             .filter(|s| s.version == SAVE_VERSION)
     }

@@ -109,23 +109,30 @@ impl Shared {
             return Err(LinkError::TooBig);
         }
         // `from_str`, not `from_slice`: the page already carries serde_json's string reader for
-        // the autosave, and a second reader would add its whole parser to the wasm again.
+        // the autosave, and a second reader would add its whole parser to the wasm again. Typed
+        // data is walked from the `Value` (see `kubeplay_core::walk`'s size rule).
         let text = std::str::from_utf8(bytes)
             .map_err(|_| LinkError::NotJson("it is not UTF-8 text".into()))?;
-        // Read the version alone first, so a link from another format gets the right message.
-        #[derive(Deserialize)]
-        struct Version {
-            v: Option<u32>,
+        let value: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| LinkError::NotJson(short(&e.to_string())))?;
+        // The version first, so a link from another format gets the right message.
+        match value.get("v") {
+            None | Some(serde_json::Value::Null) => {
+                return Err(LinkError::Invalid("it has no format version".into()))
+            }
+            Some(v) => match v.as_u64().and_then(|v| u32::try_from(v).ok()) {
+                Some(SHARE_VERSION) => {}
+                Some(v) => return Err(LinkError::OtherVersion(v)),
+                None => {
+                    return Err(LinkError::NotJson(short(&format!(
+                        "v: invalid version {v}"
+                    ))))
+                }
+            },
         }
-        let version = serde_json::from_str::<Version>(text)
-            .map_err(|e| LinkError::NotJson(short(&e.to_string())))?;
-        match version.v {
-            Some(SHARE_VERSION) => {}
-            Some(v) => return Err(LinkError::OtherVersion(v)),
-            None => return Err(LinkError::Invalid("it has no format version".into())),
-        }
-        let shared = serde_json::from_str::<Shared>(text)
-            .map_err(|e| LinkError::NotJson(short(&e.to_string())))?;
+        let shared = kubeplay_core::walk::from_value::<Shared>(&value).map_err(|(path, msg)| {
+            LinkError::NotJson(short(&kubeplay_core::walk::with_path(&path, &msg)))
+        })?;
         shared.check().map_err(LinkError::Invalid)?;
         Ok(shared)
     }

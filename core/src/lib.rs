@@ -40,6 +40,7 @@ pub mod tools;
 pub mod transcript;
 pub mod vfs;
 pub mod view;
+pub mod walk;
 
 pub use error::{ApiError, FieldError};
 pub use output::{CommandOutput, Stream};

@@ -69,7 +69,7 @@ impl Progress {
 
     /// Anything unreadable counts as no progress.
     pub fn from_json(text: &str) -> Progress {
-        serde_json::from_str(text).unwrap_or_default()
+        kubeplay_core::walk::from_json(text).unwrap_or_default()
     }
 }
 

@@ -5,9 +5,9 @@
 
 use serde_json::Value;
 
-use super::tracked::{self, Seg};
 use crate::api::{Kind, Object};
 use crate::error::ApiError;
+use crate::walk::{self as tracked, Seg};
 
 /// One decoded document, still untyped: apply needs the manifest exactly as written (for the
 /// last-applied annotation and the merge), create and delete need only its identity.

@@ -8,7 +8,6 @@ pub mod alloc;
 pub mod decode;
 pub mod defaults;
 pub mod merge;
-mod tracked;
 pub mod validate;
 
 use serde_json::Value;

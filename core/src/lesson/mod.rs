@@ -80,7 +80,11 @@ pub fn builtin(id: &str) -> Option<Lesson> {
 
 /// Reads a lesson file, with the YAML error's line and column on failure.
 pub fn parse(src: &str) -> Result<Lesson, String> {
-    let lesson: Lesson = serde_yaml::from_str(src).map_err(|e| e.to_string())?;
+    // Through a `Value`, like manifests: see `walk`'s size rule.
+    let yaml: serde_yaml::Value = serde_yaml::from_str(src).map_err(|e| e.to_string())?;
+    let value = serde_json::to_value(&yaml).map_err(|e| e.to_string())?;
+    let lesson: Lesson = crate::walk::from_value(&value)
+        .map_err(|(path, msg)| crate::walk::with_path(&path, &msg))?;
     let id_ok = !lesson.id.is_empty()
         && lesson
             .id

@@ -1,4 +1,5 @@
-//! A serde `Deserializer` over a borrowed JSON `Value` that remembers where it failed.
+//! A serde `Deserializer` over a borrowed JSON `Value` that remembers where it failed — the one
+//! way typed data is decoded in this workspace.
 //!
 //! The apiserver's strict decoding names the path of an unknown or mistyped field
 //! (`spec.template.spec.containers[0].nme`). A general wrapper such as `serde_path_to_error`
@@ -6,6 +7,11 @@
 //! 40 KiB of the page's gzip budget. This walker does only what decoding a `Value` needs: it
 //! pushes a segment before descending and pops it after a child decodes, so when an error
 //! propagates the stack still holds the path of the failure.
+//!
+//! **Size rule:** every `Deserialize` type is compiled once per deserializer it meets, so text
+//! (JSON, YAML) is first read into a `Value` and only then walked into typed data
+//! ([`from_json`], [`from_value`]); decoding typed data straight from `serde_json::from_str` or
+//! `serde_yaml::from_str` would compile each type's visitors again.
 
 use serde::de::{self, DeserializeSeed, IntoDeserializer, Visitor};
 use serde::forward_to_deserialize_any;
@@ -28,6 +34,34 @@ pub fn from_value<T: de::DeserializeOwned>(value: &Value) -> Result<T, (Vec<Seg>
     }) {
         Ok(t) => Ok(t),
         Err(e) => Err((path, e.to_string())),
+    }
+}
+
+/// Reads JSON text into `T` through a `Value`, with the failure's path in the message
+/// (`steps[0].at: invalid type: …`).
+pub fn from_json<T: de::DeserializeOwned>(text: &str) -> Result<T, String> {
+    let value: Value = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    from_value(&value).map_err(|(path, msg)| with_path(&path, &msg))
+}
+
+/// `msg` prefixed with `path` in the apiserver's form (`spec.ports[0].port: …`).
+pub fn with_path(path: &[Seg], msg: &str) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    if s.is_empty() {
+        msg.to_string()
+    } else {
+        format!("{s}: {msg}")
     }
 }
 
@@ -87,7 +121,16 @@ impl<'de> de::Deserializer<'de> for Walker<'_, '_> {
         match self.value {
             // Unit variants are written as plain strings (`type: ClusterIP`).
             Value::String(s) => visitor.visit_enum(s.as_str().into_deserializer()),
-            other => Err(de::Error::invalid_type(unexpected(other), &"string")),
+            // Other variants as a map of one entry, `{"Variant": data}`.
+            Value::Object(map) if map.len() == 1 => match map.iter().next() {
+                Some((variant, value)) => visitor.visit_enum(Variant {
+                    name: variant,
+                    value,
+                    path: self.path,
+                }),
+                None => Err(de::Error::invalid_length(0, &"a map of one entry")),
+            },
+            other => Err(de::Error::invalid_type(unexpected(other), &"string or map")),
         }
     }
 
@@ -105,6 +148,83 @@ fn unexpected(value: &Value) -> de::Unexpected<'_> {
         Value::String(s) => de::Unexpected::Str(s),
         Value::Array(_) => de::Unexpected::Seq,
         Value::Object(_) => de::Unexpected::Map,
+    }
+}
+
+struct Variant<'a, 'p> {
+    name: &'a str,
+    value: &'a Value,
+    path: &'p mut Vec<Seg>,
+}
+
+impl<'de, 'a, 'p> de::EnumAccess<'de> for Variant<'a, 'p> {
+    type Error = Error;
+    type Variant = Walker<'a, 'p>;
+
+    fn variant_seed<V: DeserializeSeed<'de>>(
+        self,
+        seed: V,
+    ) -> Result<(V::Value, Self::Variant), Error> {
+        self.path.push(Seg::Key(self.name.to_string()));
+        let k: de::value::StrDeserializer<'_, Error> = self.name.into_deserializer();
+        let v = seed.deserialize(k)?;
+        Ok((
+            v,
+            Walker {
+                value: self.value,
+                path: self.path,
+            },
+        ))
+    }
+}
+
+impl<'de> de::VariantAccess<'de> for Walker<'_, '_> {
+    type Error = Error;
+
+    fn unit_variant(self) -> Result<(), Error> {
+        <() as de::Deserialize>::deserialize(Walker {
+            value: self.value,
+            path: &mut *self.path,
+        })?;
+        self.path.pop();
+        Ok(())
+    }
+
+    fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
+        let out = seed.deserialize(Walker {
+            value: self.value,
+            path: &mut *self.path,
+        })?;
+        self.path.pop();
+        Ok(out)
+    }
+
+    fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+        let out = de::Deserializer::deserialize_seq(
+            Walker {
+                value: self.value,
+                path: &mut *self.path,
+            },
+            visitor,
+        )?;
+        self.path.pop();
+        Ok(out)
+    }
+
+    fn struct_variant<V: Visitor<'de>>(
+        self,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, Error> {
+        let out = de::Deserializer::deserialize_map(
+            Walker {
+                value: self.value,
+                path: &mut *self.path,
+            },
+            visitor,
+        )?;
+        self.path.pop();
+        Ok(out)
     }
 }
 
@@ -202,6 +322,25 @@ mod tests {
     #[serde(deny_unknown_fields)]
     struct Spec {
         ports: Vec<Port>,
+    }
+
+    #[derive(Deserialize, Debug, PartialEq)]
+    enum Shape {
+        Dot,
+        Line(u32),
+        Box { w: u32 },
+    }
+
+    #[test]
+    fn externally_tagged_enums_in_both_forms() {
+        let v = serde_json::json!(["Dot", {"Line": 3}, {"Box": {"w": 2}}]);
+        let ours: Vec<Shape> = from_value(&v)
+            .map_err(|e| e.1)
+            .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(ours, vec![Shape::Dot, Shape::Line(3), Shape::Box { w: 2 }]);
+        let bad = serde_json::json!([{"Box": {"w": "x"}}]);
+        let (path, _) = from_value::<Vec<Shape>>(&bad).err().unwrap_or_default();
+        assert_eq!(with_path(&path, "m"), "[0].Box.w: m");
     }
 
     fn fail(v: Value) -> (Vec<Seg>, String) {
