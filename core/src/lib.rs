@@ -17,6 +17,7 @@
 //! - [`network`]: DNS, kube-proxy, NetworkPolicy and request traces.
 //! - [`tools`]: curl, nslookup and friends; the images' servers.
 //! - [`kubectl`]: kubectl verbs and their exact output.
+//! - [`limits`]: the resource limits and the messages they refuse with.
 //! - [`vfs`]: terminals' virtual files.
 //! - [`transcript`]: terminal sessions as test data.
 //! - [`shell`]: the POSIX-like shell of the workstation and pod terminals.
@@ -28,6 +29,7 @@ pub mod cluster;
 pub mod controllers;
 pub mod error;
 pub mod kubectl;
+pub mod limits;
 pub mod network;
 pub mod output;
 pub mod session;
