@@ -26,12 +26,12 @@ pub const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
 pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
 
 /// Pods in the whole cluster. Controllers stop creating pods here and report `FailedCreate`,
-/// as they would against a ResourceQuota.
-pub const MAX_PODS: usize = 2_000;
+/// as they would against a ResourceQuota. Above the benchmark's 3,000 (1,000 Deployments × 3).
+pub const MAX_PODS: usize = 5_000;
 
 /// Objects in the whole cluster (every kind but Events, system objects included) for user
 /// creates.
-pub const MAX_OBJECTS: usize = 10_000;
+pub const MAX_OBJECTS: usize = 20_000;
 
 /// Lines one command may print to the terminal; the rest is replaced by a note.
 pub const MAX_OUTPUT_LINES: usize = 10_000;
