@@ -47,6 +47,10 @@ if [ "$want" = test ]; then
         say "installing wasm-pack from crates.io"
         cargo install --locked wasm-pack
     fi
+    if ! cargo fuzz --version >/dev/null 2>&1; then
+        say "installing cargo-fuzz from crates.io"
+        cargo install --locked cargo-fuzz
+    fi
     if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
         say "installing Debian's chromium and chromium-driver"
         SUDO=""

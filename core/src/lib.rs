@@ -17,6 +17,8 @@
 //! - [`network`]: DNS, kube-proxy, NetworkPolicy and request traces.
 //! - [`tools`]: curl, nslookup and friends; the images' servers.
 //! - [`kubectl`]: kubectl verbs and their exact output.
+//! - [`limits`]: the resource limits and the messages they refuse with.
+//! - [`walk`]: the one typed decoder (JSON values into serde types, with the failure path).
 //! - [`vfs`]: terminals' virtual files.
 //! - [`transcript`]: terminal sessions as test data.
 //! - [`lesson`]: guided labs as data, their checks and the request log they read.
@@ -30,6 +32,7 @@ pub mod controllers;
 pub mod error;
 pub mod kubectl;
 pub mod lesson;
+pub mod limits;
 pub mod network;
 pub mod output;
 pub mod session;

@@ -57,6 +57,12 @@ pub struct Session {
     pod_env: EnvCache,
     /// Lines of a command still being typed.
     pending: String,
+    /// While `pending` ends inside a heredoc body: its delimiter and `<<-` flag, so body lines
+    /// are appended without re-lexing everything typed so far.
+    heredoc: Option<(String, bool)>,
+    /// The command outgrew [`crate::limits::MAX_INPUT_BYTES`] inside a heredoc: its remaining
+    /// lines are discarded until the delimiter, which reports the error.
+    overflow: bool,
     /// The line editor `vi FILE` opened, collecting the file's new lines.
     editor: Option<Editor>,
     /// A `kubectl get -w` holding the terminal, and the rows it printed not yet taken.
@@ -83,6 +89,8 @@ struct TermState {
     editor: Option<Editor>,
     watch: Option<Box<kubectl::watch::Watch>>,
     stream: CommandOutput,
+    heredoc: Option<(String, bool)>,
+    overflow: bool,
 }
 
 /// `vi`/`nano` in a line-oriented terminal: the lines typed after `vi FILE` become the file's
@@ -162,6 +170,8 @@ impl Session {
             pod_fs: BTreeMap::new(),
             pod_env: EnvCache::new(),
             pending: String::new(),
+            heredoc: None,
+            overflow: false,
             editor: None,
             terminals: BTreeMap::new(),
             next_terminal: WORKSTATION + 1,
@@ -214,12 +224,41 @@ impl Session {
         if self.editor.is_some() {
             return self.feed_editor(line);
         }
+        if self.pending.len() + line.len() >= crate::limits::MAX_INPUT_BYTES {
+            self.pending.clear();
+            self.overflow = true;
+            if self.heredoc.is_none() {
+                self.overflow = false;
+                return Some(crate::limits::input_too_long(self.shell_name()));
+            }
+        }
+        if let Some((delim, strip_tabs)) = &self.heredoc {
+            let body_line = if *strip_tabs {
+                line.trim_start_matches('\t')
+            } else {
+                line
+            };
+            if body_line != delim {
+                // Past the limit the rest of the paste is swallowed up to the delimiter, so
+                // its lines do not run as commands.
+                if !self.overflow {
+                    self.pending.push('\n');
+                    self.pending.push_str(line);
+                }
+                return None;
+            }
+            self.heredoc = None;
+            if std::mem::take(&mut self.overflow) {
+                return Some(crate::limits::input_too_long(self.shell_name()));
+            }
+        }
         let input = if self.pending.is_empty() {
             line.to_string()
         } else {
             format!("{}\n{line}", self.pending)
         };
         if shell::is_incomplete(&input) {
+            self.heredoc = shell::lexer::open_heredoc(&input);
             self.pending = input;
             return None;
         }
@@ -334,6 +373,8 @@ impl Session {
     /// running watch (its last rows stay for [`Session::take_stream`]).
     pub fn interrupt(&mut self) {
         self.pending.clear();
+        self.heredoc = None;
+        self.overflow = false;
         self.editor = None;
         if let Some(mut w) = self.watch.take() {
             self.stream.extend(w.poll(&self.cluster));
@@ -343,8 +384,13 @@ impl Session {
     /// Ctrl-D: abandons a half-typed command, or leaves the pod shell. `None` when nothing
     /// happens (an empty workstation line).
     pub fn eof(&mut self) -> Option<CommandOutput> {
+        if std::mem::take(&mut self.overflow) {
+            self.heredoc = None;
+            return Some(crate::limits::input_too_long(self.shell_name()));
+        }
         if !self.pending.is_empty() {
             let input = std::mem::take(&mut self.pending);
+            self.heredoc = None;
             return Some(self.exec(&input));
         }
         let p = self.pod.take()?;
@@ -358,7 +404,7 @@ impl Session {
 
     /// Runs one complete command line in the current terminal (workstation or pod).
     pub fn exec(&mut self, line: &str) -> CommandOutput {
-        let out = match self.pod.take() {
+        let mut out = match self.pod.take() {
             Some(p) => self.exec_in_pod(p, line),
             None => self.exec_on_workstation(line),
         };
@@ -369,7 +415,16 @@ impl Session {
             self.cluster.advance(Duration::from_millis(waited_ms));
         }
         self.cluster.reconcile();
+        crate::limits::cap_output_lines(&mut out);
         out
+    }
+
+    /// The current terminal's shell, for messages in its style (`bash`, `sh`).
+    fn shell_name(&self) -> &'static str {
+        match &self.pod {
+            Some(p) => p.st.flavor.name(),
+            None => self.shell.flavor.name(),
+        }
     }
 
     fn exec_on_workstation(&mut self, line: &str) -> CommandOutput {
@@ -568,6 +623,8 @@ impl Session {
                 editor: None,
                 watch: None,
                 stream: CommandOutput::default(),
+                heredoc: None,
+                overflow: false,
             },
         );
         id
@@ -615,6 +672,8 @@ impl Session {
         std::mem::swap(&mut self.editor, &mut t.editor);
         std::mem::swap(&mut self.watch, &mut t.watch);
         std::mem::swap(&mut self.stream, &mut t.stream);
+        std::mem::swap(&mut self.heredoc, &mut t.heredoc);
+        std::mem::swap(&mut self.overflow, &mut t.overflow);
     }
 
     /// [`Session::feed`] in terminal `id`; `None` also for an unknown id.

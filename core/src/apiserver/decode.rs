@@ -95,6 +95,7 @@ fn parse_document(source: &str, doc: &str) -> Result<Option<Value>, ApiError> {
     let parse_error = |detail: String| ApiError::Client {
         message: format!("error parsing {source}: error converting YAML to JSON: {detail}"),
     };
+    crate::limits::check_yaml_depth(doc).map_err(parse_error)?;
     let yaml: serde_yaml::Value = match serde_yaml::from_str(doc) {
         Ok(v) => v,
         Err(e) => return Err(parse_error(go_yaml_message(&e))),

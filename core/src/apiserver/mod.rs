@@ -145,6 +145,8 @@ pub fn apply(
         .cloned()
     else {
         let ctx = format!("error when creating \"{}\"", manifest.source);
+        // The body carries the object twice: itself and its last-applied annotation.
+        crate::limits::check_request(annotation.len().saturating_mul(2), &ctx)?;
         let mut obj = strict_decode(manifest.kind, &value, &ctx)?;
         obj.meta_mut()
             .annotations
@@ -156,6 +158,7 @@ pub fn apply(
         });
     };
     let ctx = format!("error when patching \"{}\"", manifest.source);
+    crate::limits::check_request(annotation.len(), &ctx)?;
     // The manifest itself must decode strictly; the merge result is then trusted.
     strict_decode(manifest.kind, &value, &ctx)?;
     let previous = live
@@ -221,6 +224,8 @@ pub fn create_object(cluster: &mut Cluster, mut obj: Object) -> Result<Object, A
         prepare_service(cluster, svc, None)?;
     }
     invalid(kind, &name, validate::validate_create(&obj))?;
+    // Quota admission: after validation, before storage.
+    crate::limits::admit_create(&cluster.store, kind, &name)?;
     let uid = cluster.new_uid();
     let meta = obj.meta_mut();
     meta.uid = Some(uid);
@@ -441,6 +446,11 @@ fn drop_type_dependent_fields(old: &Service, new: &mut Service) {
     }
 }
 
+/// The size of `value` as a JSON request body.
+fn json_len(value: &Value) -> usize {
+    serde_json::to_vec(value).map_or(0, |v| v.len())
+}
+
 /// `kubectl create -f`: like apply's create, without the annotation unless `save_config`.
 /// Returns the stored name (generated when the manifest has only `generateName`).
 pub fn create(
@@ -451,6 +461,7 @@ pub fn create(
 ) -> Result<String, ApiError> {
     let value = with_namespace(manifest, namespace);
     let ctx = format!("error when creating \"{}\"", manifest.source);
+    crate::limits::check_request(json_len(&value), &ctx)?;
     let mut obj = strict_decode(manifest.kind, &value, &ctx)?;
     if save_config {
         obj.meta_mut()
@@ -471,6 +482,7 @@ pub fn replace(
 ) -> Result<(), ApiError> {
     let value = with_namespace(manifest, namespace);
     let ctx = format!("error when replacing \"{}\"", manifest.source);
+    crate::limits::check_request(json_len(&value), &ctx)?;
     let mut obj = strict_decode(manifest.kind, &value, &ctx)?;
     if save_config {
         obj.meta_mut()

@@ -12,6 +12,7 @@ use crate::store::ObjectKey;
 pub fn plan(ctx: &mut Ctx<'_>, burst: &mut Burst, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
     let mut actions = Vec::new();
     let mut claimed = BTreeSet::new();
+    let mut pods = crate::limits::pods(ctx.store);
     for key in keys {
         let Some(rs) = ctx.store.get_typed::<ReplicaSet>(&key.namespace, &key.name) else {
             continue;
@@ -19,7 +20,7 @@ pub fn plan(ctx: &mut Ctx<'_>, burst: &mut Burst, keys: &BTreeSet<ObjectKey>) ->
         if rs.metadata.deletion_timestamp.is_some() {
             continue;
         }
-        sync(ctx, burst, key, rs, &mut claimed, &mut actions);
+        sync(ctx, burst, key, rs, &mut claimed, &mut pods, &mut actions);
     }
     actions
 }
@@ -91,13 +92,20 @@ fn sync(
     key: &ObjectKey,
     rs: &ReplicaSet,
     claimed: &mut BTreeSet<ObjectKey>,
+    pods_in_cluster: &mut usize,
     actions: &mut Vec<Action>,
 ) {
     let pods = claim_pods(ctx, rs, claimed, actions);
     let active: Vec<&Pod> = pods.iter().copied().filter(|p| is_active(p)).collect();
     let desired = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     if active.len() < desired {
-        let n = burst.allow(key, desired - active.len());
+        let wanted = desired - active.len();
+        let room = crate::limits::MAX_PODS.saturating_sub(*pods_in_cluster);
+        if wanted > room {
+            actions.push(quota_exceeded(rs, *pods_in_cluster + room));
+        }
+        let n = burst.allow(key, wanted.min(room));
+        *pods_in_cluster += n;
         for _ in 0..n {
             let pod = pod_from_template(ctx, Kind::ReplicaSet, &rs.metadata, &rs.spec.template);
             let msg = format!("Created pod: {}", pod.metadata.name);
@@ -141,6 +149,21 @@ fn sync(
 
 pub fn nonzero(n: i32) -> Option<i32> {
     (n != 0).then_some(n)
+}
+
+/// The pod cap ([`crate::limits::MAX_PODS`]) answers like a ResourceQuota: the controller's
+/// create is forbidden and it records `FailedCreate`; it tries again when its pods change.
+fn quota_exceeded(rs: &ReplicaSet, used: usize) -> Action {
+    let prefix = format!("{}-", rs.metadata.name);
+    let message = crate::limits::quota_message("pods", &prefix, used, crate::limits::MAX_PODS);
+    Action::Event(EventRecord {
+        involved: object_ref(Kind::ReplicaSet, &rs.metadata),
+        type_: "Warning",
+        reason: "FailedCreate".into(),
+        message: format!("Error creating: {message}"),
+        component: "replicaset-controller",
+        host: None,
+    })
 }
 
 fn event(rs: &ReplicaSet, reason: &str, message: String) -> Action {

@@ -52,7 +52,10 @@ fn sync(
         sts.metadata.name,
         pod_template_hash(&sts.spec.template, None)
     );
-    let replicas = sts.spec.replicas.unwrap_or(1).max(0) as usize;
+    // Ordinals at or past the pod cap can never exist, so the walks below stop there.
+    let replicas = (sts.spec.replicas.unwrap_or(1).max(0) as usize).min(crate::limits::MAX_PODS);
+    let used = crate::limits::pods(ctx.store);
+    let room = crate::limits::MAX_PODS.saturating_sub(used);
     let parallel = sts.spec.pod_management_policy.as_deref() == Some("Parallel");
     // Every pod this set controls, by ordinal.
     let mut pods: Vec<(usize, &Pod)> = super::replicaset::owned_pods(ctx, &uid)
@@ -69,9 +72,12 @@ fn sync(
         match get(i) {
             None if created
                 >= *allowed.get_or_insert_with(|| {
-                    burst.allow(key, if parallel { missing } else { 1 })
+                    burst.allow(key, if parallel { missing } else { 1 }.min(room))
                 }) =>
             {
+                if room == 0 && !blocked {
+                    actions.push(quota_exceeded(sts, i, used));
+                }
                 blocked = true
             }
             None => {
@@ -227,6 +233,21 @@ fn new_pod(sts: &StatefulSet, i: usize, revision: &str, rng: &mut Pcg32) -> Pod 
     };
     super::admission_defaults(&mut pod, rng);
     pod
+}
+
+/// The pod cap ([`crate::limits::MAX_PODS`]) answers like a ResourceQuota would.
+fn quota_exceeded(sts: &StatefulSet, ordinal: usize, used: usize) -> Action {
+    let set = &sts.metadata.name;
+    let pod = format!("{set}-{ordinal}");
+    let quota = crate::limits::quota_message("pods", &pod, used, crate::limits::MAX_PODS);
+    Action::Event(EventRecord {
+        involved: object_ref(Kind::StatefulSet, &sts.metadata),
+        type_: "Warning",
+        reason: "FailedCreate".into(),
+        message: format!("create Pod {pod} in StatefulSet {set} failed error: {quota}"),
+        component: "statefulset-controller",
+        host: None,
+    })
 }
 
 fn event(sts: &StatefulSet, reason: &str, message: String) -> Action {

@@ -101,6 +101,7 @@ pub fn custom_column(expr: &str, value: &Value) -> Result<String, String> {
     let template = parse(&relaxed(expr)?)?;
     let ex = Exec {
         allow_missing: true,
+        budget: std::cell::Cell::new(crate::limits::MAX_JSONPATH_STEPS),
     };
     let mut cells = Vec::new();
     for seg in &template.segments {
@@ -121,6 +122,7 @@ pub fn relaxed_results(expr: &str, value: &Value) -> Result<Vec<Value>, String> 
     let template = parse(&relaxed(expr)?)?;
     let ex = Exec {
         allow_missing: true,
+        budget: std::cell::Cell::new(crate::limits::MAX_JSONPATH_STEPS),
     };
     let mut out = Vec::new();
     for seg in &template.segments {
@@ -189,6 +191,9 @@ fn go_sharp_v(v: &Value) -> String {
 
 struct Exec {
     allow_missing: bool,
+    /// Values the template may still produce ([`crate::limits::MAX_JSONPATH_STEPS`]): chained
+    /// `..` and nested ranges multiply, and must end with an error rather than a frozen page.
+    budget: std::cell::Cell<usize>,
 }
 
 impl Template {
@@ -197,6 +202,7 @@ impl Template {
     pub fn execute(&self, value: &Value, allow_missing_keys: bool) -> Result<String, String> {
         let ex = Exec {
             allow_missing: allow_missing_keys,
+            budget: std::cell::Cell::new(crate::limits::MAX_JSONPATH_STEPS),
         };
         let mut out = String::new();
         ex.segments(&self.segments, value, &mut out)?;
@@ -208,12 +214,21 @@ impl Exec {
     fn segments(&self, segs: &[Segment], cur: &Value, out: &mut String) -> Result<(), String> {
         for seg in segs {
             match seg {
-                Segment::Text(t) => out.push_str(t),
+                Segment::Text(t) => {
+                    self.spend(t.len())?;
+                    out.push_str(t);
+                }
                 Segment::StrayEnd => return Err("not in range, nothing to end".into()),
                 Segment::Action(nodes) => {
                     let results = self.list(vec![cur.clone()], nodes)?;
-                    let texts: Vec<String> = results.iter().map(print).collect();
-                    out.push_str(&texts.join(" "));
+                    for (i, r) in results.iter().enumerate() {
+                        let text = print(r);
+                        self.spend(text.len() + 1)?;
+                        if i > 0 {
+                            out.push(' ');
+                        }
+                        out.push_str(&text);
+                    }
                 }
                 Segment::Range { selector, body } => {
                     let items = self.list(vec![cur.clone()], selector)?;
@@ -233,8 +248,31 @@ impl Exec {
     fn list(&self, mut cur: Vec<Value>, nodes: &[Node]) -> Result<Vec<Value>, String> {
         for n in nodes {
             cur = self.node(cur, n)?;
+            self.spend(cur.len())?;
         }
         Ok(cur)
+    }
+
+    /// Fails early when a node's partial result already exceeds what is left of the budget.
+    fn within(&self, n: usize) -> Result<(), String> {
+        if n > self.budget.get() {
+            return self.spend(n);
+        }
+        Ok(())
+    }
+
+    /// Counts `n` produced values against the template's budget.
+    fn spend(&self, n: usize) -> Result<(), String> {
+        let left = self.budget.get();
+        if n > left {
+            self.budget.set(0);
+            return Err(format!(
+                "evaluation limit reached ({} values)",
+                crate::limits::MAX_JSONPATH_STEPS
+            ));
+        }
+        self.budget.set(left - n);
+        Ok(())
     }
 
     fn node(&self, input: Vec<Value>, n: &Node) -> Result<Vec<Value>, String> {
@@ -245,11 +283,19 @@ impl Exec {
             Node::Bool(b) => input.iter().map(|_| Value::Bool(*b)).collect(),
             Node::Identifier(id) => return Err(format!("unrecognized identifier {id}")),
             Node::Field(name) => self.field(input, name)?,
-            Node::Wildcard => input.iter().flat_map(children).collect(),
+            Node::Wildcard => {
+                let mut out = Vec::new();
+                for v in &input {
+                    out.extend(children(v));
+                    self.within(out.len())?;
+                }
+                out
+            }
             Node::Recursive => {
                 let mut out = Vec::new();
                 for v in &input {
                     recursive(v, &mut out, 0);
+                    self.within(out.len())?;
                 }
                 out
             }
@@ -257,6 +303,7 @@ impl Exec {
                 let mut out = Vec::new();
                 for l in lists {
                     out.extend(self.list(input.clone(), l)?);
+                    self.within(out.len())?;
                 }
                 out
             }

@@ -33,6 +33,25 @@ struct PendingHeredoc {
 
 /// Tokenises a whole (possibly multi-line) input.
 pub fn lex(input: &str) -> Result<Vec<Token>, LexError> {
+    lex_noting_heredoc(input, &mut None)
+}
+
+/// If `input` is incomplete because it ends inside a heredoc body, that heredoc's delimiter
+/// and whether it is `<<-` (leading tabs stripped). Until a line equal to the delimiter
+/// arrives, further lines are raw body and cannot change the answer: the terminal appends them
+/// without lexing the whole input again (a pasted manifest stays linear, not quadratic).
+pub fn open_heredoc(input: &str) -> Option<(String, bool)> {
+    let mut open = None;
+    match lex_noting_heredoc(input, &mut open) {
+        Err(LexError::Incomplete) => open,
+        _ => None,
+    }
+}
+
+fn lex_noting_heredoc(
+    input: &str,
+    open: &mut Option<(String, bool)>,
+) -> Result<Vec<Token>, LexError> {
     let chars: Vec<char> = input.chars().collect();
     let mut toks: Vec<Token> = Vec::new();
     let mut pending: Vec<PendingHeredoc> = Vec::new();
@@ -52,7 +71,8 @@ pub fn lex(input: &str) -> Result<Vec<Token>, LexError> {
                 toks.push(Token::Op("\n"));
                 i += 1;
                 for h in pending.drain(..) {
-                    let (body, next) = read_heredoc(&chars, i, &h.delim, h.strip_tabs)?;
+                    let (body, next) = read_heredoc(&chars, i, &h.delim, h.strip_tabs)
+                        .inspect_err(|_| *open = Some((h.delim.clone(), h.strip_tabs)))?;
                     i = next;
                     if let Some(Token::HereDoc { body: b, .. }) = toks.get_mut(h.token) {
                         *b = body;
@@ -96,7 +116,9 @@ pub fn lex(input: &str) -> Result<Vec<Token>, LexError> {
             }
         }
     }
-    if !pending.is_empty() {
+    if let Some(h) = pending.first() {
+        // The next line is the first line of this heredoc's body.
+        *open = Some((h.delim.clone(), h.strip_tabs));
         return Err(LexError::Incomplete);
     }
     Ok(toks)
