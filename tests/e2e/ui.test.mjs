@@ -197,3 +197,21 @@ test('kubectl get -w streams rows as time passes; Ctrl-C stops it', async (t) =>
   assert.equal(await page.getByText('watching… Ctrl-C stops').count(), 0);
   assert.deepEqual(errors, []);
 });
+
+test("a Service's selector is editable in the inspector; the flip runs as kubectl patch", async (t) => {
+  const { page, errors } = await open(t);
+  await withWebPod(page);
+  const map = page.getByRole('region', { name: 'Cluster map' });
+  await map.getByRole('button', { name: /^Service web\b/ }).click();
+  const field = page.getByRole('textbox', { name: 'Selector run' });
+  assert.equal(await field.inputValue(), 'web');
+  await field.fill('green');
+  await page.getByRole('button', { name: 'Apply selector' }).click();
+  await log(page).getByText(/^service\/web patched$/m).waitFor();
+  await run(page, 'kubectl get svc web -o jsonpath={.spec.selector.run}');
+  await log(page).getByText(/^green$/m).waitFor();
+  // The editor now shows the new selector.
+  assert.equal(await page.getByRole('textbox', { name: 'Selector run' }).inputValue(), 'green');
+  await page.screenshot({ path: join(SHOTS, 'ui-selector-edit.png') });
+  assert.deepEqual(errors, []);
+});

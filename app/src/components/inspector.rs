@@ -2,6 +2,11 @@
 //! shows the same thing one click away (and, for a pod, a shell in a new terminal tab); and the
 //! explainer: the latest requests, each opening its path in plain words (DNS, kube-proxy's
 //! choice and its probability, DNAT/SNAT, the NetworkPolicy verdict) as the core tells it.
+//! A Service's selector is editable here (blue/green: `version: 1.0` → `2.0`); the change runs
+//! in the terminal as the `kubectl patch` it stands for, so it is journaled, shared and
+//! replayed like anything typed.
+
+use std::collections::BTreeMap;
 
 use kubeplay_core::view::{labels_text, ClusterView};
 use leptos::prelude::*;
@@ -168,6 +173,96 @@ pub fn details(view: &ClusterView, sel: &Selected) -> Option<(String, Vec<(Strin
     }
 }
 
+/// The command the inspector's selector editor runs: a strategic-merge patch of the Service's
+/// whole selector, quoted for the shell. Keys the learner cleared are removed (`null`).
+pub fn selector_patch_command(
+    namespace: &str,
+    name: &str,
+    old: &BTreeMap<String, String>,
+    new: &BTreeMap<String, String>,
+) -> String {
+    let mut selector = serde_json::Map::new();
+    for key in old.keys().chain(new.keys()) {
+        let value = match new.get(key).map(|v| v.trim()) {
+            Some(v) if !v.is_empty() => serde_json::Value::String(v.to_string()),
+            _ => serde_json::Value::Null,
+        };
+        selector.insert(key.clone(), value);
+    }
+    let patch = serde_json::json!({ "spec": { "selector": selector } }).to_string();
+    format!(
+        "kubectl patch service {name} -n {namespace} -p '{}'",
+        patch.replace('\'', "'\\''")
+    )
+}
+
+/// The selected Service's selector as inputs; Apply runs the patch in the terminal.
+#[component]
+fn SelectorEditor(view: Memo<ClusterView>) -> impl IntoView {
+    let bridge = Bridge::from_context();
+    let console = Console::from_context();
+    let Selection(selected) = expect_context::<Selection>();
+    // Rebuilt only when the selection or that selector changes, so typing is never interrupted
+    // by the cluster moving on.
+    let target = Memo::new(move |_| {
+        let Some(Selected::Service { namespace, name }) = selected.get() else {
+            return None;
+        };
+        view.with(|v| {
+            let sel = v.service(&namespace, &name)?.selector.clone()?;
+            (!sel.is_empty()).then(|| (namespace.clone(), name.clone(), sel))
+        })
+    });
+    move || {
+        target.get().map(|(namespace, name, old)| {
+            let draft = RwSignal::new(old.clone());
+            let inputs = old
+                .iter()
+                .map(|(k, v)| {
+                    let key = k.clone();
+                    view! {
+                        <label class="selector-row">
+                            <span>{format!("{k}:")}</span>
+                            <input
+                                type="text"
+                                value=v.clone()
+                                aria-label=format!("Selector {k}")
+                                spellcheck="false"
+                                on:input=move |ev| {
+                                    let value = event_target_value(&ev);
+                                    draft.update(|d| {
+                                        d.insert(key.clone(), value);
+                                    });
+                                }
+                            />
+                        </label>
+                    }
+                })
+                .collect_view();
+            view! {
+                <form
+                    class="selector-editor"
+                    aria-label="Edit selector"
+                    on:submit=move |ev| {
+                        ev.prevent_default();
+                        let cmd = selector_patch_command(
+                            &namespace,
+                            &name,
+                            &old,
+                            &draft.get_untracked(),
+                        );
+                        console.submit(bridge, &cmd);
+                    }
+                >
+                    <h4>"Selector"</h4>
+                    {inputs}
+                    <button type="submit" class="secondary">"Apply selector"</button>
+                </form>
+            }
+        })
+    }
+}
+
 fn or_none(s: String) -> String {
     if s.is_empty() {
         "<none>".into()
@@ -299,7 +394,45 @@ pub fn Inspector(view: Memo<ClusterView>) -> impl IntoView {
         <section class="panel inspector" aria-label="Inspector">
             <h2 class="panel-title">"Inspector"</h2>
             {body}
+            <SelectorEditor view=view/>
             <RequestList/>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn the_selector_editor_runs_a_patch() {
+        let old = labels(&[("app", "kubeanimals"), ("version", "1.0")]);
+        let cases = [
+            (
+                labels(&[("app", "kubeanimals"), ("version", "2.0")]),
+                r#"kubectl patch service kubeanimals -n bluegreen -p '{"spec":{"selector":{"app":"kubeanimals","version":"2.0"}}}'"#,
+            ),
+            (
+                labels(&[("app", "kubeanimals"), ("version", " ")]),
+                r#"kubectl patch service kubeanimals -n bluegreen -p '{"spec":{"selector":{"app":"kubeanimals","version":null}}}'"#,
+            ),
+            (
+                labels(&[("app", "it's"), ("version", "1.0")]),
+                r#"kubectl patch service kubeanimals -n bluegreen -p '{"spec":{"selector":{"app":"it'\''s","version":"1.0"}}}'"#,
+            ),
+        ];
+        for (new, want) in cases {
+            assert_eq!(
+                selector_patch_command("bluegreen", "kubeanimals", &old, &new),
+                want
+            );
+        }
     }
 }
