@@ -142,11 +142,8 @@ fn widget(config: EmbedConfig, notices: Vec<String>) -> impl IntoView {
     for n in &notices {
         state.console.notice(n);
     }
-    if let Some(lesson) = &config.lesson {
-        state.console.notice(&format!(
-            "Lesson \"{}\" is not available in this build of Kubeplay.",
-            clip(lesson)
-        ));
+    if let Some(id) = &config.lesson {
+        start_lesson(&state, id);
     }
     for c in &config.commands {
         state.bridge.advance(COMMAND_GAP_MS);
@@ -156,6 +153,40 @@ fn widget(config: EmbedConfig, notices: Vec<String>) -> impl IntoView {
     // Owned by the mount: unmounting drops it, which stops the clock.
     let _ticker = StoredValue::new_local(Some(ticker));
     view! { <Compact editor=config.editor/> }
+}
+
+/// `lesson="<id>"`: the built-in lesson's first step set up in the widget's cluster (its files
+/// in the home directory, its setup commands run) and its instructions shown in the terminal.
+/// Checks, hints and solutions live in the full page's lesson panel (`#/lessons/<id>`).
+fn start_lesson(state: &PageState, id: &str) {
+    let Some(lesson) = kubeplay_core::lesson::builtin(id) else {
+        let known: Vec<String> = kubeplay_core::lesson::builtins()
+            .into_iter()
+            .map(|l| l.id)
+            .collect();
+        state.console.notice(&format!(
+            "Lesson \"{}\" is not a built-in lesson (there are: {}).",
+            clip(id),
+            known.join(", ")
+        ));
+        return;
+    };
+    let mut printed = String::new();
+    state.bridge.update_session(|s| {
+        printed = kubeplay_core::lesson::prepare(s, &lesson, 0);
+    });
+    if let Some(step) = lesson.steps.first() {
+        state.console.notice(&format!(
+            "Lesson: {} — step 1 of {}: {}\n\n{}",
+            lesson.title,
+            lesson.steps.len(),
+            step.title,
+            step.instructions.trim_end()
+        ));
+    }
+    if !printed.is_empty() {
+        state.console.notice(printed.trim_end());
+    }
 }
 
 /// Terminal and map side by side (stacked when narrow), the editor above the terminal if asked.

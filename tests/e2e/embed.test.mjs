@@ -115,3 +115,20 @@ test('removing a widget unmounts it; adding one mounts a fresh cluster', async (
   await outputOf(fresh).getByText('No resources found in default namespace.').waitFor();
   assert.deepEqual(errors, []);
 });
+
+test('lesson="<id>" sets up the lesson\'s first step in the widget', async (t) => {
+  const { page, errors } = await openExample(t);
+  await page.evaluate(() => {
+    const el = document.createElement('kubeplay-playground');
+    el.setAttribute('lesson', 'bluegreen');
+    el.setAttribute('height', '480');
+    document.querySelector('article').prepend(el);
+  });
+  const widget = page.locator('kubeplay-playground').first();
+  await widget.scrollIntoViewIfNeeded();
+  const log = outputOf(widget);
+  await log.getByText('Lesson: Blue/Green by selector', { exact: false }).waitFor();
+  await runIn(widget, 'ls');
+  await log.getByText('kubeanimals-1.yaml', { exact: false }).first().waitFor();
+  assert.deepEqual(errors, []);
+});

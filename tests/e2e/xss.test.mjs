@@ -316,7 +316,7 @@ test('embed attributes and inline content stay text', async (t) => {
   const log = widget.getByRole('log', { name: 'Terminal output' });
   await log.getByText('is not a whole number', { exact: false }).waitFor();
   const text = await log.textContent();
-  assert.match(text, /Lesson ".*" is not available/);
+  assert.match(text, /Lesson ".*" is not a built-in lesson/);
   assert.match(text, /A preloaded file was skipped/);
   assert.deepEqual(missing(text, PAYLOADS.slice(4, 14)), [], 'commands');
   const editor = widget.getByRole('textbox', { name: 'Manifest editor' });
