@@ -115,6 +115,9 @@ impl Shared {
             .map_err(|_| LinkError::NotJson("it is not UTF-8 text".into()))?;
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| LinkError::NotJson(short(&e.to_string())))?;
+        if !value.is_object() {
+            return Err(LinkError::NotJson("it is not a JSON object".into()));
+        }
         // The version first, so a link from another format gets the right message.
         match value.get("v") {
             None | Some(serde_json::Value::Null) => {

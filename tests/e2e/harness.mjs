@@ -22,11 +22,17 @@ const TYPES = {
 
 /**
  * Serves `dir` on 127.0.0.1 under `prefix` (a sub-path like `/docs/play/`, default `/`);
- * resolves to { url, close, requests } (requests: every path asked for).
+ * resolves to { url, close, requests, setDown } (requests: every path asked for; `setDown(true)`
+ * makes every later request fail at the network level, as if the host were unreachable).
  */
 export async function serve(dir = DIST, prefix = '/') {
   const requests = [];
+  let down = false;
   const server = createServer(async (req, res) => {
+    if (down) {
+      req.socket.destroy();
+      return;
+    }
     const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     requests.push(full);
     if (!full.startsWith(prefix)) {
@@ -53,6 +59,9 @@ export async function serve(dir = DIST, prefix = '/') {
   return {
     url: `http://127.0.0.1:${port}${prefix}`,
     requests,
+    setDown: (value) => {
+      down = value;
+    },
     close: () => new Promise((ok) => server.close(ok)),
   };
 }
