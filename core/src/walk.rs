@@ -46,6 +46,14 @@ pub fn from_json<T: de::DeserializeOwned>(text: &str) -> Result<T, String> {
 
 /// `msg` prefixed with `path` in the apiserver's form (`spec.ports[0].port: …`).
 pub fn with_path(path: &[Seg], msg: &str) -> String {
+    match path_text(path, true) {
+        p if p.is_empty() => msg.to_string(),
+        p => format!("{p}: {msg}"),
+    }
+}
+
+/// `spec.ports[0].port`; without `indices`, `spec.ports.port` (encoding/json's field path).
+pub fn path_text(path: &[Seg], indices: bool) -> String {
     let mut s = String::new();
     for seg in path {
         match seg {
@@ -55,14 +63,11 @@ pub fn with_path(path: &[Seg], msg: &str) -> String {
                 }
                 s.push_str(k);
             }
-            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+            Seg::Index(i) if indices => s.push_str(&format!("[{i}]")),
+            Seg::Index(_) => {}
         }
     }
-    if s.is_empty() {
-        msg.to_string()
-    } else {
-        format!("{s}: {msg}")
-    }
+    s
 }
 
 struct Walker<'a, 'p> {
@@ -178,37 +183,34 @@ impl<'de, 'a, 'p> de::EnumAccess<'de> for Variant<'a, 'p> {
     }
 }
 
+impl<'a> Walker<'a, '_> {
+    /// Decodes a variant's data with `f`, then leaves the variant's path segment.
+    fn variant_data<R>(
+        self,
+        f: impl FnOnce(Walker<'a, '_>) -> Result<R, Error>,
+    ) -> Result<R, Error> {
+        let out = f(Walker {
+            value: self.value,
+            path: &mut *self.path,
+        })?;
+        self.path.pop();
+        Ok(out)
+    }
+}
+
 impl<'de> de::VariantAccess<'de> for Walker<'_, '_> {
     type Error = Error;
 
     fn unit_variant(self) -> Result<(), Error> {
-        <() as de::Deserialize>::deserialize(Walker {
-            value: self.value,
-            path: &mut *self.path,
-        })?;
-        self.path.pop();
-        Ok(())
+        self.variant_data(|w| <() as de::Deserialize>::deserialize(w))
     }
 
     fn newtype_variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<T::Value, Error> {
-        let out = seed.deserialize(Walker {
-            value: self.value,
-            path: &mut *self.path,
-        })?;
-        self.path.pop();
-        Ok(out)
+        self.variant_data(|w| seed.deserialize(w))
     }
 
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
-        let out = de::Deserializer::deserialize_seq(
-            Walker {
-                value: self.value,
-                path: &mut *self.path,
-            },
-            visitor,
-        )?;
-        self.path.pop();
-        Ok(out)
+        self.variant_data(|w| de::Deserializer::deserialize_seq(w, visitor))
     }
 
     fn struct_variant<V: Visitor<'de>>(
@@ -216,15 +218,7 @@ impl<'de> de::VariantAccess<'de> for Walker<'_, '_> {
         _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Error> {
-        let out = de::Deserializer::deserialize_map(
-            Walker {
-                value: self.value,
-                path: &mut *self.path,
-            },
-            visitor,
-        )?;
-        self.path.pop();
-        Ok(out)
+        self.variant_data(|w| de::Deserializer::deserialize_map(w, visitor))
     }
 }
 

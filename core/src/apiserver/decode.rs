@@ -281,28 +281,11 @@ fn unknown_field_name(msg: &str) -> Option<String> {
 
 /// `spec.template.spec.containers[0].nme` — the apiserver's path form.
 fn join_path(path: &[Seg], field: &str) -> String {
-    let mut s = path_string(path, true);
+    let mut s = tracked::path_text(path, true);
     if !s.is_empty() {
         s.push('.');
     }
     s.push_str(field);
-    s
-}
-
-fn path_string(path: &[Seg], indices: bool) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
-                if !s.is_empty() {
-                    s.push('.');
-                }
-                s.push_str(k);
-            }
-            Seg::Index(i) if indices => s.push_str(&format!("[{i}]")),
-            Seg::Index(_) => {}
-        }
-    }
     s
 }
 
@@ -379,7 +362,7 @@ fn type_error(kind: Kind, path: &[Seg], msg: &str) -> String {
     let go_struct = go_struct_name(kind, path);
     format!(
         "json: cannot unmarshal {got} into Go struct field {go_struct}.{} of type {want}",
-        path_string(path, false)
+        tracked::path_text(path, false)
     )
 }
 

@@ -99,10 +99,7 @@ pub fn relaxed(expr: &str) -> Result<String, String> {
 /// (`map[app:web]`, `[a b]`), joined with commas; `<none>` when there is none.
 pub fn custom_column(expr: &str, value: &Value) -> Result<String, String> {
     let template = parse(&relaxed(expr)?)?;
-    let ex = Exec {
-        allow_missing: true,
-        budget: std::cell::Cell::new(crate::limits::MAX_JSONPATH_STEPS),
-    };
+    let ex = Exec::new(true);
     let mut cells = Vec::new();
     for seg in &template.segments {
         if let Segment::Action(nodes) = seg {
@@ -120,10 +117,7 @@ pub fn custom_column(expr: &str, value: &Value) -> Result<String, String> {
 /// missing keys allowed: what `--sort-by` compares (kubectl uses the first).
 pub fn relaxed_results(expr: &str, value: &Value) -> Result<Vec<Value>, String> {
     let template = parse(&relaxed(expr)?)?;
-    let ex = Exec {
-        allow_missing: true,
-        budget: std::cell::Cell::new(crate::limits::MAX_JSONPATH_STEPS),
-    };
+    let ex = Exec::new(true);
     let mut out = Vec::new();
     for seg in &template.segments {
         if let Segment::Action(nodes) = seg {
@@ -200,10 +194,7 @@ impl Template {
     /// Runs the template over `value`. `allow_missing_keys` is kubectl's
     /// `--allow-missing-template-keys` (default true).
     pub fn execute(&self, value: &Value, allow_missing_keys: bool) -> Result<String, String> {
-        let ex = Exec {
-            allow_missing: allow_missing_keys,
-            budget: std::cell::Cell::new(crate::limits::MAX_JSONPATH_STEPS),
-        };
+        let ex = Exec::new(allow_missing_keys);
         let mut out = String::new();
         ex.segments(&self.segments, value, &mut out)?;
         Ok(out)
@@ -211,6 +202,14 @@ impl Template {
 }
 
 impl Exec {
+    /// An evaluation with the full budget.
+    fn new(allow_missing: bool) -> Exec {
+        Exec {
+            allow_missing,
+            budget: std::cell::Cell::new(crate::limits::MAX_JSONPATH_STEPS),
+        }
+    }
+
     fn segments(&self, segs: &[Segment], cur: &Value, out: &mut String) -> Result<(), String> {
         for seg in segs {
             match seg {
