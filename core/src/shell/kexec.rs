@@ -76,7 +76,7 @@ fn flag(e: &mut ExecArgs, a: &str, next: Option<&String>, in_exec: bool) -> Resu
     // Short flags with their value attached: `-nprod`, `-cmain`.
     if !a.starts_with("--")
         && a.len() > 2
-        && matches!(&a[..2], "-n" | "-c")
+        && (a.starts_with("-n") || a.starts_with("-c"))
         && !matches!(a, "-it" | "-ti")
     {
         let v = a[2..].to_string();
