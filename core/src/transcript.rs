@@ -159,11 +159,21 @@ impl Transcript {
 
 fn run_command(session: &mut Session, input: &[String]) -> Run {
     session.advance(Duration::from_secs(1));
-    // Every line's output counts: a heredoc answers only on its last line, while an editor or
-    // an interactive `kubectl exec` answers line by line.
+    let (output, completed) = feed_lines(session, input.iter().map(String::as_str));
+    Run { output, completed }
+}
+
+/// Feeds `lines` to the terminal as one command and returns its output as expected-block
+/// lines, and whether the last line completed the command. Every line's output counts: a
+/// heredoc answers only on its last line, while an editor or an interactive `kubectl exec`
+/// answers line by line.
+pub fn feed_lines<'a>(
+    session: &mut Session,
+    lines: impl IntoIterator<Item = &'a str>,
+) -> (Vec<String>, bool) {
     let mut output: Option<CommandOutput> = None;
     let mut completed = false;
-    for line in input {
+    for line in lines {
         let answer = session.feed(line);
         completed = answer.is_some();
         if let Some(out) = answer {
@@ -173,8 +183,8 @@ fn run_command(session: &mut Session, input: &[String]) -> Run {
             }
         }
     }
-    let output = output.map(|o| output_lines(&o.text())).unwrap_or_default();
-    Run { output, completed }
+    let text = output.map(|o| o.text()).unwrap_or_default();
+    (output_lines(&text), completed)
 }
 
 /// Terminal text as expected-block lines (`%no-eol` after text without a final newline).

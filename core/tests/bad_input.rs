@@ -29,8 +29,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use kubeplay_core::sim::Duration;
-use kubeplay_core::transcript::{output_lines, Item, Transcript};
-use kubeplay_core::{CommandOutput, Session};
+use kubeplay_core::transcript::{feed_lines, output_lines, Item, Transcript};
+use kubeplay_core::Session;
 
 /// Every object of the store, its resourceVersion counter and the clock, in key order.
 fn dump(s: &Session) -> String {
@@ -137,20 +137,7 @@ fn run(session: &mut Session, input: &[String], paste: Option<&str>) -> (Vec<Str
         lines.extend(p.lines());
     }
     lines.extend(input[1..].iter().map(String::as_str));
-    let mut output: Option<CommandOutput> = None;
-    let mut completed = false;
-    for line in lines {
-        let answer = session.feed(line);
-        completed = answer.is_some();
-        if let Some(out) = answer {
-            match &mut output {
-                Some(all) => all.extend(out),
-                None => output = Some(out),
-            }
-        }
-    }
-    let text = output.map(|o| o.text()).unwrap_or_default();
-    (output_lines(&text), completed)
+    feed_lines(session, lines)
 }
 
 /// Replays one file; returns (failure report, rewritten text, cases checked).

@@ -438,41 +438,32 @@ fn service(s: &Session, c: &ServiceCheck) -> Verdict {
 }
 
 fn deployment(s: &Session, c: &WorkloadCheck) -> Verdict {
-    let Some(d) = s
+    let d = s
         .cluster
         .store
-        .get_typed::<Deployment>(&c.namespace, &c.name)
-    else {
-        return Err(format!(
-            "Deployment {} not found in namespace {}.",
-            c.name, c.namespace
-        ));
-    };
-    let ready = d
-        .status
-        .as_ref()
-        .and_then(|st| st.ready_replicas)
-        .unwrap_or(0);
-    ready_verdict("Deployment", &c.name, ready, c.ready_replicas)
+        .get_typed::<Deployment>(&c.namespace, &c.name);
+    let ready = d.map(|d| d.status.as_ref().and_then(|st| st.ready_replicas));
+    workload_verdict("Deployment", c, ready)
 }
 
 fn statefulset(s: &Session, c: &WorkloadCheck) -> Verdict {
-    let Some(d) = s
+    let d = s
         .cluster
         .store
-        .get_typed::<StatefulSet>(&c.namespace, &c.name)
-    else {
-        return Err(format!(
-            "StatefulSet {} not found in namespace {}.",
+        .get_typed::<StatefulSet>(&c.namespace, &c.name);
+    let ready = d.map(|d| d.status.as_ref().and_then(|st| st.ready_replicas));
+    workload_verdict("StatefulSet", c, ready)
+}
+
+/// `ready` is `None` when the workload does not exist, else its `status.readyReplicas`.
+fn workload_verdict(kind: &str, c: &WorkloadCheck, ready: Option<Option<i32>>) -> Verdict {
+    match ready {
+        None => Err(format!(
+            "{kind} {} not found in namespace {}.",
             c.name, c.namespace
-        ));
-    };
-    let ready = d
-        .status
-        .as_ref()
-        .and_then(|st| st.ready_replicas)
-        .unwrap_or(0);
-    ready_verdict("StatefulSet", &c.name, ready, c.ready_replicas)
+        )),
+        Some(ready) => ready_verdict(kind, &c.name, ready.unwrap_or(0), c.ready_replicas),
+    }
 }
 
 fn ready_verdict(kind: &str, name: &str, ready: i32, want: i32) -> Verdict {
