@@ -22,6 +22,12 @@ use crate::CommandOutput;
 /// object is larger is refused before it is decoded, as the real server refuses it.
 pub const MAX_REQUEST_BYTES: usize = 3 * 1024 * 1024;
 
+/// The largest manifest `kubectl -f` reads (one file, or stdin). Parsing is the costly step, so
+/// a bigger file is refused by its length before it is parsed. A third above the apiserver's
+/// request limit, so every single object the real apiserver would accept still gets through;
+/// only files of many objects that add up to more are refused here.
+pub const MAX_MANIFEST_BYTES: usize = 4 * 1024 * 1024;
+
 /// The longest command a terminal accepts, continuation lines (a pasted heredoc) included.
 pub const MAX_INPUT_BYTES: usize = 1024 * 1024;
 
@@ -55,6 +61,18 @@ pub fn check_request(bytes: usize, context: &str) -> Result<(), ApiError> {
     Err(ApiError::Status {
         reason: "RequestEntityTooLarge".into(),
         message: format!("{context}: Request entity too large: limit is {MAX_REQUEST_BYTES}"),
+    })
+}
+
+/// Refuses a manifest file of `bytes` larger than [`MAX_MANIFEST_BYTES`], before parsing.
+pub fn check_manifest(source: &str, bytes: usize) -> Result<(), ApiError> {
+    if bytes <= MAX_MANIFEST_BYTES {
+        return Ok(());
+    }
+    Err(ApiError::Client {
+        message: format!(
+            "error reading \"{source}\": manifest too large: a file may be at most {MAX_MANIFEST_BYTES} bytes; it is {bytes}"
+        ),
     })
 }
 

@@ -16,7 +16,7 @@ pub fn read_manifests(
     let mut out = Vec::new();
     for f in files {
         if f == "-" {
-            out.extend(decode_file("STDIN", ctx.io.stdin));
+            out.extend(decode_bounded("STDIN", ctx.io.stdin));
             continue;
         }
         if f.starts_with("http://") || f.starts_with("https://") {
@@ -28,7 +28,7 @@ pub fn read_manifests(
         }
         let path = vfs::resolve(ctx.io.cwd, HOME, f);
         if let Some(text) = ctx.io.fs.read(&path) {
-            out.extend(decode_file(f, text));
+            out.extend(decode_bounded(f, text));
             continue;
         }
         if ctx.io.fs.is_dir(&path) {
@@ -43,7 +43,7 @@ pub fn read_manifests(
                     continue;
                 }
                 let shown = format!("{}/{rel}", f.trim_end_matches('/'));
-                out.extend(decode_file(&shown, text));
+                out.extend(decode_bounded(&shown, text));
             }
             continue;
         }
@@ -52,4 +52,14 @@ pub fn read_manifests(
         });
     }
     Ok(out)
+}
+
+/// Decodes one file unless it is larger than [`crate::limits::MAX_MANIFEST_BYTES`]: parsing is
+/// the slow part (libyaml scans a 10 MB block scalar for about a second in the page), so an
+/// oversized file is refused by its length alone, before any of it is read as YAML.
+fn decode_bounded(source: &str, text: &str) -> Vec<Result<Manifest, ApiError>> {
+    match crate::limits::check_manifest(source, text.len()) {
+        Ok(()) => decode_file(source, text),
+        Err(e) => vec![Err(e)],
+    }
 }
