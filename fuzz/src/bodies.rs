@@ -54,8 +54,21 @@ pub fn shell(data: &[u8]) {
 pub fn kubectl_args(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let words: Vec<String> = text.split('\0').take(64).map(str::to_string).collect();
-    let _ = args::parse(&words);
-    let mut cluster: Cluster = base().cluster.clone();
+    // A rejected argv returns before `kubectl::run` reads the cluster, so it runs against one
+    // scratch cluster; only an accepted one pays for a fresh copy of the booted cluster (a
+    // clone is most of an input's cost, and most mutated inputs are rejected).
+    if args::parse(&words).is_err() {
+        SCRATCH.with(|c| run_argv(&mut c.borrow_mut(), &words));
+        return;
+    }
+    run_argv(&mut base().cluster.clone(), &words);
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Cluster> = std::cell::RefCell::new(base().cluster.clone());
+}
+
+fn run_argv(cluster: &mut Cluster, words: &[String]) {
     let mut fs = Vfs::default();
     let mut namespace = "default".to_string();
     let mut io = KubectlIo {
@@ -65,7 +78,7 @@ pub fn kubectl_args(data: &[u8]) {
         namespace: &mut namespace,
         followup: None,
     };
-    let _ = kubectl::run(&mut cluster, &mut io, &words);
+    let _ = kubectl::run(cluster, &mut io, words);
 }
 
 /// JSONPath: the first line is the template, the rest a JSON object (a pod when it is not JSON).
