@@ -306,11 +306,13 @@ fn unroutable_reason(view: &View<'_>, client: &ClientInfo, dst: Ipv4) -> String 
 }
 
 fn key_of(meta: &ObjectMeta) -> String {
-    format!(
-        "{}/{}",
-        meta.namespace.as_deref().unwrap_or("default"),
-        meta.name
-    )
+    // Concatenated rather than `format!`ed: a request names its Service and pods several times.
+    let ns = meta.namespace.as_deref().unwrap_or("default");
+    let mut key = String::with_capacity(ns.len() + 1 + meta.name.len());
+    key.push_str(ns);
+    key.push('/');
+    key.push_str(&meta.name);
+    key
 }
 
 /// The node that attracts traffic for a Service's external address: with

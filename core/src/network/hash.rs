@@ -98,8 +98,29 @@ pub fn base32(data: &[u8]) -> String {
 }
 
 /// kube-proxy's 16-character chain-name suffix for `input` (`portProtoHash` / `servicePortEndpointChainName`).
+///
+/// Every request through a Service names its `KUBE-SVC-*` and `KUBE-SEP-*` chains, and a
+/// SHA-256 per name was a fifth of a request's cost, so names are remembered. The memo is a
+/// pure function's cache (same input, same output), so it cannot change what the simulation
+/// does; it is emptied when full rather than evicting, which keeps it small and simple.
 pub fn chain_hash(input: &str) -> String {
-    base32(&sha256(input.as_bytes())).chars().take(16).collect()
+    const MEMO_ENTRIES: usize = 4096;
+    thread_local! {
+        static MEMO: std::cell::RefCell<std::collections::BTreeMap<String, String>> =
+            const { std::cell::RefCell::new(std::collections::BTreeMap::new()) };
+    }
+    MEMO.with(|memo| {
+        let mut memo = memo.borrow_mut();
+        if let Some(hit) = memo.get(input) {
+            return hit.clone();
+        }
+        let hash: String = base32(&sha256(input.as_bytes())).chars().take(16).collect();
+        if memo.len() >= MEMO_ENTRIES {
+            memo.clear();
+        }
+        memo.insert(input.to_string(), hash.clone());
+        hash
+    })
 }
 
 #[cfg(test)]

@@ -36,11 +36,18 @@ impl SvcPort<'_> {
 
     /// `ns/name:port`, or `ns/name` for an unnamed port (kube-proxy's `ServicePortName`).
     pub fn name(&self) -> String {
-        let base = format!("{}/{}", self.namespace(), self.svc.metadata.name);
-        match self.port.name.as_deref() {
-            Some(p) if !p.is_empty() => format!("{base}:{p}"),
-            _ => base,
+        // Concatenated rather than `format!`ed: a request names its Service port several times.
+        let (ns, name) = (self.namespace(), &self.svc.metadata.name);
+        let port = self.port.name.as_deref().filter(|p| !p.is_empty());
+        let mut out = String::with_capacity(ns.len() + name.len() + port.map_or(0, str::len) + 2);
+        out.push_str(ns);
+        out.push('/');
+        out.push_str(name);
+        if let Some(p) = port {
+            out.push(':');
+            out.push_str(p);
         }
+        out
     }
 
     pub fn protocol(&self) -> &str {
@@ -262,16 +269,14 @@ fn firewall_drops(
 
 /// Ready endpoints, or (none ready) the serving-and-terminating ones; true in the latter case.
 fn usable_endpoints(view: &View<'_>, sp: SvcPort<'_>) -> (Vec<Backend>, bool) {
-    let all = view.endpoints(sp.svc, sp.port);
-    let ready: Vec<Backend> = all.iter().filter(|b| b.ready).cloned().collect();
-    if !ready.is_empty() {
-        return (ready, false);
+    let mut all = view.endpoints(sp.svc, sp.port);
+    // Filtered in place: cloning the ready ones was a tenth of a request's cost.
+    if all.iter().any(|b| b.ready) {
+        all.retain(|b| b.ready);
+        return (all, false);
     }
-    let terminating = all
-        .into_iter()
-        .filter(|b| b.serving && b.terminating)
-        .collect();
-    (terminating, true)
+    all.retain(|b| b.serving && b.terminating);
+    (all, true)
 }
 
 /// Where the packet meets kube-proxy: on which node, whether it came from outside the cluster,

@@ -29,7 +29,12 @@ pub struct Backend {
 
 impl Backend {
     pub fn addr(&self) -> String {
-        format!("{}:{}", self.ip, self.port)
+        use std::fmt::Write as _;
+        // Into one right-sized buffer: `format!` grew its string twice per address, and a
+        // request formats about ten.
+        let mut out = String::with_capacity(21);
+        let _ = write!(out, "{}:{}", self.ip, self.port);
+        out
     }
 }
 
