@@ -24,8 +24,11 @@ lint:
 	cargo clippy --workspace --all-targets -- -D warnings
 	cargo clippy -p kubeplay-app --target wasm32-unknown-unknown --all-targets -- -D warnings
 
+# The app's own unit tests (journal, share, terminal helpers) run natively too; its browser
+# tests are in test-wasm.
 test-native:
 	cargo test -p kubeplay-core -p kubeplay-cli
+	cargo test -p kubeplay-app --lib
 
 # Every built-in lesson replayed by the CLI: each step's checks fail before its solution and
 # pass after it (README "Lessons").

@@ -9,7 +9,8 @@ use kubeplay_core::sim::Duration;
 use kubeplay_core::{CommandOutput, Session};
 use serde::{Deserialize, Serialize};
 
-/// Bumped whenever the format changes; older saves are then treated as unreadable.
+/// Bumped whenever the format changes; saves from versions not listed in [`Save::from_json`]
+/// are then treated as unreadable.
 /// 2: steps name their terminal (tabs), plus Ctrl-D, editor hand-offs and the browser pane.
 pub const SAVE_VERSION: u32 = 2;
 pub const STORAGE_KEY: &str = "kubeplay.save";
@@ -125,11 +126,19 @@ impl Save {
         serde_json::to_string(self).unwrap_or_default()
     }
 
-    /// Reads a save; `None` for anything unreadable or from another format version.
+    /// Reads a save; `None` for anything unreadable or from an unknown format version.
+    ///
+    /// Version 1 (before terminal tabs) is a subset of version 2: its lines, file writes and
+    /// Ctrl-C all went to the one terminal, which is what a version-2 step without `term`
+    /// means, and it had no tabs. So it reads as version 2 and replays the same inputs.
     pub fn from_json(text: &str) -> Option<Save> {
-        kubeplay_core::walk::from_json::<Save>(text)
-            .ok()
-            .filter(|s| s.version == SAVE_VERSION)
+        let mut save = kubeplay_core::walk::from_json::<Save>(text).ok()?;
+        match save.version {
+            1 => save.version = SAVE_VERSION,
+            SAVE_VERSION => {}
+            _ => return None,
+        }
+        Some(save)
     }
 }
 
@@ -266,8 +275,21 @@ mod tests {
     fn corrupt_saves_are_rejected() {
         assert_eq!(Save::from_json("{not json"), None);
         assert_eq!(Save::from_json("{\"version\":99}"), None);
-        let v1 =
-            r#"{"version":1,"seed":1,"steps":[],"now":0,"files":[],"active_file":0,"history":[]}"#;
-        assert_eq!(Save::from_json(v1), None, "version 1 steps had no terminal");
+    }
+
+    #[test]
+    fn version_1_saves_replay_in_the_workstation_terminal() {
+        let v1 = r#"{"version":1,"seed":7,"steps":[{"t":"write","at":172980100,"name":"ns.yaml","contents":"apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team\n"},{"t":"line","at":172981000,"line":"kubectl apply -f ns.yaml"},{"t":"interrupt","at":172981500},{"t":"line","at":172982000,"line":"kubectl get ns team -o name"}],"now":172983000,"files":[{"name":"ns.yaml","contents":""}],"active_file":0,"history":["kubectl apply -f ns.yaml"]}"#;
+        let save = Save::from_json(v1).expect("a version-1 save reads");
+        assert_eq!(save.version, SAVE_VERSION);
+        assert!(save.tabs.is_empty());
+        assert!(save.steps.iter().all(|s| s.terminal() == WORKSTATION));
+        let (_, screens) = replay(&save);
+        assert_eq!(
+            screens.get(&WORKSTATION).map(String::as_str),
+            Some("learner@workstation:~$ kubectl apply -f ns.yaml\nnamespace/team created\nlearner@workstation:~$ kubectl get ns team -o name\nnamespace/team\n")
+        );
+        // Saved again, it is a version-2 save.
+        assert_eq!(Save::from_json(&save.to_json()), Some(save));
     }
 }
