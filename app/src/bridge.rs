@@ -164,6 +164,13 @@ impl Bridge {
         self.session.with_value(|s| s.prompt_in(term))
     }
 
+    /// The pod whose shell terminal `term` is in, if any.
+    pub fn pod_in(&self, term: TerminalId) -> Option<String> {
+        self.revision.track();
+        self.session
+            .with_value(|s| s.pod_in(term).map(|p| p.pod.clone()))
+    }
+
     /// Lets simulated time pass; views refresh only if the cluster changed.
     pub fn advance(&self, ms: u64) {
         self.session

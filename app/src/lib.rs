@@ -105,7 +105,7 @@ impl PageState {
             files: Files::new(save.files.clone(), save.active_file),
         };
         for t in &save.tabs {
-            state.console.add_tab(t.id, &t.title, t.history.clone());
+            state.console.add_tab(t.id, t.history.clone());
         }
         for (id, text) in &screens {
             if let Some(tab) = state.console.tab(*id) {
@@ -149,7 +149,7 @@ impl PageState {
                 .filter(|t| t.id != kubeplay_core::session::WORKSTATION)
                 .map(|t| SavedTab {
                     id: t.id,
-                    title: t.title.get_untracked(),
+                    title: untrack(|| t.title(self.bridge)),
                     history: t.history.with_value(|h| h.entries().to_vec()),
                 })
                 .collect(),

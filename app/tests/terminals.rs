@@ -42,8 +42,15 @@ fn a_pod_shell_tab_keeps_its_own_screen_history_and_state() {
     Owner::new().with(|| {
         let state = with_pod();
         let c = state.console;
-        let tab = c.open_tab(state.bridge, "web", Some("kubectl exec -it web -- sh"));
+        let tab = c.open_tab(state.bridge, Some("kubectl exec -it web -- sh"));
         assert_eq!(c.active.get_untracked(), tab);
+        let title = |id| c.tab(id).map(|t| t.title(state.bridge));
+        assert_eq!(
+            title(tab).as_deref(),
+            Some("web"),
+            "named after its pod shell"
+        );
+        assert_eq!(title(WORKSTATION).as_deref(), Some("workstation"));
         c.submit_in(state.bridge, tab, "cd /etc; echo in-pod-$PWD");
         assert!(screen(&state, tab).contains("in-pod-/etc"));
         assert!(!screen(&state, WORKSTATION).contains("in-pod"));
@@ -53,6 +60,16 @@ fn a_pod_shell_tab_keeps_its_own_screen_history_and_state() {
         assert!(!state.bridge.prompt_in(tab).starts_with("learner@"));
         c.eof(state.bridge, tab);
         assert_eq!(state.bridge.prompt_in(tab), "learner@workstation:~$ ");
+        assert_eq!(
+            title(tab),
+            Some(format!("shell {tab}")),
+            "back to its own name"
+        );
+        // `kubectl exec -it` typed in the workstation renames that tab too.
+        c.submit(state.bridge, "kubectl exec -it web -- sh");
+        assert_eq!(title(WORKSTATION).as_deref(), Some("web"));
+        c.eof(state.bridge, WORKSTATION);
+        assert_eq!(title(WORKSTATION).as_deref(), Some("workstation"));
         c.close_tab(state.bridge, tab);
         assert!(c.tab(tab).is_none());
         assert_eq!(c.active.get_untracked(), WORKSTATION);
@@ -64,7 +81,7 @@ fn vi_hands_the_file_to_the_editor_and_save_writes_it() {
     Owner::new().with(|| {
         let state = PageState::fresh(5);
         let c = state.console;
-        let tab = c.open_tab(state.bridge, "shell 1", None);
+        let tab = c.open_tab(state.bridge, None);
         c.submit_in(state.bridge, tab, "printf 'a\\n' > f.txt");
         c.submit_in(state.bridge, tab, "vi f.txt");
         let ed = c.editing.get_untracked().expect("the editor opened");
@@ -115,7 +132,7 @@ fn reload_restores_every_tab_with_its_own_screen() {
     Owner::new().with(|| {
         kubeplay_app::storage::clear();
         let first = PageState::fresh(9);
-        let tab = first.console.open_tab(first.bridge, "shell 1", None);
+        let tab = first.console.open_tab(first.bridge, None);
         first.console.submit_in(first.bridge, tab, "cd /tmp");
         first
             .console

@@ -697,6 +697,15 @@ impl Session {
         )
     }
 
+    /// The pod shell open in terminal `id`, if any (`kubectl exec -it` entered it); the page
+    /// names a terminal tab after it.
+    pub fn pod_in(&self, id: TerminalId) -> Option<&PodTerminal> {
+        if id == WORKSTATION {
+            return self.pod.as_ref();
+        }
+        self.terminals.get(&id)?.pod.as_ref()
+    }
+
     /// [`Session::running`] of terminal `id`: a `kubectl get -w` holds it.
     pub fn running_in(&self, id: TerminalId) -> bool {
         if id == WORKSTATION {

@@ -79,16 +79,33 @@ test('a pod shell opens in its own tab with its own state; Ctrl-D leaves it', as
   assert.equal(await input(page).inputValue(), 'pwd; echo "X=$X"');
   await input(page).fill('');
 
-  // Ctrl-D in the pod tab leaves the pod shell; the tab goes back to the workstation prompt.
+  // Ctrl-D in the pod tab leaves the pod shell; the tab goes back to the workstation prompt
+  // and to its own name.
   await tab.click();
   await input(page).press('Control+d');
   await page.waitForFunction(() =>
     document.querySelector('.terminal-input .prompt')?.textContent.startsWith('learner@workstation:~$'));
+  const shellTab = page.getByRole('tab', { name: 'shell 1' });
+  await shellTab.waitFor();
+
+  // Each tab keeps its own half-typed line.
+  await page.getByRole('tab', { name: 'workstation' }).click();
+  await input(page).fill('echo half-typed');
+  await shellTab.click();
+  assert.equal(await input(page).inputValue(), '');
+  await input(page).fill('echo other');
+  await page.getByRole('tab', { name: 'workstation' }).click();
+  assert.equal(await input(page).inputValue(), 'echo half-typed');
+  await shellTab.click();
+  assert.equal(await input(page).inputValue(), 'echo other');
+  await input(page).fill('');
 
   // `kubectl exec -it` typed in a terminal still enters the pod in that same terminal.
   await page.getByRole('tab', { name: 'workstation' }).click();
+  await input(page).fill('');
   await run(page, 'kubectl exec -it web -- sh');
   assert.doesNotMatch(await prompt(page).innerText(), /learner@workstation/);
+  await page.getByRole('tab', { name: 'web' }).waitFor();
   await input(page).press('Control+d');
   await page.waitForFunction(() =>
     document.querySelector('.terminal-input .prompt')?.textContent.startsWith('learner@workstation:/tmp$'));
@@ -96,15 +113,15 @@ test('a pod shell opens in its own tab with its own state; Ctrl-D leaves it', as
 
   // Reload: both tabs come back with their own scrollback.
   await page.reload();
-  await page.getByRole('tab', { name: 'web' }).click();
+  await page.getByRole('tab', { name: 'shell 1' }).click();
   await log(page).getByText(/^in-pod$/m).waitFor();
   await page.getByRole('tab', { name: 'workstation' }).click();
   assert.doesNotMatch(await log(page).innerText(), /in-pod/);
   await log(page).getByText('X=', { exact: true }).waitFor();
 
   // Closing a tab returns to the workstation.
-  await page.getByRole('button', { name: 'Close terminal web' }).click();
-  assert.equal(await page.getByRole('tab', { name: 'web' }).count(), 0);
+  await page.getByRole('button', { name: 'Close terminal shell 1' }).click();
+  assert.equal(await page.getByRole('tab', { name: 'shell 1' }).count(), 0);
   assert.deepEqual(errors, []);
 });
 

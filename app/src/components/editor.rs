@@ -279,13 +279,14 @@ fn FileBar() -> impl IntoView {
 #[component]
 fn HandoffBar() -> impl IntoView {
     let console = Console::from_context();
+    let bridge = Bridge::from_context();
     let label = move || {
         console.editing.with(|e| {
             e.as_ref()
                 .map(|e| {
                     let tab = console
                         .tab(e.term)
-                        .map(|t| t.title.get_untracked())
+                        .map(|t| untrack(|| t.title(bridge)))
                         .unwrap_or_default();
                     format!("Editing {} for the {tab} terminal", e.path)
                 })

@@ -361,13 +361,9 @@ pub fn Inspector(view: Memo<ClusterView>) -> impl IntoView {
         let command = sel.describe_command();
         let run = command.clone();
         let shell = sel.shell_command().map(|cmd| {
-            let name = match &sel {
-                Selected::Pod { name, .. } => name.clone(),
-                _ => String::new(),
-            };
             view! {
                 <button class="secondary" on:click=move |_| {
-                    console.open_tab(bridge, &name, Some(&cmd));
+                    console.open_tab(bridge, Some(&cmd));
                 }>
                     "Shell in a new tab"
                 </button>

@@ -1,6 +1,8 @@
 //! The terminals: the workstation's plus any opened as tabs (a pod shell in its own tab), each
-//! a bounded, selectable output log with its own history, sharing one input line with bash's
-//! habits (history, Tab completion, Ctrl-C, Ctrl-D, Ctrl-L, multi-line paste). `Console::submit_in`
+//! a bounded, selectable output log with its own history and its own half-typed line, behind one
+//! input element with bash's habits (history, Tab completion, Ctrl-C, Ctrl-D, Ctrl-L, multi-line
+//! paste). A tab is named after what runs in it: the pod while a pod shell is open, else its own
+//! name, as a terminal emulator's tab follows the running program. `Console::submit_in`
 //! is the one path every command takes, typed or sent by a button; after it, a `vi`/`nano` the
 //! command opened is handed to the editor pane.
 
@@ -14,23 +16,33 @@ use crate::term::complete::complete;
 use crate::term::history::History;
 use crate::term::scrollback::{LineKind, Scrollback};
 
-/// One terminal tab: the session's terminal `id`, its title, output and history.
+/// One terminal tab: the session's terminal `id`, its output, history and unsent line.
 #[derive(Clone, Copy)]
 pub struct Tab {
     pub id: TerminalId,
-    pub title: RwSignal<String>,
     pub scrollback: RwSignal<Scrollback>,
     pub history: StoredValue<History, LocalStorage>,
+    /// What was typed but not sent when the learner switched to another tab.
+    draft: StoredValue<String, LocalStorage>,
 }
 
 impl Tab {
-    fn new(id: TerminalId, title: &str, history: Vec<String>) -> Tab {
+    fn new(id: TerminalId, history: Vec<String>) -> Tab {
         Tab {
             id,
-            title: RwSignal::new(title.to_string()),
             scrollback: RwSignal::new(Scrollback::default()),
             history: StoredValue::new_local(History::from_entries(history)),
+            draft: StoredValue::new_local(String::new()),
         }
+    }
+
+    /// The tab's label (tracked): the pod while a pod shell is open in it, else `workstation`
+    /// or `shell N` (N is the session's terminal id, so names never repeat).
+    pub fn title(&self, bridge: Bridge) -> String {
+        bridge.pod_in(self.id).unwrap_or_else(|| match self.id {
+            WORKSTATION => "workstation".to_string(),
+            n => format!("shell {n}"),
+        })
     }
 }
 
@@ -59,7 +71,7 @@ pub struct Console {
 
 impl Console {
     pub fn new(history: Vec<String>) -> Console {
-        let ws = Tab::new(WORKSTATION, "workstation", history);
+        let ws = Tab::new(WORKSTATION, history);
         Console {
             scrollback: ws.scrollback,
             history: ws.history,
@@ -81,16 +93,16 @@ impl Console {
     }
 
     /// Adds a tab for a terminal the session already has (a restored save).
-    pub fn add_tab(&self, id: TerminalId, title: &str, history: Vec<String>) -> Tab {
-        let tab = Tab::new(id, title, history);
+    pub fn add_tab(&self, id: TerminalId, history: Vec<String>) -> Tab {
+        let tab = Tab::new(id, history);
         self.tabs.update(|t| t.push(tab));
         tab
     }
 
     /// Opens a new terminal tab and shows it; runs `command` in it first if given.
-    pub fn open_tab(&self, bridge: Bridge, title: &str, command: Option<&str>) -> TerminalId {
+    pub fn open_tab(&self, bridge: Bridge, command: Option<&str>) -> TerminalId {
         let id = bridge.open_terminal();
-        self.add_tab(id, title, Vec::new());
+        self.add_tab(id, Vec::new());
         self.active.set(id);
         if let Some(c) = command {
             self.submit_in(bridge, id, c);
@@ -267,7 +279,7 @@ fn TabBar() -> impl IntoView {
                         view! {
                             <button
                                 class="tab-close"
-                                aria-label=move || format!("Close terminal {}", tab.title.get())
+                                aria-label=move || format!("Close terminal {}", tab.title(bridge))
                                 on:click=move |_| console.close_tab(bridge, id)
                             >"×"</button>
                         }
@@ -280,7 +292,7 @@ fn TabBar() -> impl IntoView {
                                 aria-selected=move || selected().to_string()
                                 on:click=move |_| console.active.set(id)
                             >
-                                {move || tab.title.get()}
+                                {move || tab.title(bridge)}
                             </button>
                             {close}
                         </span>
@@ -292,8 +304,7 @@ fn TabBar() -> impl IntoView {
                 aria-label="New terminal"
                 title="Open another terminal on the same cluster"
                 on:click=move |_| {
-                    let n = console.tabs.with_untracked(Vec::len);
-                    console.open_tab(bridge, &format!("shell {n}"), None);
+                    console.open_tab(bridge, None);
                 }
             >"+"</button>
         </div>
@@ -320,10 +331,17 @@ pub fn Terminal() -> impl IntoView {
         }
     });
     let busy = move || bridge.running(active.get());
-    // A new tab starts with an empty line.
-    Effect::new(move |_| {
-        active.track();
-        input.set(String::new());
+    // Each tab keeps its own half-typed line: switching parks it and brings back the other's.
+    Effect::new(move |shown: Option<TerminalId>| {
+        let now = active.get();
+        if let Some(before) = shown.filter(|b| *b != now) {
+            if let Some(t) = console.tab(before) {
+                t.draft.set_value(input.get_untracked());
+            }
+            let draft = console.tab(now).map(|t| t.draft.get_value());
+            input.set(draft.unwrap_or_default());
+        }
+        now
     });
 
     let on_keydown = move |ev: leptos::ev::KeyboardEvent| on_key(&ev, bridge, console, input);
@@ -347,7 +365,7 @@ pub fn Terminal() -> impl IntoView {
     let title = move || {
         console
             .tab(active.get())
-            .map(|t| t.title.get())
+            .map(|t| t.title(bridge))
             .unwrap_or_default()
     };
     view! {
