@@ -26,8 +26,10 @@ function percentile(values, p) {
 /**
  * Stamps the page's own clock (ms since navigation start) at each step of the start, from inside
  * the page, so reading them adds no round trip to what is measured: `wasm` when the module is
- * instantiated, `input` when the terminal's input exists, and `answer` at the first frame after
- * the answer reached the terminal's log (the next paint, so the learner can see it).
+ * instantiated, `input` when the terminal's input exists, `painted` when the first frame after
+ * that has run (the start's effects, style, layout and paint are done), `enter` when the Enter
+ * key reaches the page, and `answer` at the first frame after the answer reached the terminal's
+ * log (the next paint, so the learner can see it).
  */
 function stampStart() {
   const stamps = {};
@@ -41,6 +43,7 @@ function stampStart() {
   new MutationObserver((_, observer) => {
     if (stamps.input === undefined && document.querySelector('input[aria-label="Terminal"]')) {
       stamps.input = performance.now();
+      requestAnimationFrame(() => setTimeout(() => { stamps.painted = performance.now(); }));
     }
     const log = document.querySelector('[role="log"][aria-label="Terminal output"]');
     if (stamps.input !== undefined && log && /worker-2\s+Ready/.test(log.textContent)) {
@@ -48,6 +51,9 @@ function stampStart() {
       requestAnimationFrame(() => { stamps.answer = performance.now(); });
     }
   }).observe(document, { subtree: true, childList: true, characterData: true });
+  addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') stamps.enter ??= performance.now();
+  }, true);
 }
 
 /**
@@ -137,8 +143,8 @@ try {
   const f = await frames(browser, server.url);
   const summary = {
     firstAnswerMs: stat('answer'),
-    // The same runs: wasm instantiated, terminal input on the page, answer seen by Playwright.
-    steps: { wasmMs: stat('wasm'), inputMs: stat('input'), seenMs: stat('seen') },
+    // The same runs, step by step (see stampStart); `seen`: the answer as Playwright saw it.
+    steps: Object.fromEntries(['wasm', 'input', 'painted', 'enter', 'seen'].map((k) => [`${k}Ms`, stat(k)])),
     frames: {
       pods: f.pods,
       requestsInFlight: f.inFlight,
