@@ -60,7 +60,8 @@ function stampStart() {
  * Navigation start -> `kubectl get nodes` answered on screen, in ms of the page's own clock.
  * The command is typed the moment the terminal exists (Playwright's `fill` and `press`, each a
  * few CDP round trips; a person would take longer). `seen` is when Playwright, polling, saw the
- * answer (one more round trip: the number this benchmark printed before the in-page stamps).
+ * answer (one more round trip): the number this benchmark printed before the in-page stamps,
+ * less one `evaluate` it used to make between the terminal appearing and the typing.
  */
 async function firstAnswer(browser, url) {
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
