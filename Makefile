@@ -60,9 +60,10 @@ build:
 	trunk build --release
 
 # The product target is 350 KiB gzip; the page is above it today (README "Budgets"), so the
-# check fails only above the measured size, to stop growth while the size work is pending.
+# check fails just above the measured size (939.4 KiB), to stop growth while the size work is
+# pending.
 budget: build
-	node scripts/bundle-budget.mjs dist 950 350
+	node scripts/bundle-budget.mjs dist 941 350
 
 test-e2e: build
 	node --test tests/e2e/

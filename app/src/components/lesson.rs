@@ -31,14 +31,22 @@ fn current_hash() -> String {
 /// Shared by the panel's parts: the lessons, and the progress of all of them.
 #[derive(Clone, Copy)]
 struct Lessons {
-    all: StoredValue<Vec<Lesson>>,
+    /// Parsed on first use: the page's start need not pay for parsing every lesson.
+    all: StoredValue<Option<Vec<Lesson>>>,
     progress: RwSignal<Progress>,
 }
 
 impl Lessons {
-    fn get(&self, id: &str) -> Option<Lesson> {
+    fn with_all<R>(&self, f: impl FnOnce(&[Lesson]) -> R) -> R {
+        if self.all.with_value(Option::is_none) {
+            self.all.set_value(Some(lesson::builtins()));
+        }
         self.all
-            .with_value(|all| all.iter().find(|l| l.id == id).cloned())
+            .with_value(|all| f(all.as_deref().unwrap_or_default()))
+    }
+
+    fn get(&self, id: &str) -> Option<Lesson> {
+        self.with_all(|all| all.iter().find(|l| l.id == id).cloned())
     }
 
     fn update(&self, id: &str, f: impl FnOnce(&mut LessonProgress)) {
@@ -54,7 +62,7 @@ impl Lessons {
 #[component]
 pub fn LessonPanel(route: RwSignal<Route>) -> impl IntoView {
     let lessons = Lessons {
-        all: StoredValue::new(lesson::builtins()),
+        all: StoredValue::new(None),
         progress: RwSignal::new(lesson_progress::load()),
     };
     let body = move || {
@@ -79,7 +87,7 @@ pub fn LessonPanel(route: RwSignal<Route>) -> impl IntoView {
 
 #[component]
 fn LessonList(lessons: Lessons) -> impl IntoView {
-    let items = lessons.all.get_value();
+    let items = lessons.with_all(<[Lesson]>::to_vec);
     view! {
         <div class="lesson-head">
             <h2 class="panel-title">"Lessons"</h2>
