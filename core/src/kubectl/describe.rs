@@ -137,14 +137,7 @@ fn describe_service(cluster: &Cluster, s: &Service) -> String {
             spec.load_balancer_source_ranges.join(",")
         ));
     }
-    let events = events_for(cluster, "Service", &s.metadata);
-    if events.is_empty() {
-        l.push("Events:\t<none>".into());
-        return tabwrite(&l);
-    }
-    let mut text = tabwrite(&l);
-    text.push_str(&events_section(cluster, &events));
-    text
+    with_events(cluster, l, "Service", &s.metadata)
 }
 
 /// Name through External Name: who the Service is and its addresses.
@@ -342,14 +335,7 @@ fn describe_deployment(cluster: &Cluster, d: &Deployment) -> String {
     let (old, new) = replica_sets(cluster, d);
     l.push(format!("OldReplicaSets:\t{}", rs_list(&old)));
     l.push(format!("NewReplicaSet:\t{}", rs_list(&new)));
-    let events = events_for(cluster, "Deployment", &d.metadata);
-    if events.is_empty() {
-        l.push("Events:\t<none>".into());
-        return tabwrite(&l);
-    }
-    let mut text = tabwrite(&l);
-    text.push_str(&events_section(cluster, &events));
-    text
+    with_events(cluster, l, "Deployment", &d.metadata)
 }
 
 fn describe_pod(cluster: &Cluster, p: &Pod) -> String {
@@ -434,14 +420,7 @@ fn describe_pod(cluster: &Cluster, p: &Pod) -> String {
         container_lines(&mut l, c, status, "  ");
     }
     pod_tail_lines(&mut l, p);
-    let events = events_for(cluster, "Pod", &p.metadata);
-    if events.is_empty() {
-        l.push("Events:\t<none>".into());
-        return tabwrite(&l);
-    }
-    let mut text = tabwrite(&l);
-    text.push_str(&events_section(cluster, &events));
-    text
+    with_events(cluster, l, "Pod", &p.metadata)
 }
 
 /// Conditions, Volumes, QoS Class, Node-Selectors, Tolerations.
@@ -782,6 +761,24 @@ pub(super) fn events_for<'a>(
         .collect();
     events.sort_by_key(|e| e.last_timestamp.or(e.metadata.creation_timestamp));
     events
+}
+
+/// The describe text of `lines` followed by the object's Events: `Events:  <none>` inside the
+/// same tabwriter block when there are none, else kubectl's own events section after it.
+pub(super) fn with_events(
+    cluster: &Cluster,
+    mut lines: Vec<String>,
+    kind: &str,
+    meta: &crate::api::ObjectMeta,
+) -> String {
+    let events = events_for(cluster, kind, meta);
+    if events.is_empty() {
+        lines.push("Events:\t<none>".into());
+        return tabwrite(&lines);
+    }
+    let mut text = tabwrite(&lines);
+    text.push_str(&events_section(cluster, &events));
+    text
 }
 
 /// `DescribeEvents`: its own tabwriter section, indented two spaces.

@@ -5,7 +5,7 @@
 
 use serde_json::Value;
 
-use super::describe::{events_for, events_section, meta_lines, rfc1123z, tabwrite};
+use super::describe::{self, meta_lines, rfc1123z, tabwrite};
 use super::duration;
 use super::print::columns::selector_string;
 use crate::api::{LabelSelector, NetworkPolicy, NetworkPolicyPeer, NetworkPolicyPort, Object, Pod};
@@ -58,16 +58,8 @@ fn head(l: &mut Vec<String>, obj: &Object, namespace: bool) {
 }
 
 /// The text, then `Events:` as `DescribeEvents` writes it.
-fn with_events(cluster: &Cluster, obj: &Object, mut l: Vec<String>) -> String {
-    let kind = obj.kind().info().kind;
-    let events = events_for(cluster, kind, obj.meta());
-    if events.is_empty() {
-        l.push("Events:\t<none>".into());
-        return tabwrite(&l);
-    }
-    let mut text = tabwrite(&l);
-    text.push_str(&events_section(cluster, &events));
-    text
+fn with_events(cluster: &Cluster, obj: &Object, l: Vec<String>) -> String {
+    describe::with_events(cluster, l, obj.kind().info().kind, obj.meta())
 }
 
 fn namespace(obj: &Object) -> String {
@@ -508,14 +500,7 @@ fn node(cluster: &Cluster, obj: &Object) -> String {
     // One tabwriter for the whole text, as kubectl's: the pod table shares its first column
     // with the lines above it.
     node_pods(&mut l, cluster, &m.name);
-    let events = events_for(cluster, "Node", m);
-    if events.is_empty() {
-        l.push("Events:\t<none>".into());
-        return tabwrite(&l);
-    }
-    let mut text = tabwrite(&l);
-    text.push_str(&events_section(cluster, &events));
-    text
+    describe::with_events(cluster, l, "Node", m)
 }
 
 fn system_info(l: &mut Vec<String>, v: &Value) {
