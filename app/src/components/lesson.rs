@@ -51,10 +51,10 @@ struct Lessons {
 
 impl Lessons {
     fn new(all: Vec<Lesson>, keep: Keep, restart_seed: Option<u64>, embedded: bool) -> Lessons {
-        let progress = all
-            .iter()
-            .map(|l| (l.id.clone(), lesson_progress::load(keep, &l.id)))
-            .collect();
+        let mut progress = BTreeMap::new();
+        for l in &all {
+            progress.insert(l.id.clone(), lesson_progress::load(keep, &l.id));
+        }
         Lessons {
             all: StoredValue::new(all),
             progress: RwSignal::new(progress),
@@ -334,6 +334,8 @@ pub fn WidgetLesson(lesson: Lesson, keep: Keep, seed: u64) -> impl IntoView {
     if resume > 0 {
         bridge.update_session(|s| {
             lesson::prepare(s, &lesson, resume);
+            // Not the learner's requests: the map should not fly them with the next command's.
+            s.cluster.net.drain_traces();
         });
         console.notice(&format!(
             "Welcome back: resuming at step {} of {}. The earlier steps' solutions were run on this fresh cluster.",
@@ -398,8 +400,28 @@ fn CheckResults(results: RwSignal<Vec<CheckResult>>) -> impl IntoView {
             }
         })
     };
+    // Bring a new verdict into view: the results sit below the instructions, out of sight in
+    // a short panel (the widget's). Only the panel scrolls, never the host page; the panel is
+    // positioned in both hosts, so it is the results' offset parent.
+    let box_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if results.with(Vec::is_empty) {
+            return;
+        }
+        let Some(el) = box_ref.get_untracked() else {
+            return;
+        };
+        let Some(panel) = el.closest("aside").ok().flatten() else {
+            return;
+        };
+        let (top, bottom) = (el.offset_top(), el.offset_top() + el.offset_height());
+        let seen = panel.scroll_top()..=panel.scroll_top() + panel.client_height();
+        if !seen.contains(&top) || !seen.contains(&bottom) {
+            panel.set_scroll_top(top - 8);
+        }
+    });
     view! {
-        <div class="lesson-results" role="status" aria-live="polite" aria-label="Check results">
+        <div class="lesson-results" role="status" aria-live="polite" aria-label="Check results" node_ref=box_ref>
             <p class="lesson-summary">{summary}</p>
             <ul>
                 {move || results.get().into_iter().map(|c| {
