@@ -639,15 +639,21 @@ impl<'a> Window<'a> {
                 .filter(matches)
                 .count(),
         };
-        // Fingerprints of the Services as they are now, looked up once per Service.
-        let mut now: BTreeMap<&(String, String), Option<u32>> = BTreeMap::new();
+        // Fingerprints of the Services as they are now, looked up once per Service (a check
+        // names at most a few).
+        let mut now: Vec<(&(String, String), Option<u32>)> = Vec::new();
         for r in log.since(since).filter(matches) {
             let fresh = match &r.service {
                 None => true,
                 Some(key) => {
-                    let current = *now
-                        .entry(key)
-                        .or_insert_with(|| service_fingerprint(&s.cluster.store, &key.0, &key.1));
+                    let current = match now.iter().find(|(k, _)| *k == key) {
+                        Some((_, f)) => *f,
+                        None => {
+                            let f = service_fingerprint(&s.cluster.store, &key.0, &key.1);
+                            now.push((key, f));
+                            f
+                        }
+                    };
                     current == r.service_spec
                 }
             };

@@ -142,7 +142,9 @@ fn pod_ref(store: &Store, ns_name: &str) -> Option<PodRef> {
 /// again; not when only its status or labels change. `None` if the Service does not exist.
 pub fn service_fingerprint(store: &Store, namespace: &str, name: &str) -> Option<u32> {
     let svc = store.get_typed::<Service>(namespace, name)?;
-    let spec = serde_json::to_string(&svc.spec).unwrap_or_default();
+    // Through a `Value`, whose serializer every object already uses (a typed `to_string`
+    // would compile the spec's serializer a second time into the wasm).
+    let spec = serde_json::to_value(&svc.spec).unwrap_or_default();
     let uid = svc.metadata.uid.as_deref().unwrap_or("");
     Some(crate::controllers::names::fnv32a(
         format!("{uid}\n{spec}").as_bytes(),
