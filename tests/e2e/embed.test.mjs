@@ -198,5 +198,14 @@ test('two lesson widgets on one page keep their own clusters and steps', async (
   await runIn(b, 'kubectl get deployments');
   await outputOf(b).getByText('No resources found in default namespace.').waitFor();
   assert.equal(await lessonOf(a).getByText('Step 2 of 3').count(), 1);
+
+  // progress="off" keeps nothing; "Restart lesson" gives widget A a fresh cluster and step 1.
+  const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('lesson')));
+  assert.deepEqual(kept, []);
+  page.once('dialog', (d) => d.accept());
+  await a.scrollIntoViewIfNeeded();
+  await lessonOf(a).getByRole('button', { name: 'Restart lesson' }).click();
+  await lessonOf(a).getByText('Step 1 of 3').waitFor();
+  assert.match(await checkWork(a), /FAIL[\s\S]*Deployment destination not found in namespace default\./);
   assert.deepEqual(errors, []);
 });
