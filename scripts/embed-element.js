@@ -121,6 +121,7 @@ class KubeplayPlayground extends HTMLElement {
     return JSON.stringify({
       seed: this.getAttribute('seed'),
       lesson: this.getAttribute('lesson'),
+      progress: this.getAttribute('progress'),
       editor: this.hasAttribute('editor'),
       files: inline.files,
       commands: [...attrCommands, ...inline.commands],

@@ -52,6 +52,9 @@ if (loader === match[1]) {
 const jsName = match[1].match(/from '\.\/([^']+)'/)?.[1];
 const wasmName = match[1].match(/module_or_path: '\.\/([^']+)'/)?.[1];
 const cssName = html.match(/<link rel="stylesheet" href="\.\/(main-[^"]+\.css)"/)?.[1];
+// The lesson panel's styles go into the widget too (`lesson="<id>"` shows the same panel);
+// optional, in case they are ever bundled into main.css.
+const lessonCssName = html.match(/<link rel="stylesheet" href="\.\/(lesson-[^"]+\.css)"/)?.[1];
 if (!jsName || !wasmName || !cssName) {
   console.error('trunk-post-build: could not find the wasm, JS and CSS names; update scripts/trunk-post-build.mjs');
   process.exit(1);
@@ -143,6 +146,7 @@ function forShadowRoot(css) {
 async function writeEmbed() {
   const src = process.env.TRUNK_SOURCE_DIR ?? '.';
   const css = forShadowRoot(await readFile(join(dir, cssName), 'utf8')) + '\n' +
+    (lessonCssName ? forShadowRoot(await readFile(join(dir, lessonCssName), 'utf8')) + '\n' : '') +
     forShadowRoot(await readFile(join(src, 'style', 'embed.css'), 'utf8'));
   const cssHash = createHash('sha256').update(css).digest('hex').slice(0, 16);
   const embedCss = `kubeplay-embed-${cssHash}.css`;

@@ -331,11 +331,18 @@ fn first_word_is_explain(line: &str) -> bool {
 
 impl Bridge {
     /// Runs a lesson step's checks against the session as it is now (the lesson panel's
-    /// "Check my work"); checks only read the session.
+    /// "Check my work"); checks only read the session. `request` checks count the requests
+    /// logged after `since` (a [`Bridge::request_mark`] taken when the step began).
     pub fn check_lesson_step(
         &self,
         step: &kubeplay_core::lesson::Step,
+        since: u64,
     ) -> Vec<kubeplay_core::lesson::CheckResult> {
-        self.session.with_value(|s| step.check(s))
+        self.session.with_value(|s| step.check(s, since))
+    }
+
+    /// How many requests the session has logged: a lesson step's starting mark.
+    pub fn request_mark(&self) -> u64 {
+        self.session.with_value(|s| s.cluster.net.requests.mark())
     }
 }

@@ -1,5 +1,6 @@
-//! The blog widget's Rust half: a compact playground (terminal and map, the editor on request)
-//! mounted into an element that `kubeplay-embed.js` made inside a shadow root. Each mount owns its
+//! The blog widget's Rust half: a compact playground (terminal and map, the editor on request,
+//! the page's lesson panel with `lesson="<id>"`) mounted into an element that
+//! `kubeplay-embed.js` made inside a shadow root. Each mount owns its
 //! own `Session`, reactive owner and clock, so several widgets on one page never share state;
 //! all of them run in the one wasm instance the page loaded. The configuration comes from the
 //! host page's attributes and inline content as JSON, and is untrusted text like everything
@@ -14,6 +15,8 @@ use crate::bridge::Bridge;
 use crate::components::cluster_map::ClusterMap;
 use crate::components::controls::{Clock, ClockControls};
 use crate::components::editor::{valid_file_name, Editor, Files};
+use crate::components::lesson::WidgetLesson;
+use crate::components::lesson_progress::Keep;
 use crate::components::terminal::{Console, Terminal};
 use crate::components::traffic::Traffic;
 use crate::journal::EditorFile;
@@ -37,6 +40,7 @@ struct RawConfig {
     files: Vec<EditorFile>,
     commands: Vec<String>,
     lesson: Option<String>,
+    progress: Option<String>,
     editor: bool,
 }
 
@@ -47,6 +51,8 @@ pub struct EmbedConfig {
     pub files: Vec<EditorFile>,
     pub commands: Vec<String>,
     pub lesson: Option<String>,
+    /// `progress="off"`: the lesson's progress is neither read nor kept.
+    pub keep_progress: bool,
     pub editor: bool,
 }
 
@@ -102,6 +108,9 @@ impl EmbedConfig {
             files,
             commands,
             lesson: raw.lesson.filter(|l| !l.trim().is_empty()),
+            keep_progress: !raw
+                .progress
+                .is_some_and(|p| p.trim().eq_ignore_ascii_case("off")),
             editor: raw.editor,
         };
         (config, notices)
@@ -142,9 +151,10 @@ fn widget(config: EmbedConfig, notices: Vec<String>) -> impl IntoView {
     for n in &notices {
         state.console.notice(n);
     }
-    if let Some(id) = &config.lesson {
-        start_lesson(&state, id);
-    }
+    let lesson = config
+        .lesson
+        .as_deref()
+        .and_then(|id| find_lesson(&state, id));
     for c in &config.commands {
         state.bridge.advance(COMMAND_GAP_MS);
         state.console.submit(state.bridge, c);
@@ -152,14 +162,20 @@ fn widget(config: EmbedConfig, notices: Vec<String>) -> impl IntoView {
     let ticker = run_clock(state.bridge, clock, state.console, None);
     // Owned by the mount: unmounting drops it, which stops the clock.
     let _ticker = StoredValue::new_local(Some(ticker));
-    view! { <Compact editor=config.editor/> }
+    let keep = if config.keep_progress {
+        Keep::Widget
+    } else {
+        Keep::Off
+    };
+    let lesson =
+        lesson.map(|l| view! { <WidgetLesson lesson=l keep=keep seed=config.seed/> }.into_any());
+    view! { <Compact editor=config.editor lesson=lesson/> }
 }
 
-/// `lesson="<id>"`: the built-in lesson's first step set up in the widget's cluster (its files
-/// in the home directory, its setup commands run) and its instructions shown in the terminal.
-/// Checks, hints and solutions live in the full page's lesson panel (`#/lessons/<id>`).
-fn start_lesson(state: &PageState, id: &str) {
-    let Some(lesson) = kubeplay_core::lesson::builtin(id) else {
+/// `lesson="<id>"`: the built-in lesson, or a notice naming the ones there are.
+fn find_lesson(state: &PageState, id: &str) -> Option<kubeplay_core::lesson::Lesson> {
+    let found = kubeplay_core::lesson::builtin(id);
+    if found.is_none() {
         let known: Vec<String> = kubeplay_core::lesson::builtins()
             .into_iter()
             .map(|l| l.id)
@@ -169,37 +185,24 @@ fn start_lesson(state: &PageState, id: &str) {
             clip(id),
             known.join(", ")
         ));
-        return;
-    };
-    let mut printed = String::new();
-    state.bridge.update_session(|s| {
-        printed = kubeplay_core::lesson::prepare(s, &lesson, 0);
-    });
-    if let Some(step) = lesson.steps.first() {
-        state.console.notice(&format!(
-            "Lesson: {} — step 1 of {}: {}\n\n{}",
-            lesson.title,
-            lesson.steps.len(),
-            step.title,
-            step.instructions.trim_end()
-        ));
     }
-    if !printed.is_empty() {
-        state.console.notice(printed.trim_end());
-    }
+    found
 }
 
-/// Terminal and map side by side (stacked when narrow), the editor above the terminal if asked.
+/// Terminal and map side by side (stacked when narrow), the editor above the terminal if asked;
+/// with a lesson, its panel on the left and the terminal over the map on the right.
 #[component]
-pub fn Compact(editor: bool) -> impl IntoView {
+pub fn Compact(editor: bool, lesson: Option<AnyView>) -> impl IntoView {
     let view = provide_panels();
+    let with_lesson = lesson.is_some();
     view! {
-        <div class="kp-embed" class:with-editor=editor>
+        <div class="kp-embed" class:with-editor=editor class:with-lesson=with_lesson>
             <div class="kp-bar">
                 <span class="kp-title">"Kubeplay"</span>
                 <ClockControls/>
             </div>
             <div class="kp-panels">
+                {lesson.map(|l| view! { <div class="kp-lesson">{l}</div> })}
                 <div class="kp-left">
                     {editor.then(|| view! { <div class="kp-editor"><Editor/></div> })}
                     <div class="kp-term"><Terminal/></div>
@@ -225,7 +228,12 @@ mod tests {
         assert_eq!(c.files.len(), 1);
         assert_eq!(c.commands, vec!["kubectl get nodes".to_string()]);
         assert_eq!(c.lesson.as_deref(), Some("bluegreen"));
+        assert!(c.keep_progress);
         assert!(c.editor);
+        for (value, keep) in [("off", false), (" OFF ", false), ("on", true), ("", true)] {
+            let (c, _) = EmbedConfig::parse(&format!(r#"{{"progress":"{value}"}}"#));
+            assert_eq!(c.keep_progress, keep, "{value:?}");
+        }
     }
 
     #[test]

@@ -6,7 +6,7 @@
 
 use gloo_timers::future::TimeoutFuture;
 use kubeplay_app::components::lesson_markdown::Markdown;
-use kubeplay_app::components::lesson_progress::PROGRESS_KEY;
+use kubeplay_app::components::lesson_progress::Keep;
 use kubeplay_app::{PageState, Playground};
 use leptos::prelude::*;
 use leptos::wasm_bindgen::JsCast;
@@ -51,7 +51,9 @@ fn results(root: &Element) -> String {
 #[wasm_bindgen_test]
 async fn a_lesson_step_fails_then_passes_after_its_solution() {
     if let Ok(Some(s)) = window().local_storage() {
-        let _ = s.remove_item(PROGRESS_KEY);
+        if let Some(key) = Keep::Page.key("externalname") {
+            let _ = s.remove_item(&key);
+        }
     }
     let _ = window().location().set_hash("/lessons/externalname");
     let root = mount(|| {

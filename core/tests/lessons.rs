@@ -114,7 +114,7 @@ fn failure_messages_on_a_fresh_cluster() {
             Ok(c) => c,
             Err(e) => panic!("{yaml}: {e}"),
         };
-        let r = check.run(&session);
+        let r = check.run(&session, 0);
         assert!(!r.passed, "{yaml} passed on a fresh cluster");
         assert!(r.message.ends_with(want), "{yaml}: got {:?}", r.message);
     }
@@ -142,9 +142,159 @@ fn prepare_brings_a_session_to_a_step() {
     };
     let mut s = kubeplay_core::Session::new(3);
     lesson::prepare(&mut s, &l, 1);
-    let step1 = l.step(0).map(|st| st.check(&s)).unwrap_or_default();
+    let Some(second) = l.step(1) else {
+        panic!("bluegreen has two steps");
+    };
+    let (_, since) = lesson::begin_step(&mut s, second);
+    let step1 = l.step(0).map(|st| st.check(&s, 0)).unwrap_or_default();
     assert!(step1.iter().all(|r| r.passed), "{step1:?}");
-    let step2 = l.step(1).map(|st| st.check(&s)).unwrap_or_default();
+    let step2 = l.step(1).map(|st| st.check(&s, since)).unwrap_or_default();
     assert!(step2.iter().any(|r| !r.passed));
+    // Step 1's curl was made before step 2 began, so step 2's request check does not see it.
+    let why = step2.last().map(|r| r.message.clone()).unwrap_or_default();
+    assert!(why.contains("since this step began"), "{why}");
     assert!(s.fs.read("/home/learner/kubeanimals-1.yaml").is_some());
+}
+
+/// The rule for `request` checks (README "Writing lessons"): only requests made since the step
+/// began count, and of those only the ones that went through the Service as it is now. Each
+/// row: commands run before the step began, commands run after, the check, and `Ok` or a piece
+/// of the message it must fail with. Every row starts from the same scene: Deployments `blue`
+/// and `green` (2 pods each), Service `web` selecting `app=blue`, and a `client` pod.
+#[test]
+fn request_checks_count_only_this_steps_requests_through_the_current_service() {
+    const SCENE: &[&str] = &[
+        "kubectl create deployment blue --image=r.deso.tech/whoami/whoami --replicas=2",
+        "kubectl create deployment green --image=r.deso.tech/whoami/whoami --replicas=2",
+        "kubectl expose deployment blue --name web --port 80",
+        "kubectl run client --image=r.deso.tech/library/netshoot -- sleep 100000",
+        "sleep 15",
+    ];
+    const CURL: &str = "kubectl exec client -- curl -s -m 3 web";
+    const FLIP: &str = r#"kubectl patch svc web -p '{"spec":{"selector":{"app":"green"}}}'"#;
+    const TO_WEB: &str = "{check: request, from: {labels: {run: client}}, to: web}";
+    const TO_GREEN: &str =
+        "{check: request, from: {labels: {run: client}}, to: web, podsLabelled: {app: green}}";
+    const TWO_PODS: &str =
+        "{check: request, from: {labels: {run: client}}, to: web, distinctPods: 2}";
+    /// (what, before the step began, after, check, verdict)
+    type Row<'a> = (
+        &'a str,
+        &'a [&'a str],
+        &'a [&'a str],
+        &'a str,
+        Result<(), &'a str>,
+    );
+    let table: &[Row] = &[
+        (
+            "no request at all",
+            &[],
+            &[],
+            TO_WEB,
+            Err("No request from a pod labelled run=client to Service web yet: send one with curl."),
+        ),
+        (
+            "a request before the step began does not count",
+            &[CURL],
+            &[],
+            TO_WEB,
+            Err("No request from a pod labelled run=client to Service web since this step began: send one with curl."),
+        ),
+        ("a request in this step counts", &[CURL], &[CURL], TO_WEB, Ok(())),
+        (
+            "a request before the selector flip is stale",
+            &[],
+            &[CURL, FLIP],
+            TO_WEB,
+            Err("Service default/web has changed since the latest request from a pod labelled run=client to Service web (curl -s -m 3 web); send another with curl to see what it does now."),
+        ),
+        (
+            "after the flip, the request after it is judged",
+            &[],
+            &[CURL, FLIP, CURL],
+            TO_GREEN,
+            Ok(()),
+        ),
+        (
+            "without a request after the flip, green was never reached",
+            &[CURL, FLIP],
+            &[],
+            TO_GREEN,
+            Err("since this step began"),
+        ),
+        (
+            "distinct pods: blue pods reached before the flip do not count",
+            &[],
+            &[CURL, CURL, CURL, CURL, CURL, CURL, FLIP, CURL],
+            TWO_PODS,
+            Err("reached 1 different pod(s) (green-"),
+        ),
+        (
+            "distinct pods: earlier steps' requests do not count",
+            &[CURL, CURL, CURL, CURL, CURL, CURL],
+            &[CURL],
+            TWO_PODS,
+            Err("reached 1 different pod(s) (blue-"),
+        ),
+        (
+            "distinct pods: enough requests in this step",
+            &[],
+            &[CURL, CURL, CURL, CURL, CURL, CURL, CURL, CURL],
+            TWO_PODS,
+            Ok(()),
+        ),
+        (
+            "a label on the Service is not a change to how it routes",
+            &[],
+            &[CURL, "kubectl label svc web tier=frontend"],
+            TO_WEB,
+            Ok(()),
+        ),
+        (
+            "a Service deleted and created again is a new Service",
+            &[],
+            &[
+                CURL,
+                "kubectl delete svc web",
+                "kubectl expose deployment blue --name web --port 80",
+            ],
+            TO_WEB,
+            Err("Service default/web has changed since the latest request"),
+        ),
+    ];
+    let mut failures = Vec::new();
+    for (what, before, after, yaml, want) in table {
+        let check: lesson::Check = match serde_yaml::from_str(yaml) {
+            Ok(c) => c,
+            Err(e) => panic!("{yaml}: {e}"),
+        };
+        let mut s = kubeplay_core::Session::new(5);
+        let mut out = lesson::feed_lines(&mut s, SCENE);
+        out.push_str(&lesson::feed_lines(&mut s, before));
+        let since = s.cluster.net.requests.mark();
+        out.push_str(&lesson::feed_lines(&mut s, after));
+        let got = check.run(&s, since);
+        let ok = match want {
+            Ok(()) => got.passed,
+            Err(msg) => !got.passed && got.message.contains(msg),
+        };
+        if !ok {
+            failures.push(format!(
+                "{what}: want {want:?}, got passed={} {:?}\n{out}",
+                got.passed, got.message
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_request_log_numbers_requests_past_its_capacity() {
+    let mut s = kubeplay_core::Session::new(0);
+    let lines = vec!["curl -s -m 1 10.96.0.1:443"; 3];
+    lesson::feed_lines(&mut s, &lines);
+    let log = &s.cluster.net.requests;
+    assert_eq!(log.mark(), 3);
+    let seqs: Vec<u64> = log.since(1).map(|r| r.seq).collect();
+    assert_eq!(seqs, [2, 3]);
 }

@@ -1,7 +1,9 @@
 // The blog widget on the example article (public/embed-example/), whose own stylesheet is
-// deliberately hostile: both widgets render inside their shadow roots, each runs commands on
+// deliberately hostile: the widgets render inside their shadow roots, each runs commands on
 // its own cluster, the wasm is fetched once and lazily, the page asks no other host for
-// anything, and all of it under the site's strict CSP.
+// anything, and all of it under the site's strict CSP. The article's last widget is a lesson:
+// its checks fail, pass after the solution, and its progress resumes after a reload; two
+// lesson widgets on one page keep to themselves.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -39,7 +41,7 @@ async function openExample(t) {
 test('both widgets render through a hostile stylesheet and work independently', async (t) => {
   const { page, errors, requests, csp } = await openExample(t);
   const widgets = page.locator('kubeplay-playground');
-  assert.equal(await widgets.count(), 2);
+  assert.equal(await widgets.count(), 3);
   const [first, second] = [widgets.nth(0), widgets.nth(1)];
 
   // The first widget ran its preloaded apply; the second has not loaded (far below the fold).
@@ -116,19 +118,94 @@ test('removing a widget unmounts it; adding one mounts a fresh cluster', async (
   assert.deepEqual(errors, []);
 });
 
-test('lesson="<id>" sets up the lesson\'s first step in the widget', async (t) => {
+const lessonOf = (widget) => widget.getByRole('complementary', { name: 'Lesson' });
+
+/** Presses "Check my work" in a lesson widget and returns the results' text. */
+async function checkWork(widget) {
+  const results = lessonOf(widget).getByRole('status', { name: 'Check results' });
+  const before = await results.innerText();
+  await lessonOf(widget).getByRole('button', { name: 'Check my work' }).click();
+  await results.locator('li').first().waitFor();
+  // The same verdict twice in a row leaves the text unchanged; give the render a moment.
+  if ((await results.innerText()) === before) await widget.page().waitForTimeout(200);
+  return results.innerText();
+}
+
+async function runSolution(widget) {
+  const panel = lessonOf(widget);
+  await panel.getByRole('button', { name: 'Show solution' }).click();
+  await panel.getByRole('button', { name: 'Run the solution in the terminal' }).click();
+}
+
+test('a lesson widget: checks fail, the solution passes them, progress resumes after a reload', async (t) => {
+  const { page, errors } = await openExample(t);
+  const widget = page.locator('kubeplay-playground').nth(2);
+  await widget.scrollIntoViewIfNeeded();
+  const panel = lessonOf(widget);
+  await panel.getByText('Step 1 of 2').waitFor();
+  await outputOf(widget)
+    .getByText('Lesson files in your home directory: kubeanimals-1.yaml, kubeanimals-svc.yaml').waitFor();
+
+  let verdict = await checkWork(widget);
+  assert.match(verdict, /FAIL[\s\S]*Deployment phippy not found in namespace bluegreen\./);
+  await panel.getByRole('button', { name: 'Hint (1 of 2)' }).click();
+  await panel.getByText('Version labels are strings').waitFor();
+  await runSolution(widget);
+  verdict = await checkWork(widget);
+  assert.match(verdict, /All checks pass/, verdict);
+  await widget.screenshot({ path: join(SHOTS, 'embed-lesson.png') });
+
+  // Step 2 judges only its own requests: step 1's curl does not count.
+  await panel.getByRole('button', { name: 'Next step' }).click();
+  await panel.getByText('Step 2 of 2').waitFor();
+  verdict = await checkWork(widget);
+  assert.match(verdict, /No request from the workstation to Service bluegreen\/kubeanimals since this step began/);
+
+  // A reload resumes at step 2 on a fresh cluster prepared by step 1's solution.
+  await page.reload();
+  const again = page.locator('kubeplay-playground').nth(2);
+  await again.scrollIntoViewIfNeeded();
+  await lessonOf(again).getByText('Step 2 of 2').waitFor();
+  await outputOf(again).getByText('Welcome back: resuming at step 2 of 2', { exact: false }).waitFor();
+  assert.equal(await lessonOf(again).getByRole('list', { name: 'Steps' }).getByText('✓').count(), 1);
+  await runSolution(again);
+  verdict = await checkWork(again);
+  assert.match(verdict, /All checks pass/, verdict);
+  assert.deepEqual(errors, []);
+});
+
+test('two lesson widgets on one page keep their own clusters and steps', async (t) => {
   const { page, errors } = await openExample(t);
   await page.evaluate(() => {
-    const el = document.createElement('kubeplay-playground');
-    el.setAttribute('lesson', 'bluegreen');
-    el.setAttribute('height', '480');
-    document.querySelector('article').prepend(el);
+    for (const id of ['clusterip', 'clusterip']) {
+      const el = document.createElement('kubeplay-playground');
+      el.setAttribute('lesson', id);
+      el.setAttribute('progress', 'off');
+      document.querySelector('article').prepend(el);
+    }
   });
-  const widget = page.locator('kubeplay-playground').first();
-  await widget.scrollIntoViewIfNeeded();
-  const log = outputOf(widget);
-  await log.getByText('Lesson: Blue/Green by selector', { exact: false }).waitFor();
-  await runIn(widget, 'ls');
-  await log.getByText('kubeanimals-1.yaml', { exact: false }).first().waitFor();
+  const [a, b] = [page.locator('kubeplay-playground').nth(0), page.locator('kubeplay-playground').nth(1)];
+  await a.scrollIntoViewIfNeeded();
+  await lessonOf(a).getByText('Step 1 of 3').waitFor();
+  await runSolution(a);
+  assert.match(await checkWork(a), /All checks pass/);
+  await lessonOf(a).getByRole('button', { name: 'Next step' }).click();
+  await lessonOf(a).getByText('Step 2 of 3').waitFor();
+
+  await b.scrollIntoViewIfNeeded();
+  await lessonOf(b).getByText('Step 1 of 3').waitFor();
+  assert.match(await checkWork(b), /FAIL[\s\S]*Deployment destination not found in namespace default\./);
+  await runIn(b, 'kubectl get deployments');
+  await outputOf(b).getByText('No resources found in default namespace.').waitFor();
+  assert.equal(await lessonOf(a).getByText('Step 2 of 3').count(), 1);
+
+  // progress="off" keeps nothing; "Restart lesson" gives widget A a fresh cluster and step 1.
+  const kept = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('lesson')));
+  assert.deepEqual(kept, []);
+  page.once('dialog', (d) => d.accept());
+  await a.scrollIntoViewIfNeeded();
+  await lessonOf(a).getByRole('button', { name: 'Restart lesson' }).click();
+  await lessonOf(a).getByText('Step 1 of 3').waitFor();
+  assert.match(await checkWork(a), /FAIL[\s\S]*Deployment destination not found in namespace default\./);
   assert.deepEqual(errors, []);
 });

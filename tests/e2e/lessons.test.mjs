@@ -1,6 +1,6 @@
 // The lesson panel in the real page: the list at #/lessons, a lesson whose checks fail before
-// the learner's work and pass after its solution runs in the terminal, progress that survives
-// a reload, and an unknown lesson id.
+// the learner's work and pass after its solution runs in the terminal, progress kept per lesson
+// that survives a reload, the old shared progress key migrated, and an unknown lesson id.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
@@ -9,6 +9,7 @@ import { shared, SHOTS } from './harness.mjs';
 const ctx = shared({ before, after });
 
 const panel = (page) => page.getByRole('complementary', { name: 'Lesson' });
+const item = (page, title) => panel(page).getByRole('listitem').filter({ hasText: title });
 const results = (page) => panel(page).getByRole('status', { name: 'Check results' });
 
 async function checkWork(page) {
@@ -53,6 +54,50 @@ test('a lesson: checks fail, the solution runs, checks pass, progress survives a
   await page.goto(ctx.server.url + '#/lessons');
   await panel(page).getByText('3/3 steps').waitFor();
   await page.screenshot({ path: join(SHOTS, 'lesson-list.png') });
+
+  // One key per lesson: clusterip's progress is its own, the other lessons start at 0.
+  const keys = await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('kubeplay.lesson')).sort());
+  assert.ok(keys.includes('kubeplay.lesson.clusterip'), keys.join());
+  assert.ok(!keys.includes('kubeplay.lessons'), keys.join());
+  const saved = await page.evaluate(() => JSON.parse(localStorage.getItem('kubeplay.lesson.clusterip')));
+  assert.deepEqual(saved.done, [0, 1, 2]);
+  await item(page, 'Blue/Green by selector').getByText('0/2 steps').waitFor();
+  await panel(page).getByRole('link', { name: 'Blue/Green by selector' }).click();
+  await panel(page).getByText('Step 1 of 2').waitFor();
+  await page.reload();
+  await panel(page).getByText('Step 1 of 2').waitFor();
+  await page.goto(ctx.server.url + '#/lessons/clusterip');
+  await panel(page).getByText('Step 3 of 3').waitFor();
+  assert.deepEqual(errors, []);
+});
+
+test('progress under the old shared key moves to per-lesson keys; garbage is dropped quietly', async (t) => {
+  const page = await ctx.browser.newPage({ viewport: { width: 1500, height: 1000 } });
+  t.after(() => page.close());
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(ctx.server.url + '#/lessons');
+  await panel(page).getByRole('link', { name: 'Blue/Green by selector' }).waitFor();
+  await page.evaluate(() => {
+    localStorage.setItem('kubeplay.lessons', JSON.stringify({ lessons: {
+      bluegreen: { step: 1, begun: 0, done: [0] },
+      nodeport: { step: 2, begun: 3, done: [0, 1, 2] },
+    } }));
+    // A lesson that already has its own key keeps it.
+    localStorage.setItem('kubeplay.lesson.nodeport', JSON.stringify({ step: 0, begun: 0, done: [] }));
+  });
+  await page.reload();
+  await item(page, 'Blue/Green by selector').getByText('1/2 steps').waitFor();
+  await item(page, 'NodePort from outside').getByText(/0\/\d steps/).waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('kubeplay.lessons')), null);
+  await panel(page).getByRole('link', { name: 'Blue/Green by selector' }).click();
+  await panel(page).getByText('Step 2 of 2').waitFor();
+
+  await page.evaluate(() => localStorage.setItem('kubeplay.lessons', '{not json'));
+  await page.reload();
+  await panel(page).getByText('Step 2 of 2').waitFor();
+  assert.equal(await page.evaluate(() => localStorage.getItem('kubeplay.lessons')), null);
+  assert.doesNotMatch(await page.getByRole('log', { name: 'Terminal output' }).innerText(), /could not|error/i);
   assert.deepEqual(errors, []);
 });
 

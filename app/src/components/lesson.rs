@@ -3,14 +3,23 @@
 //! solution (shown, or run in the terminal) and a reset. Progress lives in `localStorage`
 //! (`lesson_progress`); the cluster itself comes back from the autosave's journal.
 //!
+//! One lesson view, two hosts: the page (`LessonPanel`, beside the playground) and the blog
+//! widget (`WidgetLesson`, inside a `<kubeplay-playground lesson="…">`). Each mount has its own
+//! progress signal, so two widgets never share live state; they differ only in where progress
+//! is kept ([`Keep`]), the seed a restart uses, and the page's navigation links.
+//!
 //! Starting a step writes its files and runs its setup through the bridge and the terminal,
 //! like anything the learner does, so a reload replays them with the rest of the session.
+//! Moving to a step also takes the request log's mark: that step's `request` checks count only
+//! the requests made since (README "Writing lessons").
 
 use kubeplay_core::lesson::{self, CheckResult, Lesson};
 use leptos::prelude::*;
 
 use super::lesson_markdown::Markdown;
-use super::lesson_progress::{self, LessonProgress, Progress, Route};
+use std::collections::BTreeMap;
+
+use super::lesson_progress::{self, Keep, LessonProgress, Route, StepMark};
 use super::terminal::Console;
 use crate::bridge::{initial_seed, Bridge};
 
@@ -28,43 +37,91 @@ fn current_hash() -> String {
     window().location().hash().unwrap_or_default()
 }
 
-/// Shared by the panel's parts: the lessons, and the progress of all of them.
+/// Where a panel's lessons come from.
+enum Source {
+    /// The built-in lessons, not parsed yet.
+    Builtins,
+    Parsed(Vec<Lesson>),
+}
+
+/// Shared by the panel's parts: the lessons, their progress, and what the host decides.
 #[derive(Clone, Copy)]
 struct Lessons {
-    /// Parsed on first use: the page's start need not pay for parsing every lesson.
-    all: StoredValue<Option<Vec<Lesson>>>,
-    progress: RwSignal<Progress>,
+    /// The page parses its built-in lessons on first use, not at start: the page's start need
+    /// not pay for parsing every lesson. A widget hands over its one lesson.
+    all: StoredValue<Source>,
+    progress: RwSignal<BTreeMap<String, LessonProgress>>,
+    keep: Keep,
+    /// The seed "Restart lesson" starts the fresh cluster from; `None` for a random one.
+    restart_seed: Option<u64>,
+    /// In a widget: no links to the page's `#/lessons` routes (they would move the host page).
+    embedded: bool,
 }
 
 impl Lessons {
-    fn with_all<R>(&self, f: impl FnOnce(&[Lesson]) -> R) -> R {
-        if self.all.with_value(Option::is_none) {
-            self.all.set_value(Some(lesson::builtins()));
+    fn new(all: Source, keep: Keep, restart_seed: Option<u64>, embedded: bool) -> Lessons {
+        let lessons = Lessons {
+            all: StoredValue::new(Source::Builtins),
+            progress: RwSignal::new(BTreeMap::new()),
+            keep,
+            restart_seed,
+            embedded,
+        };
+        if let Source::Parsed(all) = all {
+            lessons.read(all);
         }
-        self.all
-            .with_value(|all| f(all.as_deref().unwrap_or_default()))
+        lessons
+    }
+
+    /// Keeps `all` and reads each lesson's saved progress.
+    fn read(&self, all: Vec<Lesson>) {
+        let progress = all
+            .iter()
+            .map(|l| (l.id.clone(), lesson_progress::load(self.keep, &l.id)))
+            .collect();
+        // Nothing has read the empty map yet, so no one needs telling.
+        self.progress.update_untracked(|p| *p = progress);
+        self.all.set_value(Source::Parsed(all));
+    }
+
+    /// Runs `f` on the lessons, parsing the built-in ones the first time.
+    fn with_all<R>(&self, f: impl FnOnce(&[Lesson]) -> R) -> R {
+        if self.all.with_value(|s| matches!(s, Source::Builtins)) {
+            self.read(lesson::builtins());
+        }
+        self.all.with_value(|s| match s {
+            Source::Parsed(all) => f(all),
+            Source::Builtins => f(&[]),
+        })
     }
 
     fn get(&self, id: &str) -> Option<Lesson> {
         self.with_all(|all| all.iter().find(|l| l.id == id).cloned())
     }
 
+    fn of(&self, id: &str) -> LessonProgress {
+        self.progress
+            .with(|p| p.get(id).cloned())
+            .unwrap_or_default()
+    }
+
     fn update(&self, id: &str, f: impl FnOnce(&mut LessonProgress)) {
+        let mut lp = self
+            .progress
+            .with_untracked(|p| p.get(id).cloned())
+            .unwrap_or_default();
+        f(&mut lp);
+        lesson_progress::store(self.keep, id, &lp);
         self.progress.update(|p| {
-            let mut lp = p.of(id);
-            f(&mut lp);
-            p.set(id, lp);
+            p.insert(id.to_string(), lp);
         });
-        self.progress.with_untracked(lesson_progress::store);
     }
 }
 
 #[component]
 pub fn LessonPanel(route: RwSignal<Route>) -> impl IntoView {
-    let lessons = Lessons {
-        all: StoredValue::new(None),
-        progress: RwSignal::new(lesson_progress::load()),
-    };
+    lesson_progress::migrate();
+    let lessons = Lessons::new(Source::Builtins, Keep::Page, None, false);
     let body = move || {
         match route.get() {
         Route::Closed => ().into_any(),
@@ -99,7 +156,7 @@ fn LessonList(lessons: Lessons) -> impl IntoView {
                 .map(|l| {
                     let id = l.id.clone();
                     let total = l.steps.len();
-                    let done = move || lessons.progress.with(|p| p.of(&id).done.len());
+                    let done = move || lessons.of(&id).done.len();
                     view! {
                         <li>
                             <a href=format!("#/lessons/{}", l.id)>{l.title}</a>
@@ -113,32 +170,52 @@ fn LessonList(lessons: Lessons) -> impl IntoView {
     }
 }
 
-/// Writes step `index`'s files and runs its setup, once per cluster.
+/// Moves the learner to step `index`: writes its files and runs its setup once per cluster,
+/// and takes the request log's mark unless this step already has one on this cluster (a
+/// reload, which replays the same cluster).
 fn begin(lesson: &Lesson, index: usize, lessons: Lessons, bridge: Bridge, console: Console) {
     let Some(step) = lesson.step(index) else {
         return;
     };
-    // Begun before, and its files are still there: nothing to do. ("Reset cluster" in the
-    // controls starts a fresh workstation, so a begun step whose files vanished begins again.)
-    let begun = lessons.progress.with_untracked(|p| p.of(&lesson.id).begun) > index;
+    let progress = lessons
+        .progress
+        .with_untracked(|p| p.get(&lesson.id).cloned());
+    let progress = progress.unwrap_or_default();
+    // Begun before, and its files are still there: no setup. ("Reset cluster" in the controls
+    // starts a fresh workstation, so a begun step whose files vanished begins again.)
     let home = bridge.completion_snapshot().files;
-    if begun && step.files.keys().all(|f| home.contains(f)) {
+    let set_up = progress.begun > index && step.files.keys().all(|f| home.contains(f));
+    let seed = bridge.seed();
+    let marked = progress
+        .mark
+        .is_some_and(|m| m.step == index && m.seed == seed);
+    if set_up && marked {
         return;
     }
-    for (name, text) in &step.files {
-        bridge.write_file(name, text);
+    if !set_up {
+        for (name, text) in &step.files {
+            bridge.write_file(name, text);
+        }
+        if !step.files.is_empty() {
+            let names: Vec<&str> = step.files.keys().map(String::as_str).collect();
+            console.notice(&format!(
+                "Lesson files in your home directory: {}",
+                names.join(", ")
+            ));
+        }
+        for line in step.setup_lines() {
+            console.submit(bridge, line);
+        }
     }
-    if !step.files.is_empty() {
-        let names: Vec<&str> = step.files.keys().map(String::as_str).collect();
-        console.notice(&format!(
-            "Lesson files in your home directory: {}",
-            names.join(", ")
-        ));
-    }
-    for line in step.setup_lines() {
-        console.submit(bridge, line);
-    }
-    lessons.update(&lesson.id, |p| p.begun = p.begun.max(index + 1));
+    let since = bridge.request_mark();
+    lessons.update(&lesson.id, |p| {
+        p.begun = p.begun.max(index + 1);
+        p.mark = Some(StepMark {
+            step: index,
+            seed,
+            since,
+        });
+    });
 }
 
 #[component]
@@ -148,12 +225,7 @@ fn LessonView(lesson: Lesson, lessons: Lessons) -> impl IntoView {
     let lesson = StoredValue::new(lesson);
     let id = StoredValue::new(lesson.with_value(|l| l.id.clone()));
     let total = lesson.with_value(|l| l.steps.len());
-    let index = Memo::new(move |_| {
-        lessons
-            .progress
-            .with(|p| id.with_value(|id| p.of(id).step))
-            .min(total - 1)
-    });
+    let index = Memo::new(move |_| id.with_value(|id| lessons.of(id).step).min(total - 1));
     let results = RwSignal::new(Vec::<CheckResult>::new());
     let hints = RwSignal::new(0usize);
     let solution = RwSignal::new(false);
@@ -170,7 +242,14 @@ fn LessonView(lesson: Lesson, lessons: Lessons) -> impl IntoView {
         move |to: usize| id.with_value(|id| lessons.update(id, |p| p.step = to.min(total - 1)));
     let check = move |_| {
         let i = index.get_untracked();
-        let r = lesson.with_value(|l| l.step(i).map(|s| bridge.check_lesson_step(s)));
+        let since = id.with_value(|id| {
+            lessons
+                .progress
+                .with_untracked(|p| p.get(id).cloned())
+                .unwrap_or_default()
+        });
+        let since = since.since(i, bridge.seed(), bridge.request_mark());
+        let r = lesson.with_value(|l| l.step(i).map(|s| bridge.check_lesson_step(s, since)));
         let r = r.unwrap_or_default();
         let passed = r.iter().all(|c| c.passed);
         results.set(r);
@@ -191,7 +270,7 @@ fn LessonView(lesson: Lesson, lessons: Lessons) -> impl IntoView {
         if !sure {
             return;
         }
-        bridge.reset(initial_seed());
+        bridge.reset(lessons.restart_seed.unwrap_or_else(initial_seed));
         console.notice("Lesson restarted on a fresh cluster.");
         console.submitted.update(|n| *n += 1);
         id.with_value(|id| lessons.update(id, |p| *p = LessonProgress::default()));
@@ -209,19 +288,17 @@ fn LessonView(lesson: Lesson, lessons: Lessons) -> impl IntoView {
         }
     };
     let step = move || lesson.with_value(|l| l.step(index.get()).cloned());
-    let step_done = move |i: usize| {
-        lessons
-            .progress
-            .with(|p| id.with_value(|id| p.of(id).done.contains(&i)))
-    };
+    let step_done = move |i: usize| id.with_value(|id| lessons.of(id).done.contains(&i));
     let title = lesson.with_value(|l| l.title.clone());
     let titles: Vec<String> =
         lesson.with_value(|l| l.steps.iter().map(|s| s.title.clone()).collect());
     view! {
-        <div class="lesson-head">
-            <a href="#/lessons" class="lesson-back">"← All lessons"</a>
-            <a href="#/" class="lesson-close">"Close"</a>
-        </div>
+        {(!lessons.embedded).then(|| view! {
+            <div class="lesson-head">
+                <a href="#/lessons" class="lesson-back">"← All lessons"</a>
+                <a href="#/" class="lesson-close">"Close"</a>
+            </div>
+        })}
         <h2 class="panel-title lesson-title">{title}</h2>
         <StepList titles=titles index=index lessons=lessons id=id/>
         <p class="muted lesson-progress">{move || format!("Step {} of {total}", index.get() + 1)}</p>
@@ -272,6 +349,43 @@ fn LessonView(lesson: Lesson, lessons: Lessons) -> impl IntoView {
     }
 }
 
+/// A lesson inside a blog widget, on the widget's own fresh cluster. The learner resumes at the
+/// step their progress says (kept per lesson per origin, unless `keep` is `Off`): the earlier
+/// steps' solutions run first, quietly, so that step starts on the cluster it expects.
+#[component]
+pub fn WidgetLesson(lesson: Lesson, keep: Keep, seed: u64) -> impl IntoView {
+    let bridge = Bridge::from_context();
+    let console = Console::from_context();
+    let lessons = Lessons::new(Source::Parsed(vec![lesson.clone()]), keep, Some(seed), true);
+    let resume = lessons
+        .of(&lesson.id)
+        .step
+        .min(lesson.steps.len().saturating_sub(1));
+    if resume > 0 {
+        bridge.update_session(|s| {
+            lesson::prepare(s, &lesson, resume);
+            // Not the learner's requests: the map should not fly them with the next command's.
+            s.cluster.net.drain_traces();
+        });
+        console.notice(&format!(
+            "Welcome back: resuming at step {} of {}. The earlier steps' solutions were run on this fresh cluster.",
+            resume + 1,
+            lesson.steps.len()
+        ));
+    }
+    // This cluster is new: nothing of it is begun or marked yet.
+    lessons.update(&lesson.id, |p| {
+        p.step = resume;
+        p.begun = resume;
+        p.mark = None;
+    });
+    view! {
+        <aside class="panel lesson kp-lesson-panel" aria-label="Lesson">
+            <LessonView lesson=lesson lessons=lessons/>
+        </aside>
+    }
+}
+
 /// The steps, each a button to go to it, ticked once its checks passed.
 #[component]
 fn StepList(
@@ -280,11 +394,7 @@ fn StepList(
     lessons: Lessons,
     id: StoredValue<String>,
 ) -> impl IntoView {
-    let done = move |i: usize| {
-        lessons
-            .progress
-            .with(|p| id.with_value(|id| p.of(id).done.contains(&i)))
-    };
+    let done = move |i: usize| id.with_value(|id| lessons.of(id).done.contains(&i));
     let go = move |i: usize| id.with_value(|id| lessons.update(id, |p| p.step = i));
     view! {
         <ol class="lesson-steps" aria-label="Steps">
@@ -320,8 +430,28 @@ fn CheckResults(results: RwSignal<Vec<CheckResult>>) -> impl IntoView {
             }
         })
     };
+    // Bring a new verdict into view: the results sit below the instructions, out of sight in
+    // a short panel (the widget's). Only the panel scrolls, never the host page; the panel is
+    // positioned in both hosts, so it is the results' offset parent.
+    let box_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        if results.with(Vec::is_empty) {
+            return;
+        }
+        let Some(el) = box_ref.get_untracked() else {
+            return;
+        };
+        let Some(panel) = el.closest("aside").ok().flatten() else {
+            return;
+        };
+        let (top, bottom) = (el.offset_top(), el.offset_top() + el.offset_height());
+        let seen = panel.scroll_top()..=panel.scroll_top() + panel.client_height();
+        if !seen.contains(&top) || !seen.contains(&bottom) {
+            panel.set_scroll_top(top - 8);
+        }
+    });
     view! {
-        <div class="lesson-results" role="status" aria-live="polite" aria-label="Check results">
+        <div class="lesson-results" role="status" aria-live="polite" aria-label="Check results" node_ref=box_ref>
             <p class="lesson-summary">{summary}</p>
             <ul>
                 {move || results.get().into_iter().map(|c| {

@@ -3,13 +3,16 @@
 //! for a learner ("Service svc-destination not found in namespace default").
 //!
 //! Checks read the session only; they never change it, so "Check my work" can run any time.
+//! `request` checks are scoped to the current step: they count only the requests made since
+//! the step began (a [`RequestLog::mark`](super::requests::RequestLog::mark) the front end
+//! passes in) that went through the Service as it is now (see [`Window`]).
 //! In lesson files a check is a YAML map tagged by `check:` (see README "Writing lessons").
 
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::requests::{Outcome, Request};
+use super::requests::{service_fingerprint, Outcome, Request};
 use crate::api::{Deployment, Namespace, NetworkPolicy, Pod, Service, StatefulSet};
 use crate::network::dns::{self, RData};
 use crate::network::view::View;
@@ -247,15 +250,16 @@ impl Check {
         }
     }
 
-    /// Evaluates the check against the session as it is now.
-    pub fn run(&self, s: &Session) -> CheckResult {
+    /// Evaluates the check against the session as it is now; `request` checks count only the
+    /// requests logged after `since` (a `RequestLog::mark` taken when the step began).
+    pub fn run(&self, s: &Session, since: u64) -> CheckResult {
         let verdict = match self {
             Check::Service(c) => service(s, c),
             Check::Deployment(c) => deployment(s, c),
             Check::StatefulSet(c) => statefulset(s, c),
             Check::Endpoints(c) => endpoints(s, c),
             Check::Dns(c) => dns_check(s, c),
-            Check::Request(c) => request(s, c),
+            Check::Request(c) => request(s, c, since),
             Check::NetworkPolicy(c) => {
                 match s
                     .cluster
@@ -611,22 +615,87 @@ fn matches_to(to: &Option<String>, r: &Request) -> bool {
         .is_some_and(|(sns, sname)| sns == ns && sname == name)
 }
 
-fn request(s: &Session, c: &RequestCheck) -> Verdict {
-    let matching: Vec<&Request> = s
-        .cluster
-        .net
-        .requests
-        .iter()
-        .filter(|r| matches_from(&c.from, r) && matches_to(&c.to, r))
-        .collect();
+/// The requests one `request` check counts, and why others were left out.
+struct Window<'a> {
+    /// Matching requests since the step began through the Service as it is now, oldest first.
+    counted: Vec<&'a Request>,
+    /// Matching requests since the step began that went through an older version of their
+    /// Service (it was edited, or deleted and created again, after they were sent).
+    stale: Vec<&'a Request>,
+    /// Matching requests before the step began.
+    earlier: usize,
+}
+
+impl<'a> Window<'a> {
+    fn of(s: &'a Session, c: &RequestCheck, since: u64) -> Window<'a> {
+        let log = &s.cluster.net.requests;
+        let matches = |r: &&Request| matches_from(&c.from, r) && matches_to(&c.to, r);
+        let mut w = Window {
+            counted: Vec::new(),
+            stale: Vec::new(),
+            earlier: log
+                .iter()
+                .filter(|r| r.seq <= since)
+                .filter(matches)
+                .count(),
+        };
+        // Fingerprints of the Services as they are now, looked up once per Service (a check
+        // names at most a few).
+        let mut now: Vec<(&(String, String), Option<u32>)> = Vec::new();
+        for r in log.since(since).filter(matches) {
+            let fresh = match &r.service {
+                None => true,
+                Some(key) => {
+                    let current = match now.iter().find(|(k, _)| *k == key) {
+                        Some((_, f)) => *f,
+                        None => {
+                            let f = service_fingerprint(&s.cluster.store, &key.0, &key.1);
+                            now.push((key, f));
+                            f
+                        }
+                    };
+                    current == r.service_spec
+                }
+            };
+            if fresh {
+                w.counted.push(r);
+            } else {
+                w.stale.push(r);
+            }
+        }
+        w
+    }
+
+    /// Why nothing counts, when nothing does.
+    fn empty_reason(&self, who: &str) -> String {
+        if let Some(r) = self.stale.last() {
+            let svc = r
+                .service
+                .as_ref()
+                .map_or(String::new(), |(ns, n)| format!("{ns}/{n}"));
+            format!(
+                "Service {svc} has changed since the latest request {who} ({}); send another with curl to see what it does now.",
+                r.command
+            )
+        } else if self.earlier > 0 {
+            format!("No request {who} since this step began: send one with curl.")
+        } else {
+            format!("No request {who} yet: send one with curl.")
+        }
+    }
+}
+
+fn request(s: &Session, c: &RequestCheck, since: u64) -> Verdict {
     let who = format!(
         "from {}{}",
         from_text(&c.from),
         c.to.as_ref()
             .map_or(String::new(), |t| format!(" to Service {t}"))
     );
+    let window = Window::of(s, c, since);
+    let matching = &window.counted;
     let Some(last) = matching.last() else {
-        return Err(format!("No request {who} yet: send one with curl."));
+        return Err(window.empty_reason(&who));
     };
     if let Some(n) = c.distinct_pods {
         let mut pods: Vec<&str> = matching

@@ -121,9 +121,11 @@ impl Step {
         lines(&self.setup)
     }
 
-    /// Evaluates every check against the session as it is now.
-    pub fn check(&self, session: &Session) -> Vec<CheckResult> {
-        self.checks.iter().map(|c| c.run(session)).collect()
+    /// Evaluates every check against the session as it is now. `since` is the request log's
+    /// mark when the step began ([`begin_step`] returns it): `request` checks count only later
+    /// requests.
+    pub fn check(&self, session: &Session, since: u64) -> Vec<CheckResult> {
+        self.checks.iter().map(|c| c.run(session, since)).collect()
     }
 }
 
@@ -147,24 +149,24 @@ pub fn feed_lines(session: &mut Session, lines: &[&str]) -> String {
 }
 
 /// Starts a step: writes its files into the home directory and runs its setup commands.
-/// Returns the setup's terminal output.
-pub fn begin_step(session: &mut Session, step: &Step) -> String {
+/// Returns the setup's terminal output and the request log's mark after it: the step's
+/// `request` checks count the requests from there on, not the setup's own.
+pub fn begin_step(session: &mut Session, step: &Step) -> (String, u64) {
     for (name, text) in &step.files {
         session.add_file(name, text);
     }
-    feed_lines(session, &step.setup_lines())
+    let out = feed_lines(session, &step.setup_lines());
+    (out, session.cluster.net.requests.mark())
 }
 
-/// Brings a fresh session to the start of step `index`: every earlier step begun and solved,
-/// then this one begun. For front ends that open a lesson part-way (the embed widget).
+/// Brings a fresh session to where step `index` begins: every earlier step begun and solved.
+/// For front ends that resume a lesson part-way on a new cluster (the embed widget); they then
+/// begin step `index` themselves. Returns what the terminal showed.
 pub fn prepare(session: &mut Session, lesson: &Lesson, index: usize) -> String {
     let mut out = String::new();
     for step in lesson.steps.iter().take(index) {
-        out.push_str(&begin_step(session, step));
+        out.push_str(&begin_step(session, step).0);
         out.push_str(&feed_lines(session, &step.solution_lines()));
-    }
-    if let Some(step) = lesson.steps.get(index) {
-        out.push_str(&begin_step(session, step));
     }
     out
 }

@@ -4,12 +4,18 @@
 //!
 //! Labels of the origin and destination pods are copied when the request is logged, so a check
 //! still knows "a pod labelled app=origin" sent it after that pod was replaced.
+//!
+//! Checks judge a step by the requests made while it was the current step: every request gets a
+//! sequence number, a front end takes a [`RequestLog::mark`] when a step begins, and a check
+//! counts only requests after it. A request through a Service also carries a fingerprint of
+//! that Service (uid and spec), so a check can tell it went through an older version of the
+//! Service (before a blue/green selector flip) and ignore it.
 
 use std::collections::{BTreeMap, VecDeque};
 
 use serde::Serialize;
 
-use crate::api::Pod;
+use crate::api::{Pod, Service};
 use crate::network::trace::{Hop, PolicyOutcome, Proto, Target};
 use crate::network::Trace;
 use crate::store::Store;
@@ -41,11 +47,15 @@ pub struct PodRef {
 /// A summary of one network command, for lesson checks.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Request {
+    /// 1 for the first request the session logged, counting on past the log's capacity.
+    pub seq: u64,
     pub command: String,
     /// The client pod; `None` for the workstation.
     pub origin: Option<PodRef>,
     /// `(namespace, name)` of the Service the request went through, if any.
     pub service: Option<(String, String)>,
+    /// [`service_fingerprint`] of that Service when the request went through it.
+    pub service_spec: Option<u32>,
     /// The pod that received it, if it reached one.
     pub pod: Option<PodRef>,
     pub outcome: Outcome,
@@ -84,10 +94,15 @@ impl Request {
                 _ => {}
             }
         }
+        let service_spec = service
+            .as_ref()
+            .and_then(|(ns, name)| service_fingerprint(store, ns, name));
         Some(Request {
+            seq: 0,
             command: trace.command.clone(),
             origin: pod_ref(store, &trace.origin),
             service,
+            service_spec,
             pod,
             outcome,
         })
@@ -122,18 +137,49 @@ fn pod_ref(store: &Store, ns_name: &str) -> Option<PodRef> {
     })
 }
 
+/// Identifies one version of a Service: its uid and spec (selector, ports, type, cluster IP…).
+/// It changes when the Service is edited so that it routes differently, or deleted and created
+/// again; not when only its status or labels change. `None` if the Service does not exist.
+pub fn service_fingerprint(store: &Store, namespace: &str, name: &str) -> Option<u32> {
+    let svc = store.get_typed::<Service>(namespace, name)?;
+    // Through a `Value`, whose serializer every object already uses (a typed `to_string`
+    // would compile the spec's serializer a second time into the wasm).
+    let spec = serde_json::to_value(&svc.spec).unwrap_or_default();
+    let uid = svc.metadata.uid.as_deref().unwrap_or("");
+    Some(crate::controllers::names::fnv32a(
+        format!("{uid}\n{spec}").as_bytes(),
+    ))
+}
+
 /// The most recent requests, oldest first.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct RequestLog {
     requests: VecDeque<Request>,
+    /// Requests logged since the session began, forgotten ones included.
+    logged: u64,
 }
 
 impl RequestLog {
-    pub fn push(&mut self, r: Request) {
+    /// Logs `r`, numbering it after every earlier request.
+    pub fn push(&mut self, mut r: Request) {
         if self.requests.len() == REQUEST_LOG_CAPACITY {
             self.requests.pop_front();
         }
+        self.logged += 1;
+        r.seq = self.logged;
         self.requests.push_back(r);
+    }
+
+    /// Where "from now on" starts: the requests logged after this mark have `seq > mark`.
+    /// Deterministic like everything else, so a mark kept outside the session (the page keeps
+    /// it in its lesson progress) still means the same after the session is replayed.
+    pub fn mark(&self) -> u64 {
+        self.logged
+    }
+
+    /// The requests logged after `mark`, oldest first.
+    pub fn since(&self, mark: u64) -> impl DoubleEndedIterator<Item = &Request> {
+        self.requests.iter().filter(move |r| r.seq > mark)
     }
 
     pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Request> {

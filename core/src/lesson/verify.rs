@@ -1,6 +1,7 @@
 //! Proving a lesson works: on a fresh session, for every step in order, begin the step, run its
 //! checks (at least one must fail, or the step teaches nothing a check could notice), run its
-//! solution, run its checks again (all must pass). `kubeplay lesson check` and the core's
+//! solution, run its checks again (all must pass). Both runs count only the requests made
+//! since the step began, as the page does. `kubeplay lesson check` and the core's
 //! tests print and assert this report.
 
 use super::{begin_step, feed_lines, CheckResult, Lesson};
@@ -41,10 +42,10 @@ pub fn verify(lesson: &Lesson, seed: u64) -> Vec<StepReport> {
         .steps
         .iter()
         .map(|step| {
-            let mut output = begin_step(&mut session, step);
-            let before = step.check(&session);
+            let (mut output, since) = begin_step(&mut session, step);
+            let before = step.check(&session, since);
             output.push_str(&feed_lines(&mut session, &step.solution_lines()));
-            let after = step.check(&session);
+            let after = step.check(&session, since);
             StepReport {
                 title: step.title.clone(),
                 before,
