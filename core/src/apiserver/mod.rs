@@ -459,17 +459,29 @@ pub fn create(
     namespace: &str,
     save_config: bool,
 ) -> Result<String, ApiError> {
-    let value = with_namespace(manifest, namespace);
     let ctx = format!("error when creating \"{}\"", manifest.source);
-    crate::limits::check_request(json_len(&value), &ctx)?;
-    let mut obj = strict_decode(manifest.kind, &value, &ctx)?;
+    let obj = request_object(manifest, namespace, save_config, &ctx)?;
+    let stored = create_object(cluster, obj).map_err(|e| e.with_context(&ctx))?;
+    Ok(stored.meta().name.clone())
+}
+
+/// The object a `create -f` / `replace -f` request carries: the manifest in `namespace`, within
+/// the request size limit, strictly decoded, with the last-applied annotation if `save_config`.
+fn request_object(
+    manifest: &Manifest,
+    namespace: &str,
+    save_config: bool,
+    ctx: &str,
+) -> Result<Object, ApiError> {
+    let value = with_namespace(manifest, namespace);
+    crate::limits::check_request(json_len(&value), ctx)?;
+    let mut obj = strict_decode(manifest.kind, &value, ctx)?;
     if save_config {
         obj.meta_mut()
             .annotations
             .insert(LAST_APPLIED.into(), last_applied(&value));
     }
-    let stored = create_object(cluster, obj).map_err(|e| e.with_context(&ctx))?;
-    Ok(stored.meta().name.clone())
+    Ok(obj)
 }
 
 /// `kubectl replace -f`: the manifest becomes the object (server-owned metadata and allocated
@@ -480,15 +492,8 @@ pub fn replace(
     namespace: &str,
     save_config: bool,
 ) -> Result<(), ApiError> {
-    let value = with_namespace(manifest, namespace);
     let ctx = format!("error when replacing \"{}\"", manifest.source);
-    crate::limits::check_request(json_len(&value), &ctx)?;
-    let mut obj = strict_decode(manifest.kind, &value, &ctx)?;
-    if save_config {
-        obj.meta_mut()
-            .annotations
-            .insert(LAST_APPLIED.into(), last_applied(&value));
-    }
+    let obj = request_object(manifest, namespace, save_config, &ctx)?;
     replace_object(cluster, obj)
         .map(|_| ())
         .map_err(|e| e.with_context(&ctx))
