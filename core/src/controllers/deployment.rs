@@ -131,7 +131,7 @@ impl<'s> Sync<'s> {
         rs.metadata
             .owner_references
             .push(controller_ref(Kind::Deployment, &self.d.metadata));
-        actions.push(Action::Update(Object::ReplicaSet(rs)));
+        actions.push(Action::update(Object::ReplicaSet(rs)));
         true
     }
 
@@ -286,7 +286,7 @@ impl<'s> Sync<'s> {
             },
             ..ReplicaSet::default()
         };
-        actions.push(Action::Create(Object::ReplicaSet(rs)));
+        actions.push(Action::create(Object::ReplicaSet(rs)));
         if replicas > 0 {
             let msg = format!("Scaled up replica set {name} from 0 to {replicas}");
             actions.push(self.event(msg));
@@ -325,7 +325,7 @@ impl<'s> Sync<'s> {
                     );
                     actions.push(self.event(msg));
                 }
-                actions.push(Action::Update(Object::ReplicaSet(updated)));
+                actions.push(Action::update(Object::ReplicaSet(updated)));
             }
         }
     }
@@ -404,7 +404,7 @@ impl<'s> Sync<'s> {
         if let Some(rev) = rev {
             out.metadata.annotations.insert(REVISION.into(), rev);
         }
-        actions.push(Action::Update(Object::Deployment(out)));
+        actions.push(Action::update(Object::Deployment(out)));
     }
 
     /// Replica counts summed over the ReplicaSets; conditions carried over for updating.

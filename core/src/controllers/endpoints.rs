@@ -39,7 +39,7 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
                 ep.metadata
                     .annotations
                     .insert(TRIGGER_TIME.into(), ctx.now.to_rfc3339());
-                actions.push(Action::Update(Object::Endpoints(ep)));
+                actions.push(Action::update(Object::Endpoints(ep)));
             }
             None => {
                 let mut annotations = BTreeMap::new();
@@ -55,7 +55,7 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
                     subsets,
                     ..Endpoints::default()
                 };
-                actions.push(Action::Create(Object::Endpoints(ep)));
+                actions.push(Action::create(Object::Endpoints(ep)));
             }
         }
     }

@@ -45,9 +45,11 @@ pub const DEFAULT_GRACE_SECONDS: i64 = 30;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Store a new object (fully named; uid and creationTimestamp are filled in if missing).
-    Create(Object),
+    /// Boxed, like the store's objects: the box moves into the store as it is, and an action
+    /// list of thousands of pods stays small (an `Object` is 1.6 KB).
+    Create(Box<Object>),
     /// Replace an object; skipped when it is absent or already equal.
-    Update(Object),
+    Update(Box<Object>),
     /// Write a pod's status (and, when binding, its node), if the pod with `uid` still exists.
     PodStatus {
         key: ObjectKey,
@@ -64,6 +66,16 @@ pub enum Action {
     Remove(ObjectKey),
     Event(EventRecord),
     Timer(Time, Due),
+}
+
+impl Action {
+    pub fn create(obj: Object) -> Action {
+        Action::Create(Box::new(obj))
+    }
+
+    pub fn update(obj: Object) -> Action {
+        Action::Update(Box::new(obj))
+    }
 }
 
 /// Work due at a later simulated time.
@@ -246,13 +258,13 @@ fn apply(c: &mut Cluster, action: Action) {
                 meta.uid = Some(c.new_uid());
             }
             meta.creation_timestamp.get_or_insert(c.now);
-            c.store.put(obj);
+            c.store.put_boxed(obj);
         }
         Action::Update(obj) => {
             let key = ObjectKey::of(&obj);
             match c.store.get_key(&key) {
-                Some(current) if *current != obj => {
-                    c.store.put(obj);
+                Some(current) if *current != *obj => {
+                    c.store.put_boxed(obj);
                 }
                 _ => {}
             }

@@ -56,7 +56,7 @@ fn claim_pods<'s>(
         }
         let mut released = pod.clone();
         released.metadata.owner_references.retain(|o| o.uid != uid);
-        actions.push(Action::Update(Object::Pod(released)));
+        actions.push(Action::update(Object::Pod(released)));
     }
     let ns = rs.metadata.namespace.as_deref().unwrap_or("");
     if selector.match_labels.is_empty() {
@@ -74,7 +74,7 @@ fn claim_pods<'s>(
                 .metadata
                 .owner_references
                 .push(controller_ref(Kind::ReplicaSet, &rs.metadata));
-            actions.push(Action::Update(Object::Pod(adopted)));
+            actions.push(Action::update(Object::Pod(adopted)));
             out.push(pod);
         }
     }
@@ -109,7 +109,7 @@ fn sync(
         for _ in 0..n {
             let pod = pod_from_template(ctx, Kind::ReplicaSet, &rs.metadata, &rs.spec.template);
             let msg = format!("Created pod: {}", pod.metadata.name);
-            actions.push(Action::Create(Object::Pod(pod)));
+            actions.push(Action::create(Object::Pod(pod)));
             actions.push(event(rs, "SuccessfulCreate", msg));
         }
     } else if active.len() > desired {
@@ -143,7 +143,7 @@ fn sync(
     if rs.status.as_ref() != Some(&status) {
         let mut rs = rs.clone();
         rs.status = Some(status);
-        actions.push(Action::Update(Object::ReplicaSet(rs)));
+        actions.push(Action::update(Object::ReplicaSet(rs)));
     }
 }
 
