@@ -12,7 +12,9 @@ use std::cmp::Ordering;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-use crate::api::{Kind, Object, Pod, PodSpec, TypedObject};
+use crate::api::{
+    Deployment, Kind, Object, Pod, PodSpec, PodStatus, ReplicaSet, StatefulSet, TypedObject,
+};
 use crate::apiserver::alloc::Held;
 
 /// Identity of a stored object. Cluster-scoped objects have an empty namespace.
@@ -110,9 +112,8 @@ pub struct Store {
 }
 
 /// One write: which object, and what it was before (`None` when it was created). After a
-/// [`Store::patch`], an old Pod is a slim copy: metadata, status and the spec's scheduling
-/// fields (node, host network, hostname, subdomain), which is all the caches and work-queue
-/// routing read.
+/// [`Store::patch`], an old Pod or workload is a slim copy (see [`slim_clone`]): only what the
+/// caches and work-queue routing read.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
     pub key: ObjectKey,
@@ -287,23 +288,43 @@ impl Store {
     }
 }
 
-/// What the change log keeps of an object's previous version (see [`Change`]).
+/// What the change log keeps of an object's previous version (see [`Change`]): what the
+/// controllers' caches and work-queue routing read of it, no more. That is the metadata
+/// (uid, labels, ownerReferences), for a pod also its node, host network, phase and IP, and a
+/// Service whole (the address allocator's holdings are taken off it). Cloning whole workloads
+/// for every status write made their templates the bulk of the copying.
 fn slim_clone(obj: &Object) -> Object {
-    let Object::Pod(pod) = obj else {
-        return obj.clone();
-    };
-    Object::Pod(Pod {
-        metadata: pod.metadata.clone(),
-        spec: PodSpec {
-            node_name: pod.spec.node_name.clone(),
-            host_network: pod.spec.host_network,
-            hostname: pod.spec.hostname.clone(),
-            subdomain: pod.spec.subdomain.clone(),
-            ..PodSpec::default()
-        },
-        status: pod.status.clone(),
-        ..Pod::default()
-    })
+    match obj {
+        Object::Pod(pod) => Object::Pod(Pod {
+            metadata: pod.metadata.clone(),
+            spec: PodSpec {
+                node_name: pod.spec.node_name.clone(),
+                host_network: pod.spec.host_network,
+                hostname: pod.spec.hostname.clone(),
+                subdomain: pod.spec.subdomain.clone(),
+                ..PodSpec::default()
+            },
+            status: pod.status.as_ref().map(|s| PodStatus {
+                phase: s.phase.clone(),
+                pod_ip: s.pod_ip.clone(),
+                ..PodStatus::default()
+            }),
+            ..Pod::default()
+        }),
+        Object::Deployment(d) => Object::Deployment(Deployment {
+            metadata: d.metadata.clone(),
+            ..Deployment::default()
+        }),
+        Object::ReplicaSet(rs) => Object::ReplicaSet(ReplicaSet {
+            metadata: rs.metadata.clone(),
+            ..ReplicaSet::default()
+        }),
+        Object::StatefulSet(sts) => Object::StatefulSet(StatefulSet {
+            metadata: sts.metadata.clone(),
+            ..StatefulSet::default()
+        }),
+        _ => obj.clone(),
+    }
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use crate::sim::Time;
 use crate::store::{ObjectKey, Store};
 
 pub const HASH_LABEL: &str = "pod-template-hash";
-const REVISION: &str = "deployment.kubernetes.io/revision";
+pub const REVISION: &str = "deployment.kubernetes.io/revision";
 const DESIRED: &str = "deployment.kubernetes.io/desired-replicas";
 const MAX: &str = "deployment.kubernetes.io/max-replicas";
 const HISTORY_LIMIT: usize = 10;
@@ -399,12 +399,10 @@ impl<'s> Sync<'s> {
         if d.status.as_ref() == Some(&status) && !rev_changed {
             return;
         }
-        let mut out = d.clone();
-        out.status = Some(status);
-        if let Some(rev) = rev {
-            out.metadata.annotations.insert(REVISION.into(), rev);
-        }
-        actions.push(Action::update(Object::Deployment(out)));
+        let ns = d.metadata.namespace.as_deref().unwrap_or("");
+        let key = ObjectKey::new(Kind::Deployment, ns, &d.metadata.name);
+        let write = super::StatusWrite::Deployment(status, rev);
+        actions.push(Action::Status(key, Box::new(write)));
     }
 
     /// Replica counts summed over the ReplicaSets; conditions carried over for updating.

@@ -50,6 +50,9 @@ pub enum Action {
     Create(Box<Object>),
     /// Replace an object; skipped when it is absent or already equal.
     Update(Box<Object>),
+    /// Write a workload's status (no spec or whole-object copy); skipped when it is absent or
+    /// already equal, like an [`Action::Update`] of the object with that status.
+    Status(ObjectKey, Box<StatusWrite>),
     /// Write a pod's status (and, when binding, its node), if the pod with `uid` still exists.
     PodStatus {
         key: ObjectKey,
@@ -66,6 +69,45 @@ pub enum Action {
     Remove(ObjectKey),
     Event(EventRecord),
     Timer(Time, Due),
+}
+
+/// The status half of a workload, for [`Action::Status`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum StatusWrite {
+    ReplicaSet(crate::api::ReplicaSetStatus),
+    /// With the `deployment.kubernetes.io/revision` annotation, when it is to be set.
+    Deployment(crate::api::DeploymentStatus, Option<String>),
+}
+
+impl StatusWrite {
+    /// Whether writing this into `obj` would change it.
+    fn changes(&self, obj: &Object) -> bool {
+        match (self, obj) {
+            (StatusWrite::ReplicaSet(s), Object::ReplicaSet(rs)) => rs.status.as_ref() != Some(s),
+            (StatusWrite::Deployment(s, rev), Object::Deployment(d)) => {
+                let ann = &d.metadata.annotations;
+                d.status.as_ref() != Some(s)
+                    || rev
+                        .as_ref()
+                        .is_some_and(|r| ann.get(deployment::REVISION) != Some(r))
+            }
+            _ => false,
+        }
+    }
+
+    fn write(self, obj: &mut Object) {
+        match (self, obj) {
+            (StatusWrite::ReplicaSet(s), Object::ReplicaSet(rs)) => rs.status = Some(s),
+            (StatusWrite::Deployment(s, rev), Object::Deployment(d)) => {
+                d.status = Some(s);
+                if let Some(rev) = rev {
+                    let ann = &mut d.metadata.annotations;
+                    ann.insert(deployment::REVISION.into(), rev);
+                }
+            }
+            _ => {}
+        }
+    }
 }
 
 impl Action {
@@ -267,6 +309,11 @@ fn apply(c: &mut Cluster, action: Action) {
                     c.store.put_boxed(obj);
                 }
                 _ => {}
+            }
+        }
+        Action::Status(key, write) => {
+            if c.store.get_key(&key).is_some_and(|o| write.changes(o)) {
+                c.store.patch(&key, |obj| write.write(obj));
             }
         }
         Action::PodStatus {
@@ -656,5 +703,32 @@ pub fn pod_status_action(pod: &crate::api::Pod, node: Option<String>) -> Action 
         uid: pod.metadata.uid.clone().unwrap_or_default(),
         node,
         status: pod.status.clone().unwrap_or_default(),
+    }
+}
+
+/// [`pod_status_action`] for a working copy that is done with: its status moves, uncloned.
+pub fn into_pod_status_action(pod: crate::api::Pod) -> Action {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+    Action::PodStatus {
+        key: ObjectKey::new(Kind::Pod, ns, &pod.metadata.name),
+        uid: pod.metadata.uid.unwrap_or_default(),
+        node: None,
+        status: pod.status.unwrap_or_default(),
+    }
+}
+
+/// The metadata a controller's working copy of a pod needs to write its status and record
+/// Events about it (name, namespace, uid, resourceVersion, timestamps), without the labels,
+/// annotations and ownerReferences nothing on that path reads.
+pub fn identity(meta: &ObjectMeta) -> ObjectMeta {
+    ObjectMeta {
+        name: meta.name.clone(),
+        namespace: meta.namespace.clone(),
+        uid: meta.uid.clone(),
+        resource_version: meta.resource_version.clone(),
+        creation_timestamp: meta.creation_timestamp,
+        deletion_timestamp: meta.deletion_timestamp,
+        deletion_grace_period_seconds: meta.deletion_grace_period_seconds,
+        ..ObjectMeta::default()
     }
 }

@@ -141,9 +141,8 @@ fn sync(
         observed_generation: rs.metadata.generation,
     };
     if rs.status.as_ref() != Some(&status) {
-        let mut rs = rs.clone();
-        rs.status = Some(status);
-        actions.push(Action::update(Object::ReplicaSet(rs)));
+        let write = super::StatusWrite::ReplicaSet(status);
+        actions.push(Action::Status(key.clone(), Box::new(write)));
     }
 }
 
