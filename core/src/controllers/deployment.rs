@@ -419,7 +419,7 @@ impl<'s> Sync<'s> {
             .new_rs
             .and_then(|rs| rs.status.as_ref())
             .map_or(0, |s| s.replicas);
-        let old = self.d.status.clone().unwrap_or_default();
+        let old = self.d.status.as_ref();
         DeploymentStatus {
             observed_generation: self.d.metadata.generation,
             replicas: nonzero(total),
@@ -427,14 +427,15 @@ impl<'s> Sync<'s> {
             ready_replicas: nonzero(ready),
             available_replicas: nonzero(avail),
             unavailable_replicas: nonzero((self.replicas - avail).max(0)),
-            conditions: old.conditions,
-            collision_count: old.collision_count,
+            conditions: old.map(|s| s.conditions.clone()).unwrap_or_default(),
+            collision_count: old.and_then(|s| s.collision_count),
         }
     }
 
     /// Sets Progressing as the rollout stands; returns whether the rollout is complete.
     fn set_progressing(&self, status: &mut DeploymentStatus, created: bool, rs_name: &str) -> bool {
-        let old = self.d.status.clone().unwrap_or_default();
+        let none = DeploymentStatus::default();
+        let old = self.d.status.as_ref().unwrap_or(&none);
         let n = |v: Option<i32>| v.unwrap_or(0);
         let updated = n(status.updated_replicas);
         let avail = n(status.available_replicas);

@@ -73,7 +73,7 @@ pub fn selected_pods<'s>(ctx: &Ctx<'s>, svc: &Service) -> Vec<&'s Pod> {
     ctx.index
         .pods_with_labels(ns, selector)
         .iter()
-        .filter_map(|name| store.get_typed::<Pod>(ns, name))
+        .filter_map(|&name| store.get_typed::<Pod>(ns, name))
         .filter(|p| p.ip().is_some())
         .filter(|p| {
             let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());

@@ -99,7 +99,7 @@ impl Index {
     }
 
     /// Names of pods in `namespace` carrying every label of `selector` (a non-empty map).
-    pub fn pods_with_labels(&self, namespace: &str, selector: &Labels) -> Vec<String> {
+    pub fn pods_with_labels(&self, namespace: &str, selector: &Labels) -> Vec<&str> {
         let mut sets: Vec<&BTreeSet<String>> = Vec::new();
         for (k, v) in selector {
             match lookup(&self.pod_labels, namespace, k, v) {
@@ -114,7 +114,7 @@ impl Index {
         first
             .iter()
             .filter(|name| rest.iter().all(|s| s.contains(*name)))
-            .cloned()
+            .map(String::as_str)
             .collect()
     }
 

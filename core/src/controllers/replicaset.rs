@@ -45,11 +45,13 @@ fn claim_pods<'s>(
     claimed: &mut BTreeSet<ObjectKey>,
     actions: &mut Vec<Action>,
 ) -> Vec<&'s Pod> {
-    let uid = rs.metadata.uid.clone().unwrap_or_default();
-    let selector = rs.spec.selector.clone().unwrap_or_default();
+    let uid = rs.metadata.uid.as_deref().unwrap_or_default();
+    let no_selector = LabelSelector::default();
+    let selector = rs.spec.selector.as_ref().unwrap_or(&no_selector);
     let selects = |p: &Pod| !selector.is_empty() && selector.matches(&p.metadata.labels);
     let mut out = Vec::new();
-    for pod in owned_pods(ctx, &uid) {
+    let owned = owned_pods(ctx, uid);
+    for &pod in &owned {
         if selects(pod) || pod.metadata.deletion_timestamp.is_some() {
             out.push(pod);
             continue;
@@ -63,12 +65,19 @@ fn claim_pods<'s>(
         return out;
     }
     for name in ctx.index.pods_with_labels(ns, &selector.match_labels) {
-        let Some(pod) = ctx.store.get_typed::<Pod>(ns, &name) else {
+        // A pod this set controls is no orphan: no need to look it up again.
+        if owned.iter().any(|p| p.metadata.name == name) {
+            continue;
+        }
+        let Some(pod) = ctx.store.get_typed::<Pod>(ns, name) else {
             continue;
         };
         let orphan = super::controller_of(&pod.metadata).is_none();
-        let key = ObjectKey::new(Kind::Pod, ns, &name);
-        if orphan && selects(pod) && is_active(pod) && claimed.insert(key) {
+        if orphan
+            && selects(pod)
+            && is_active(pod)
+            && claimed.insert(ObjectKey::new(Kind::Pod, ns, name))
+        {
             let mut adopted = pod.clone();
             adopted
                 .metadata
