@@ -534,13 +534,13 @@ fn dispatch_pod(
     for obj in old.into_iter().chain(new) {
         let labels = &obj.meta().labels;
         for name in index.services_maybe_selecting(&key.namespace, labels) {
-            let svc = store.get_typed::<Service>(&key.namespace, &name);
+            let svc = store.get_typed::<Service>(&key.namespace, name);
             let selects = svc
                 .and_then(|s| s.spec.selector.as_ref())
                 .is_some_and(|sel| map_selector_matches(sel, labels));
             if selects {
                 q.services
-                    .insert(ObjectKey::new(Kind::Service, &key.namespace, &name));
+                    .insert(ObjectKey::new(Kind::Service, &key.namespace, name));
             }
         }
     }
