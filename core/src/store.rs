@@ -200,15 +200,29 @@ impl Store {
     }
 
     /// [`Store::put`] of an object already boxed (a controller's action), without a re-box.
-    pub fn put_boxed(&mut self, mut obj: Box<Object>) -> &Object {
+    pub fn put_boxed(&mut self, obj: Box<Object>) -> &Object {
+        let key = ObjectKey::of(&obj);
+        self.put_keyed(key, obj)
+    }
+
+    /// [`Store::put_boxed`] under `key`, which must be `ObjectKey::of(&obj)` (a caller that
+    /// already made the key saves making it twice: the event recorder).
+    pub fn put_keyed(&mut self, key: ObjectKey, mut obj: Box<Object>) -> &Object {
+        debug_assert_eq!(key, ObjectKey::of(&obj));
         self.resource_version += 1;
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
-        let key = ObjectKey::of(&obj);
         let log = key.kind != Kind::Event;
-        let (old, stored) = match self.objects.entry(key.clone()) {
+        // Only a logged write needs the key twice.
+        let (map_key, key) = if log {
+            (key.clone(), Some(key))
+        } else {
+            (key, None)
+        };
+        let kind = map_key.kind;
+        let (old, stored) = match self.objects.entry(map_key) {
             Entry::Occupied(mut e) => (Some(e.insert(obj)), &mut **e.into_mut()),
             Entry::Vacant(e) => {
-                *self.counts.entry(key.kind).or_insert(0) += 1;
+                *self.counts.entry(kind).or_insert(0) += 1;
                 (None, &mut **e.insert(obj))
             }
         };
@@ -218,7 +232,7 @@ impl Store {
             }
             self.service_holdings.track(svc, true);
         }
-        if log {
+        if let Some(key) = key {
             self.changes.push(Change { key, old });
         }
         stored
