@@ -1,7 +1,8 @@
 //! The object store: every API object keyed by (kind, namespace, name) in a `BTreeMap`, so
 //! iteration order is defined and identical on every target.
 //!
-//! Every write is also recorded in a change log (the key plus the object it replaced), which
+//! Every write is also recorded in a change log (the key plus the object it replaced, slimmed
+//! after a status patch to what the caches read), which
 //! [`crate::cluster::Cluster::reconcile`] drains to feed the controllers' work queues and caches,
 //! the way informers feed real controllers. That is what keeps reconciling incremental: a
 //! controller looks only at the objects that changed, never re-lists the whole store. Events are
