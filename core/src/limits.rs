@@ -117,7 +117,7 @@ pub fn check_yaml_depth(doc: &str) -> Result<(), String> {
 
 /// Pods in the store (terminating ones count, as they do for a quota until they are gone).
 pub fn pods(store: &Store) -> usize {
-    store.list(Kind::Pod, None).count()
+    store.count(Kind::Pod)
 }
 
 /// The quota admission message for creating one more `resource` (`pods`) named `name` (a
@@ -140,7 +140,7 @@ pub fn admit_create(store: &Store, kind: Kind, name: &str) -> Result<(), ApiErro
         }
     }
     // Events are the cluster's own and expire; they never block a learner's create.
-    let used = store.len() - store.list(Kind::Event, None).count();
+    let used = store.len() - store.count(Kind::Event);
     if used >= MAX_OBJECTS {
         return Err(ApiError::Forbidden {
             message: format!(

@@ -1,7 +1,8 @@
 //! The object store: every API object keyed by (kind, namespace, name) in a `BTreeMap`, so
 //! iteration order is defined and identical on every target.
 //!
-//! Every write is also recorded in a change log (the key plus the object it replaced), which
+//! Every write is also recorded in a change log (the key plus the object it replaced, slimmed
+//! after a status patch to what the caches read), which
 //! [`crate::cluster::Cluster::reconcile`] drains to feed the controllers' work queues and caches,
 //! the way informers feed real controllers. That is what keeps reconciling incremental: a
 //! controller looks only at the objects that changed, never re-lists the whole store. Events are
@@ -12,7 +13,9 @@ use std::cmp::Ordering;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
 
-use crate::api::{Kind, Object, Pod, PodSpec, TypedObject};
+use crate::api::{
+    Deployment, Kind, Object, Pod, PodSpec, PodStatus, ReplicaSet, StatefulSet, TypedObject,
+};
 use crate::apiserver::alloc::Held;
 
 /// Identity of a stored object. Cluster-scoped objects have an empty namespace.
@@ -103,12 +106,15 @@ pub struct Store {
     /// off for good and the allocators read every Service back instead.
     service_holdings: Held,
     holdings_untracked: bool,
+    /// Objects per kind, kept by every insert and removal below, so the quota admission's
+    /// counts (pods in the cluster, Events among all objects) cost a lookup, not a scan: a scan
+    /// per create made applying 1,000 Deployments quadratic.
+    counts: BTreeMap<Kind, usize>,
 }
 
 /// One write: which object, and what it was before (`None` when it was created). After a
-/// [`Store::patch`], an old Pod is a slim copy: metadata, status and the spec's scheduling
-/// fields (node, host network, hostname, subdomain), which is all the caches and work-queue
-/// routing read.
+/// [`Store::patch`], an old Pod or workload is a slim copy (see [`slim_clone`]): only what the
+/// caches and work-queue routing read.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
     pub key: ObjectKey,
@@ -180,19 +186,46 @@ impl Store {
         self.objects.len()
     }
 
+    /// How many objects of `kind` are stored (all namespaces).
+    pub fn count(&self, kind: Kind) -> usize {
+        self.counts.get(&kind).copied().unwrap_or(0)
+    }
+
     pub fn is_empty(&self) -> bool {
         self.objects.is_empty()
     }
 
     /// Stores `obj`, stamping the next resourceVersion. Returns the stored copy.
-    pub fn put(&mut self, mut obj: Object) -> &Object {
+    pub fn put(&mut self, obj: Object) -> &Object {
+        self.put_boxed(Box::new(obj))
+    }
+
+    /// [`Store::put`] of an object already boxed (a controller's action), without a re-box.
+    pub fn put_boxed(&mut self, obj: Box<Object>) -> &Object {
+        let key = ObjectKey::of(&obj);
+        self.put_keyed(key, obj)
+    }
+
+    /// [`Store::put_boxed`] under `key`, which must be `ObjectKey::of(&obj)` (a caller that
+    /// already made the key saves making it twice: the event recorder).
+    pub fn put_keyed(&mut self, key: ObjectKey, mut obj: Box<Object>) -> &Object {
+        debug_assert_eq!(key, ObjectKey::of(&obj));
         self.resource_version += 1;
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
-        let key = ObjectKey::of(&obj);
         let log = key.kind != Kind::Event;
-        let (old, stored) = match self.objects.entry(key.clone()) {
-            Entry::Occupied(mut e) => (Some(e.insert(Box::new(obj))), &mut **e.into_mut()),
-            Entry::Vacant(e) => (None, &mut **e.insert(Box::new(obj))),
+        // Only a logged write needs the key twice.
+        let (map_key, key) = if log {
+            (key.clone(), Some(key))
+        } else {
+            (key, None)
+        };
+        let kind = map_key.kind;
+        let (old, stored) = match self.objects.entry(map_key) {
+            Entry::Occupied(mut e) => (Some(e.insert(obj)), &mut **e.into_mut()),
+            Entry::Vacant(e) => {
+                *self.counts.entry(kind).or_insert(0) += 1;
+                (None, &mut **e.insert(obj))
+            }
         };
         if let Object::Service(svc) = stored {
             if let Some(Object::Service(old)) = old.as_deref() {
@@ -200,7 +233,7 @@ impl Store {
             }
             self.service_holdings.track(svc, true);
         }
-        if log {
+        if let Some(key) = key {
             self.changes.push(Change { key, old });
         }
         stored
@@ -208,6 +241,13 @@ impl Store {
 
     pub fn remove(&mut self, key: &ObjectKey) -> Option<Object> {
         let old = self.objects.remove(key)?;
+        // An emptied kind leaves no entry, so equal stores compare equal.
+        if let Entry::Occupied(mut n) = self.counts.entry(key.kind) {
+            *n.get_mut() -= 1;
+            if *n.get() == 0 {
+                n.remove();
+            }
+        }
         if let Object::Service(svc) = &*old {
             self.service_holdings.track(svc, false);
         }
@@ -263,21 +303,80 @@ impl Store {
     }
 }
 
-/// What the change log keeps of an object's previous version (see [`Change`]).
+/// What the change log keeps of an object's previous version (see [`Change`]): what the
+/// controllers' caches and work-queue routing read of it, no more. That is the metadata
+/// (uid, labels, ownerReferences), for a pod also its node, host network, phase and IP, and a
+/// Service whole (the address allocator's holdings are taken off it). Cloning whole workloads
+/// for every status write made their templates the bulk of the copying.
 fn slim_clone(obj: &Object) -> Object {
-    let Object::Pod(pod) = obj else {
-        return obj.clone();
-    };
-    Object::Pod(Pod {
-        metadata: pod.metadata.clone(),
-        spec: PodSpec {
-            node_name: pod.spec.node_name.clone(),
-            host_network: pod.spec.host_network,
-            hostname: pod.spec.hostname.clone(),
-            subdomain: pod.spec.subdomain.clone(),
-            ..PodSpec::default()
-        },
-        status: pod.status.clone(),
-        ..Pod::default()
-    })
+    match obj {
+        Object::Pod(pod) => Object::Pod(Pod {
+            metadata: pod.metadata.clone(),
+            spec: PodSpec {
+                node_name: pod.spec.node_name.clone(),
+                host_network: pod.spec.host_network,
+                hostname: pod.spec.hostname.clone(),
+                subdomain: pod.spec.subdomain.clone(),
+                ..PodSpec::default()
+            },
+            status: pod.status.as_ref().map(|s| PodStatus {
+                phase: s.phase.clone(),
+                pod_ip: s.pod_ip.clone(),
+                ..PodStatus::default()
+            }),
+            ..Pod::default()
+        }),
+        Object::Deployment(d) => Object::Deployment(Deployment {
+            metadata: d.metadata.clone(),
+            ..Deployment::default()
+        }),
+        Object::ReplicaSet(rs) => Object::ReplicaSet(ReplicaSet {
+            metadata: rs.metadata.clone(),
+            ..ReplicaSet::default()
+        }),
+        Object::StatefulSet(sts) => Object::StatefulSet(StatefulSet {
+            metadata: sts.metadata.clone(),
+            ..StatefulSet::default()
+        }),
+        _ => obj.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::{ConfigMap, ObjectMeta};
+
+    fn pod(name: &str) -> Object {
+        Object::Pod(Pod {
+            metadata: ObjectMeta {
+                name: name.into(),
+                namespace: Some("default".into()),
+                ..ObjectMeta::default()
+            },
+            ..Pod::default()
+        })
+    }
+
+    /// The per-kind counts always equal a scan, and an emptied kind leaves the store equal to
+    /// one that never held it.
+    #[test]
+    fn counts_follow_every_write() {
+        let mut s = Store::default();
+        let empty = s.clone();
+        let scan = |s: &Store, k| s.list(k, None).count();
+        s.put(pod("a"));
+        s.put(pod("b"));
+        s.put(pod("a"));
+        s.patch(&ObjectKey::new(Kind::Pod, "default", "b"), |_| {});
+        s.put(Object::ConfigMap(ConfigMap::default()));
+        assert_eq!((s.count(Kind::Pod), scan(&s, Kind::Pod)), (2, 2));
+        assert_eq!(s.count(Kind::ConfigMap), 1);
+        for name in ["a", "b", "missing"] {
+            s.remove(&ObjectKey::new(Kind::Pod, "default", name));
+        }
+        s.remove(&ObjectKey::new(Kind::ConfigMap, "", ""));
+        assert_eq!(s.count(Kind::Pod), 0);
+        assert_eq!(s.counts, empty.counts);
+    }
 }

@@ -15,7 +15,7 @@ use crate::sim::Time;
 use crate::store::{ObjectKey, Store};
 
 pub const HASH_LABEL: &str = "pod-template-hash";
-const REVISION: &str = "deployment.kubernetes.io/revision";
+pub const REVISION: &str = "deployment.kubernetes.io/revision";
 const DESIRED: &str = "deployment.kubernetes.io/desired-replicas";
 const MAX: &str = "deployment.kubernetes.io/max-replicas";
 const HISTORY_LIMIT: usize = 10;
@@ -131,7 +131,7 @@ impl<'s> Sync<'s> {
         rs.metadata
             .owner_references
             .push(controller_ref(Kind::Deployment, &self.d.metadata));
-        actions.push(Action::Update(Object::ReplicaSet(rs)));
+        actions.push(Action::update(Object::ReplicaSet(rs)));
         true
     }
 
@@ -286,7 +286,7 @@ impl<'s> Sync<'s> {
             },
             ..ReplicaSet::default()
         };
-        actions.push(Action::Create(Object::ReplicaSet(rs)));
+        actions.push(Action::create(Object::ReplicaSet(rs)));
         if replicas > 0 {
             let msg = format!("Scaled up replica set {name} from 0 to {replicas}");
             actions.push(self.event(msg));
@@ -325,7 +325,7 @@ impl<'s> Sync<'s> {
                     );
                     actions.push(self.event(msg));
                 }
-                actions.push(Action::Update(Object::ReplicaSet(updated)));
+                actions.push(Action::update(Object::ReplicaSet(updated)));
             }
         }
     }
@@ -399,12 +399,10 @@ impl<'s> Sync<'s> {
         if d.status.as_ref() == Some(&status) && !rev_changed {
             return;
         }
-        let mut out = d.clone();
-        out.status = Some(status);
-        if let Some(rev) = rev {
-            out.metadata.annotations.insert(REVISION.into(), rev);
-        }
-        actions.push(Action::Update(Object::Deployment(out)));
+        let ns = d.metadata.namespace.as_deref().unwrap_or("");
+        let key = ObjectKey::new(Kind::Deployment, ns, &d.metadata.name);
+        let write = super::StatusWrite::Deployment(status, rev);
+        actions.push(Action::Status(key, Box::new(write)));
     }
 
     /// Replica counts summed over the ReplicaSets; conditions carried over for updating.
@@ -421,7 +419,7 @@ impl<'s> Sync<'s> {
             .new_rs
             .and_then(|rs| rs.status.as_ref())
             .map_or(0, |s| s.replicas);
-        let old = self.d.status.clone().unwrap_or_default();
+        let old = self.d.status.as_ref();
         DeploymentStatus {
             observed_generation: self.d.metadata.generation,
             replicas: nonzero(total),
@@ -429,14 +427,15 @@ impl<'s> Sync<'s> {
             ready_replicas: nonzero(ready),
             available_replicas: nonzero(avail),
             unavailable_replicas: nonzero((self.replicas - avail).max(0)),
-            conditions: old.conditions,
-            collision_count: old.collision_count,
+            conditions: old.map(|s| s.conditions.clone()).unwrap_or_default(),
+            collision_count: old.and_then(|s| s.collision_count),
         }
     }
 
     /// Sets Progressing as the rollout stands; returns whether the rollout is complete.
     fn set_progressing(&self, status: &mut DeploymentStatus, created: bool, rs_name: &str) -> bool {
-        let old = self.d.status.clone().unwrap_or_default();
+        let none = DeploymentStatus::default();
+        let old = self.d.status.as_ref().unwrap_or(&none);
         let n = |v: Option<i32>| v.unwrap_or(0);
         let updated = n(status.updated_replicas);
         let avail = n(status.available_replicas);

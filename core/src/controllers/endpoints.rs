@@ -39,7 +39,7 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
                 ep.metadata
                     .annotations
                     .insert(TRIGGER_TIME.into(), ctx.now.to_rfc3339());
-                actions.push(Action::Update(Object::Endpoints(ep)));
+                actions.push(Action::update(Object::Endpoints(ep)));
             }
             None => {
                 let mut annotations = BTreeMap::new();
@@ -55,7 +55,7 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
                     subsets,
                     ..Endpoints::default()
                 };
-                actions.push(Action::Create(Object::Endpoints(ep)));
+                actions.push(Action::create(Object::Endpoints(ep)));
             }
         }
     }
@@ -73,7 +73,7 @@ pub fn selected_pods<'s>(ctx: &Ctx<'s>, svc: &Service) -> Vec<&'s Pod> {
     ctx.index
         .pods_with_labels(ns, selector)
         .iter()
-        .filter_map(|name| store.get_typed::<Pod>(ns, name))
+        .filter_map(|&name| store.get_typed::<Pod>(ns, name))
         .filter(|p| p.ip().is_some())
         .filter(|p| {
             let phase = p.status.as_ref().and_then(|s| s.phase.as_deref());

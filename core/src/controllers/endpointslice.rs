@@ -161,7 +161,7 @@ fn reconcile_slices(
     for d in unmatched {
         if existing.is_empty() {
             let slice = new_slice(ctx, svc, &ns, &labels, d);
-            actions.push(Action::Create(Object::EndpointSlice(slice)));
+            actions.push(Action::create(Object::EndpointSlice(slice)));
         } else {
             let s = existing.remove(0);
             update(ctx, s, d, &labels, actions);
@@ -194,7 +194,7 @@ fn update(
         .annotations
         .insert(TRIGGER_TIME.into(), ctx.now.to_rfc3339());
     s.metadata.generation = Some(s.metadata.generation.unwrap_or(1) + 1);
-    actions.push(Action::Update(Object::EndpointSlice(s)));
+    actions.push(Action::update(Object::EndpointSlice(s)));
 }
 
 fn new_slice(

@@ -85,14 +85,18 @@ impl Recorder {
             .namespace
             .clone()
             .unwrap_or_else(|| "default".to_string());
-        let involved_name = rec.involved.name.clone().unwrap_or_default();
+        let involved_name = rec.involved.name.as_deref().unwrap_or("");
         // client-go names events `<object>.<unix nanos in hex>`; the sub-millisecond part is
         // drawn, increasing, so events recorded in one simulated millisecond keep their order.
         let base = (EPOCH_UNIX_SECS * 1000 + now.0) * 1_000_000;
         let nanos = base.max(self.last_nanos) + 1 + u64::from(rng.below(50_000));
         self.last_nanos = nanos;
         let name = format!("{involved_name}.{nanos:x}");
-        let (event_ns, event_name) = (namespace.clone(), name.clone());
+        let key = ObjectKey {
+            kind: Kind::Event,
+            namespace: namespace.clone(),
+            name: name.clone(),
+        };
         let uid = crate::cluster::uid_from(rng);
         let event = Event {
             metadata: ObjectMeta {
@@ -117,8 +121,7 @@ impl Recorder {
             reporting_instance: rec.host,
             ..Event::default()
         };
-        let key = ObjectKey::new(Kind::Event, &event_ns, &event_name);
-        store.put(Object::Event(event));
+        store.put_keyed(key.clone(), Box::new(Object::Event(event)));
         self.aggregate.insert(agg, key.clone());
         self.order.push_back((key, agg, now));
         self.expire(store, now);

@@ -42,7 +42,7 @@ pub fn plan_orphans(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action
                 ctx.index.key_of_uid(&o.uid).is_some()
                     || Kind::from_api_version_kind(&o.api_version, &o.kind).is_none()
             });
-            actions.push(Action::Update(obj));
+            actions.push(Action::update(obj));
         }
     }
     actions
@@ -57,7 +57,7 @@ pub fn plan_namespaces(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Act
         if ns.metadata.deletion_timestamp.is_some() {
             empty_namespace(ctx, &key.name, &mut actions);
         } else if ctx.store.get(Kind::ConfigMap, &key.name, ROOT_CA).is_none() {
-            actions.push(Action::Create(Object::ConfigMap(root_ca(&key.name))));
+            actions.push(Action::create(Object::ConfigMap(root_ca(&key.name))));
         }
     }
     actions

@@ -28,64 +28,114 @@ pub struct Index {
 
 impl Index {
     /// Applies one store change: forget what `old` contributed, then add what `new` does.
+    /// Between two versions only the facets that differ are forgotten first (a pod's status
+    /// write moves its node and IP entries, not its labels, owners or uid); every add leaves
+    /// an entry that is already there alone, without copying its strings. The entries left
+    /// are the same as forgetting and re-adding everything.
     pub fn update(&mut self, key: &ObjectKey, old: Option<&Object>, new: Option<&Object>) {
-        if let (Some(o), Some(n)) = (old, new) {
-            if same_facts(o, n) {
-                return;
+        match (old, new) {
+            (Some(o), Some(n)) => {
+                if same_facts(o, n) {
+                    return;
+                }
+                self.forget_changed(key, o, n);
+                self.apply(key, n, true);
             }
+            (Some(o), None) => self.apply(key, o, false),
+            (None, Some(n)) => self.apply(key, n, true),
+            (None, None) => {}
         }
-        if let Some(o) = old {
-            self.apply(key, o, false);
+    }
+
+    /// Forgets what `o` contributed in the facets where `n` differs.
+    fn forget_changed(&mut self, key: &ObjectKey, o: &Object, n: &Object) {
+        let (mo, mn) = (o.meta(), n.meta());
+        if mo.uid != mn.uid || mo.owner_references != mn.owner_references {
+            self.apply_meta(key, o, false);
         }
-        if let Some(n) = new {
-            self.apply(key, n, true);
+        if terms(o) != terms(n) {
+            self.apply_terms(key, o, false);
+        }
+        if let (Object::Pod(po), Object::Pod(pn)) = (o, n) {
+            if slot(po) != slot(pn) {
+                self.apply_slot(key, po, false);
+            }
+            if network_ip(po) != network_ip(pn) {
+                self.apply_ip(po, false);
+            }
         }
     }
 
     fn apply(&mut self, key: &ObjectKey, obj: &Object, add: bool) {
+        self.apply_meta(key, obj, add);
+        self.apply_terms(key, obj, add);
+        if let Object::Pod(pod) = obj {
+            self.apply_slot(key, pod, add);
+            self.apply_ip(pod, add);
+        }
+    }
+
+    /// uid → key, owner → dependents.
+    fn apply_meta(&mut self, key: &ObjectKey, obj: &Object, add: bool) {
         let meta = obj.meta();
         if let Some(uid) = &meta.uid {
-            toggle_map(&mut self.by_uid, uid.clone(), key.clone(), add);
+            let held = self.by_uid.get(uid) == Some(key);
+            if add && !held {
+                self.by_uid.insert(uid.clone(), key.clone());
+            } else if !add && held {
+                self.by_uid.remove(uid);
+            }
         }
         for owner in &meta.owner_references {
-            toggle_set(&mut self.dependents, owner.uid.clone(), key.clone(), add);
+            if add {
+                insert_into(&mut self.dependents, &owner.uid, key);
+            } else {
+                remove_from(&mut self.dependents, &owner.uid, key);
+            }
         }
-        match obj {
-            Object::Pod(pod) => {
-                for (k, v) in &meta.labels {
-                    toggle_term(&mut self.pod_labels, key, k, v, add);
-                }
-                let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
-                let terminal = matches!(phase, Some("Succeeded" | "Failed"));
-                match &pod.spec.node_name {
-                    Some(node) if !terminal => {
-                        toggle_set(&mut self.pods_on_node, node.clone(), key.clone(), add)
-                    }
-                    Some(_) => {}
-                    None => {
-                        if add {
-                            self.pending_pods.insert(key.clone());
-                        } else {
-                            self.pending_pods.remove(key);
-                        }
-                    }
-                }
-                if pod.spec.host_network != Some(true) {
-                    if let Some(ip) = pod.ip() {
-                        if add {
-                            self.pod_ips.insert(ip.to_string());
-                        } else {
-                            self.pod_ips.remove(ip);
-                        }
-                    }
+    }
+
+    /// A pod's labels, a Service's selector.
+    fn apply_terms(&mut self, key: &ObjectKey, obj: &Object, add: bool) {
+        let (idx, labels) = match obj {
+            Object::Pod(_) => (&mut self.pod_labels, &obj.meta().labels),
+            Object::Service(svc) => match &svc.spec.selector {
+                Some(selector) => (&mut self.svc_selectors, selector),
+                None => return,
+            },
+            _ => return,
+        };
+        for (k, v) in labels {
+            toggle_term(idx, key, k, v, add);
+        }
+    }
+
+    /// The node slot a pod holds, or its place among the pending pods.
+    fn apply_slot(&mut self, key: &ObjectKey, pod: &crate::api::Pod, add: bool) {
+        match slot(pod) {
+            (Some(node), false) if add => insert_into(&mut self.pods_on_node, node, key),
+            (Some(node), false) => remove_from(&mut self.pods_on_node, node, key),
+            (Some(_), true) => {}
+            (None, _) if add => {
+                if !self.pending_pods.contains(key) {
+                    self.pending_pods.insert(key.clone());
                 }
             }
-            Object::Service(svc) => {
-                for (k, v) in svc.spec.selector.iter().flatten() {
-                    toggle_term(&mut self.svc_selectors, key, k, v, add);
-                }
+            (None, _) => {
+                self.pending_pods.remove(key);
             }
-            _ => {}
+        }
+    }
+
+    fn apply_ip(&mut self, pod: &crate::api::Pod, add: bool) {
+        if let Some(ip) = network_ip(pod) {
+            if add {
+                if !self.pod_ips.contains(ip) {
+                    self.pod_ips.insert(ip.to_string());
+                }
+            } else {
+                self.pod_ips.remove(ip);
+            }
         }
     }
 
@@ -99,7 +149,7 @@ impl Index {
     }
 
     /// Names of pods in `namespace` carrying every label of `selector` (a non-empty map).
-    pub fn pods_with_labels(&self, namespace: &str, selector: &Labels) -> Vec<String> {
+    pub fn pods_with_labels(&self, namespace: &str, selector: &Labels) -> Vec<&str> {
         let mut sets: Vec<&BTreeSet<String>> = Vec::new();
         for (k, v) in selector {
             match lookup(&self.pod_labels, namespace, k, v) {
@@ -114,17 +164,17 @@ impl Index {
         first
             .iter()
             .filter(|name| rest.iter().all(|s| s.contains(*name)))
-            .cloned()
+            .map(String::as_str)
             .collect()
     }
 
     /// Names of Services in `namespace` with at least one selector term among `labels`; the
     /// caller checks the whole selector.
-    pub fn services_maybe_selecting(&self, namespace: &str, labels: &Labels) -> BTreeSet<String> {
+    pub fn services_maybe_selecting(&self, namespace: &str, labels: &Labels) -> BTreeSet<&str> {
         let mut out = BTreeSet::new();
         for (k, v) in labels {
             if let Some(set) = lookup(&self.svc_selectors, namespace, k, v) {
-                out.extend(set.iter().cloned());
+                out.extend(set.iter().map(String::as_str));
             }
         }
         out
@@ -145,6 +195,13 @@ fn lookup<'a>(idx: &'a TermIndex, ns: &str, k: &str, v: &str) -> Option<&'a BTre
 
 fn toggle_term(idx: &mut TermIndex, key: &ObjectKey, k: &str, v: &str, add: bool) {
     if add {
+        let known = idx.get_mut(key.namespace.as_str());
+        if let Some(set) = known.and_then(|m| m.get_mut(k)).and_then(|m| m.get_mut(v)) {
+            if !set.contains(&key.name) {
+                set.insert(key.name.clone());
+            }
+            return;
+        }
         idx.entry(key.namespace.clone())
             .or_default()
             .entry(k.to_string())
@@ -173,6 +230,30 @@ fn toggle_term(idx: &mut TermIndex, key: &ObjectKey, k: &str, v: &str, add: bool
     }
 }
 
+/// What an object contributes to the term indexes: a pod's labels, a Service's selector.
+fn terms(obj: &Object) -> Option<&Labels> {
+    match obj {
+        Object::Pod(_) => Some(&obj.meta().labels),
+        Object::Service(svc) => svc.spec.selector.as_ref(),
+        _ => None,
+    }
+}
+
+/// A pod's node and whether it has finished (a finished pod holds no slot).
+fn slot(pod: &crate::api::Pod) -> (Option<&str>, bool) {
+    let phase = pod.status.as_ref().and_then(|s| s.phase.as_deref());
+    let terminal = matches!(phase, Some("Succeeded" | "Failed"));
+    (pod.spec.node_name.as_deref(), terminal)
+}
+
+/// A pod's IP on the pod network (hostNetwork pods use their node's).
+fn network_ip(pod: &crate::api::Pod) -> Option<&str> {
+    if pod.spec.host_network == Some(true) {
+        return None;
+    }
+    pod.ip()
+}
+
 /// Whether two versions of an object contribute the same entries (most updates are status-only).
 fn same_facts(a: &Object, b: &Object) -> bool {
     let (ma, mb) = (a.meta(), b.meta());
@@ -197,21 +278,26 @@ fn same_facts(a: &Object, b: &Object) -> bool {
     }
 }
 
-fn toggle_set<K: Ord, V: Ord>(map: &mut BTreeMap<K, BTreeSet<V>>, k: K, v: V, add: bool) {
-    if add {
-        map.entry(k).or_default().insert(v);
-    } else if let Some(set) = map.get_mut(&k) {
-        set.remove(&v);
-        if set.is_empty() {
-            map.remove(&k);
+/// Adds `v` to the set under `k`; the key is copied only when its set is new.
+fn insert_into(map: &mut BTreeMap<String, BTreeSet<ObjectKey>>, k: &str, v: &ObjectKey) {
+    match map.get_mut(k) {
+        Some(set) => {
+            if !set.contains(v) {
+                set.insert(v.clone());
+            }
+        }
+        None => {
+            map.insert(k.to_string(), BTreeSet::from([v.clone()]));
         }
     }
 }
 
-fn toggle_map<K: Ord, V: PartialEq>(map: &mut BTreeMap<K, V>, k: K, v: V, add: bool) {
-    if add {
-        map.insert(k, v);
-    } else if map.get(&k) == Some(&v) {
-        map.remove(&k);
+/// Removes `v` from the set under `k`, and the set once empty.
+fn remove_from(map: &mut BTreeMap<String, BTreeSet<ObjectKey>>, k: &str, v: &ObjectKey) {
+    if let Some(set) = map.get_mut(k) {
+        set.remove(v);
+        if set.is_empty() {
+            map.remove(k);
+        }
     }
 }

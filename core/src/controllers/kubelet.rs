@@ -117,7 +117,7 @@ pub fn plan(ctx: &mut Ctx<'_>, st: &mut KubeletState, keys: &BTreeSet<ObjectKey>
                 b.admit(&mut pod)
             };
             if changed {
-                b.actions.push(super::pod_status_action(&pod, None));
+                b.actions.push(super::into_pod_status_action(pod));
             }
         }
     }
@@ -167,16 +167,17 @@ pub fn on_timers(ctx: &mut Ctx<'_>, st: &mut KubeletState, due: Vec<Work>) -> Ve
         b.step(&work, pod);
     }
     for pod in pods.into_values() {
-        b.actions.push(super::pod_status_action(&pod, None));
+        b.actions.push(super::into_pod_status_action(pod));
     }
     b.actions
 }
 
 /// The kubelet's copy of a pod: everything it reads, without the large opaque spec fields
-/// (volumes, tolerations, affinity) it never looks at. Only its status is written back.
+/// (volumes, tolerations, affinity) or the metadata (labels, owners) it never looks at. Only
+/// its status is written back.
 fn working_copy(pod: &Pod) -> Pod {
     Pod {
-        metadata: pod.metadata.clone(),
+        metadata: super::identity(&pod.metadata),
         spec: PodSpec {
             containers: pod.spec.containers.clone(),
             restart_policy: pod.spec.restart_policy.clone(),

@@ -45,9 +45,14 @@ pub const DEFAULT_GRACE_SECONDS: i64 = 30;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Action {
     /// Store a new object (fully named; uid and creationTimestamp are filled in if missing).
-    Create(Object),
+    /// Boxed, like the store's objects: the box moves into the store as it is, and an action
+    /// list of thousands of pods stays small (an `Object` is 1.6 KB).
+    Create(Box<Object>),
     /// Replace an object; skipped when it is absent or already equal.
-    Update(Object),
+    Update(Box<Object>),
+    /// Write a workload's status (no spec or whole-object copy); skipped when it is absent or
+    /// already equal, like an [`Action::Update`] of the object with that status.
+    Status(ObjectKey, Box<StatusWrite>),
     /// Write a pod's status (and, when binding, its node), if the pod with `uid` still exists.
     PodStatus {
         key: ObjectKey,
@@ -64,6 +69,55 @@ pub enum Action {
     Remove(ObjectKey),
     Event(EventRecord),
     Timer(Time, Due),
+}
+
+/// The status half of a workload, for [`Action::Status`].
+#[derive(Clone, Debug, PartialEq)]
+pub enum StatusWrite {
+    ReplicaSet(crate::api::ReplicaSetStatus),
+    /// With the `deployment.kubernetes.io/revision` annotation, when it is to be set.
+    Deployment(crate::api::DeploymentStatus, Option<String>),
+}
+
+impl StatusWrite {
+    /// Whether writing this into `obj` would change it.
+    fn changes(&self, obj: &Object) -> bool {
+        match (self, obj) {
+            (StatusWrite::ReplicaSet(s), Object::ReplicaSet(rs)) => rs.status.as_ref() != Some(s),
+            (StatusWrite::Deployment(s, rev), Object::Deployment(d)) => {
+                let ann = &d.metadata.annotations;
+                d.status.as_ref() != Some(s)
+                    || rev
+                        .as_ref()
+                        .is_some_and(|r| ann.get(deployment::REVISION) != Some(r))
+            }
+            _ => false,
+        }
+    }
+
+    fn write(self, obj: &mut Object) {
+        match (self, obj) {
+            (StatusWrite::ReplicaSet(s), Object::ReplicaSet(rs)) => rs.status = Some(s),
+            (StatusWrite::Deployment(s, rev), Object::Deployment(d)) => {
+                d.status = Some(s);
+                if let Some(rev) = rev {
+                    let ann = &mut d.metadata.annotations;
+                    ann.insert(deployment::REVISION.into(), rev);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl Action {
+    pub fn create(obj: Object) -> Action {
+        Action::Create(Box::new(obj))
+    }
+
+    pub fn update(obj: Object) -> Action {
+        Action::Update(Box::new(obj))
+    }
 }
 
 /// Work due at a later simulated time.
@@ -246,15 +300,20 @@ fn apply(c: &mut Cluster, action: Action) {
                 meta.uid = Some(c.new_uid());
             }
             meta.creation_timestamp.get_or_insert(c.now);
-            c.store.put(obj);
+            c.store.put_boxed(obj);
         }
         Action::Update(obj) => {
             let key = ObjectKey::of(&obj);
             match c.store.get_key(&key) {
-                Some(current) if *current != obj => {
-                    c.store.put(obj);
+                Some(current) if *current != *obj => {
+                    c.store.put_boxed(obj);
                 }
                 _ => {}
+            }
+        }
+        Action::Status(key, write) => {
+            if c.store.get_key(&key).is_some_and(|o| write.changes(o)) {
+                c.store.patch(&key, |obj| write.write(obj));
             }
         }
         Action::PodStatus {
@@ -475,13 +534,13 @@ fn dispatch_pod(
     for obj in old.into_iter().chain(new) {
         let labels = &obj.meta().labels;
         for name in index.services_maybe_selecting(&key.namespace, labels) {
-            let svc = store.get_typed::<Service>(&key.namespace, &name);
+            let svc = store.get_typed::<Service>(&key.namespace, name);
             let selects = svc
                 .and_then(|s| s.spec.selector.as_ref())
                 .is_some_and(|sel| map_selector_matches(sel, labels));
             if selects {
                 q.services
-                    .insert(ObjectKey::new(Kind::Service, &key.namespace, &name));
+                    .insert(ObjectKey::new(Kind::Service, &key.namespace, name));
             }
         }
     }
@@ -644,5 +703,32 @@ pub fn pod_status_action(pod: &crate::api::Pod, node: Option<String>) -> Action 
         uid: pod.metadata.uid.clone().unwrap_or_default(),
         node,
         status: pod.status.clone().unwrap_or_default(),
+    }
+}
+
+/// [`pod_status_action`] for a working copy that is done with: its status moves, uncloned.
+pub fn into_pod_status_action(pod: crate::api::Pod) -> Action {
+    let ns = pod.metadata.namespace.as_deref().unwrap_or("");
+    Action::PodStatus {
+        key: ObjectKey::new(Kind::Pod, ns, &pod.metadata.name),
+        uid: pod.metadata.uid.unwrap_or_default(),
+        node: None,
+        status: pod.status.unwrap_or_default(),
+    }
+}
+
+/// The metadata a controller's working copy of a pod needs to write its status and record
+/// Events about it (name, namespace, uid, resourceVersion, timestamps), without the labels,
+/// annotations and ownerReferences nothing on that path reads.
+pub fn identity(meta: &ObjectMeta) -> ObjectMeta {
+    ObjectMeta {
+        name: meta.name.clone(),
+        namespace: meta.namespace.clone(),
+        uid: meta.uid.clone(),
+        resource_version: meta.resource_version.clone(),
+        creation_timestamp: meta.creation_timestamp,
+        deletion_timestamp: meta.deletion_timestamp,
+        deletion_grace_period_seconds: meta.deletion_grace_period_seconds,
+        ..ObjectMeta::default()
     }
 }

@@ -45,36 +45,45 @@ fn claim_pods<'s>(
     claimed: &mut BTreeSet<ObjectKey>,
     actions: &mut Vec<Action>,
 ) -> Vec<&'s Pod> {
-    let uid = rs.metadata.uid.clone().unwrap_or_default();
-    let selector = rs.spec.selector.clone().unwrap_or_default();
+    let uid = rs.metadata.uid.as_deref().unwrap_or_default();
+    let no_selector = LabelSelector::default();
+    let selector = rs.spec.selector.as_ref().unwrap_or(&no_selector);
     let selects = |p: &Pod| !selector.is_empty() && selector.matches(&p.metadata.labels);
     let mut out = Vec::new();
-    for pod in owned_pods(ctx, &uid) {
+    let owned = owned_pods(ctx, uid);
+    for &pod in &owned {
         if selects(pod) || pod.metadata.deletion_timestamp.is_some() {
             out.push(pod);
             continue;
         }
         let mut released = pod.clone();
         released.metadata.owner_references.retain(|o| o.uid != uid);
-        actions.push(Action::Update(Object::Pod(released)));
+        actions.push(Action::update(Object::Pod(released)));
     }
     let ns = rs.metadata.namespace.as_deref().unwrap_or("");
     if selector.match_labels.is_empty() {
         return out;
     }
     for name in ctx.index.pods_with_labels(ns, &selector.match_labels) {
-        let Some(pod) = ctx.store.get_typed::<Pod>(ns, &name) else {
+        // A pod this set controls is no orphan: no need to look it up again.
+        if owned.iter().any(|p| p.metadata.name == name) {
+            continue;
+        }
+        let Some(pod) = ctx.store.get_typed::<Pod>(ns, name) else {
             continue;
         };
         let orphan = super::controller_of(&pod.metadata).is_none();
-        let key = ObjectKey::new(Kind::Pod, ns, &name);
-        if orphan && selects(pod) && is_active(pod) && claimed.insert(key) {
+        if orphan
+            && selects(pod)
+            && is_active(pod)
+            && claimed.insert(ObjectKey::new(Kind::Pod, ns, name))
+        {
             let mut adopted = pod.clone();
             adopted
                 .metadata
                 .owner_references
                 .push(controller_ref(Kind::ReplicaSet, &rs.metadata));
-            actions.push(Action::Update(Object::Pod(adopted)));
+            actions.push(Action::update(Object::Pod(adopted)));
             out.push(pod);
         }
     }
@@ -109,7 +118,7 @@ fn sync(
         for _ in 0..n {
             let pod = pod_from_template(ctx, Kind::ReplicaSet, &rs.metadata, &rs.spec.template);
             let msg = format!("Created pod: {}", pod.metadata.name);
-            actions.push(Action::Create(Object::Pod(pod)));
+            actions.push(Action::create(Object::Pod(pod)));
             actions.push(event(rs, "SuccessfulCreate", msg));
         }
     } else if active.len() > desired {
@@ -141,9 +150,8 @@ fn sync(
         observed_generation: rs.metadata.generation,
     };
     if rs.status.as_ref() != Some(&status) {
-        let mut rs = rs.clone();
-        rs.status = Some(status);
-        actions.push(Action::Update(Object::ReplicaSet(rs)));
+        let write = super::StatusWrite::ReplicaSet(status);
+        actions.push(Action::Status(key.clone(), Box::new(write)));
     }
 }
 

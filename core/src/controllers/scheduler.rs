@@ -17,14 +17,17 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
     if keys.is_empty() {
         return actions;
     }
-    let nodes: Vec<&Node> = ctx.store.list_typed::<Node>(None).collect();
+    // Per node, what does not depend on the pod: read once, not once per pod.
+    let nodes: Vec<NodeFacts> = ctx
+        .store
+        .list_typed::<Node>(None)
+        .map(NodeFacts::of)
+        .collect();
     let mut load: BTreeMap<String, usize> = nodes
         .iter()
         .map(|n| {
-            (
-                n.metadata.name.clone(),
-                ctx.index.pod_count_on(&n.metadata.name),
-            )
+            let name = &n.node.metadata.name;
+            (name.clone(), ctx.index.pod_count_on(name))
         })
         .collect();
     for key in keys {
@@ -44,12 +47,13 @@ pub fn plan(ctx: &mut Ctx<'_>, keys: &BTreeSet<ObjectKey>) -> Vec<Action> {
         }
         let mut rejections: BTreeMap<String, usize> = BTreeMap::new();
         let mut best: Option<(usize, &str)> = None;
-        for node in &nodes {
-            let count = load.get(&node.metadata.name).copied().unwrap_or(0);
-            match unfit_reason(pod, node, count) {
+        for facts in &nodes {
+            let name = facts.node.metadata.name.as_str();
+            let count = load.get(name).copied().unwrap_or(0);
+            match facts.unfit_reason(pod, count) {
                 Some(reason) => *rejections.entry(reason).or_default() += 1,
                 None => {
-                    let cand = (count, node.metadata.name.as_str());
+                    let cand = (count, name);
                     if best.is_none_or(|b| cand < b) {
                         best = Some(cand);
                     }
@@ -141,16 +145,51 @@ fn event(pod: &Pod, type_: &'static str, reason: &str, message: String) -> Actio
     })
 }
 
+/// A node with its Ready condition and pod capacity looked up.
+struct NodeFacts<'s> {
+    node: &'s Node,
+    ready: bool,
+    capacity: usize,
+}
+
+impl<'s> NodeFacts<'s> {
+    fn of(node: &'s Node) -> NodeFacts<'s> {
+        let status = node.status.as_ref();
+        NodeFacts {
+            node,
+            ready: status.is_some_and(|s| {
+                s.conditions
+                    .iter()
+                    .any(|c| c.type_ == "Ready" && c.status == "True")
+            }),
+            capacity: status
+                .and_then(|s| s.allocatable.get("pods"))
+                .and_then(|p| p.parse::<usize>().ok())
+                .unwrap_or(110),
+        }
+    }
+
+    /// Why the node cannot take `pod`, in the scheduler's words; `None` if it fits.
+    fn unfit_reason(&self, pod: &Pod, pods_on_node: usize) -> Option<String> {
+        if !self.ready {
+            return Some("node(s) were not ready".into());
+        }
+        unfit_when_ready(pod, self.node, pods_on_node, self.capacity)
+    }
+}
+
 /// Why `node` cannot take `pod`, in the scheduler's words; `None` if it fits.
 pub fn unfit_reason(pod: &Pod, node: &Node, pods_on_node: usize) -> Option<String> {
-    let ready = node.status.as_ref().is_some_and(|s| {
-        s.conditions
-            .iter()
-            .any(|c| c.type_ == "Ready" && c.status == "True")
-    });
-    if !ready {
-        return Some("node(s) were not ready".into());
-    }
+    NodeFacts::of(node).unfit_reason(pod, pods_on_node)
+}
+
+/// The checks after readiness, in the scheduler's order.
+fn unfit_when_ready(
+    pod: &Pod,
+    node: &Node,
+    pods_on_node: usize,
+    capacity: usize,
+) -> Option<String> {
     if node.spec.unschedulable == Some(true) {
         return Some("node(s) were unschedulable".into());
     }
@@ -174,12 +213,6 @@ pub fn unfit_reason(pod: &Pod, node: &Node, pods_on_node: usize) -> Option<Strin
     if !map_selector_matches(&pod.spec.node_selector, &node.metadata.labels) {
         return Some("node(s) didn't match Pod's node affinity/selector".into());
     }
-    let capacity = node
-        .status
-        .as_ref()
-        .and_then(|s| s.allocatable.get("pods"))
-        .and_then(|p| p.parse::<usize>().ok())
-        .unwrap_or(110);
     if pods_on_node >= capacity {
         return Some("Too many pods".into());
     }

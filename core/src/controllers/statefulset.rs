@@ -82,7 +82,7 @@ fn sync(
             }
             None => {
                 created += 1;
-                actions.push(Action::Create(Object::Pod(new_pod(
+                actions.push(Action::create(Object::Pod(new_pod(
                     sts, i, &revision, ctx.rng,
                 ))));
                 let name = format!("{}-{i}", sts.metadata.name);
@@ -181,7 +181,7 @@ fn update_status(
     if sts.status.as_ref() != Some(&status) {
         let mut out = sts.clone();
         out.status = Some(status);
-        actions.push(Action::Update(Object::StatefulSet(out)));
+        actions.push(Action::update(Object::StatefulSet(out)));
     }
 }
 
