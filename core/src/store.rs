@@ -12,6 +12,7 @@ use std::borrow::Borrow;
 use std::cmp::Ordering;
 use std::collections::btree_map::Entry;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 use crate::api::{
     Deployment, Kind, Object, Pod, PodSpec, PodStatus, ReplicaSet, StatefulSet, TypedObject,
@@ -96,9 +97,12 @@ impl Ord for dyn KeyView + '_ {
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Store {
-    /// Boxed: an `Object` is 1.6 KB, and a B-tree node shifts its values on every insert and
-    /// removal (ten Events a second at 1,000 Deployments made that memmove a hot spot).
-    objects: BTreeMap<ObjectKey, Box<Object>>,
+    /// Behind a pointer: an `Object` is 1.6 KB, and a B-tree node shifts its values on every
+    /// insert and removal (ten Events a second at 1,000 Deployments made that memmove a hot
+    /// spot). Shared (`Rc`), so a copy of the store shares every object until one side writes
+    /// it: copying a booted session costs pointers, not objects (the fuzz targets copy one per
+    /// input), and the change log keeps an overwritten version without copying it.
+    objects: BTreeMap<ObjectKey, Rc<Object>>,
     resource_version: u64,
     changes: Vec<Change>,
     /// What the stored Services hold (IPs, ports), for the allocators; updated by every write
@@ -118,8 +122,8 @@ pub struct Store {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Change {
     pub key: ObjectKey,
-    /// Boxed, like the stored objects, so the log and the caches' maps move pointers.
-    pub old: Option<Box<Object>>,
+    /// Shared with what the store held, so the log and the caches' maps move pointers.
+    pub old: Option<Rc<Object>>,
 }
 
 impl Store {
@@ -145,7 +149,7 @@ impl Store {
             key: key.clone(),
             old: Some(old),
         });
-        self.objects.get_mut(&key).map(|o| &mut **o)
+        self.objects.get_mut(&key).map(Rc::make_mut)
     }
 
     pub fn get_typed<T: TypedObject>(&self, namespace: &str, name: &str) -> Option<&T> {
@@ -212,6 +216,7 @@ impl Store {
         debug_assert_eq!(key, ObjectKey::of(&obj));
         self.resource_version += 1;
         obj.meta_mut().resource_version = Some(self.resource_version.to_string());
+        let obj: Rc<Object> = Rc::from(obj);
         let log = key.kind != Kind::Event;
         // Only a logged write needs the key twice.
         let (map_key, key) = if log {
@@ -221,10 +226,10 @@ impl Store {
         };
         let kind = map_key.kind;
         let (old, stored) = match self.objects.entry(map_key) {
-            Entry::Occupied(mut e) => (Some(e.insert(obj)), &mut **e.into_mut()),
+            Entry::Occupied(mut e) => (Some(e.insert(obj)), &**e.into_mut()),
             Entry::Vacant(e) => {
                 *self.counts.entry(kind).or_insert(0) += 1;
-                (None, &mut **e.insert(obj))
+                (None, &**e.insert(obj))
             }
         };
         if let Object::Service(svc) = stored {
@@ -257,17 +262,19 @@ impl Store {
                 old: Some(old.clone()),
             });
         }
-        Some(*old)
+        // The log holds the other reference, so this is the one copy a removal makes.
+        Some(Rc::unwrap_or_clone(old))
     }
 
     /// Changes an object in place (a status write), stamping a new resourceVersion. Cheaper
     /// than a clone-and-put for pods, whose specs carry large opaque JSON. `f` must not change
     /// the object's kind, namespace or name.
     pub fn patch(&mut self, key: &ObjectKey, f: impl FnOnce(&mut Object)) -> bool {
-        let Some(obj) = self.objects.get_mut(key).map(|o| &mut **o) else {
+        // Unshared in a session's own store; a copied store copies the object here, once.
+        let Some(obj) = self.objects.get_mut(key).map(Rc::make_mut) else {
             return false;
         };
-        let old = Box::new(slim_clone(obj));
+        let old = Rc::new(slim_clone(obj));
         f(obj);
         if let (Object::Service(before), Object::Service(after)) = (&*old, &*obj) {
             self.service_holdings.track(before, false);

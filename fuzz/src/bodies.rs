@@ -3,8 +3,6 @@
 // (`core/tests/fuzz_corpus.rs`), so a corpus file is a regression test on every `cargo test`.
 // Plain `//` comments only: `include!` does not accept inner doc comments.
 
-use std::sync::OnceLock;
-
 use kubeplay_core::cluster::Cluster;
 use kubeplay_core::kubectl::{self, args, jsonpath, KubectlIo};
 use kubeplay_core::sim::Duration;
@@ -12,21 +10,29 @@ use kubeplay_core::vfs::Vfs;
 use kubeplay_core::Session;
 use serde_json::Value;
 
-/// A booted session, built once: booting costs far more than one input, and cloning it gives
-/// every input the same starting cluster.
-fn base() -> &'static Session {
-    static BASE: OnceLock<Session> = OnceLock::new();
-    BASE.get_or_init(|| {
+// A booted session, built once per thread: booting costs far more than one input, and a copy
+// of it gives every input the same starting cluster (a cheap one: the store's objects are
+// shared until written).
+thread_local! {
+    static BASE: Session = {
         let mut s = Session::new(1);
         s.advance(Duration::from_secs(30));
         s
-    })
+    };
+}
+
+fn base_session() -> Session {
+    BASE.with(Session::clone)
+}
+
+fn base_cluster() -> Cluster {
+    BASE.with(|s| s.cluster.clone())
 }
 
 /// Manifest apply: the bytes are a file the learner applies, then creates, then deletes.
 pub fn manifest(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let mut s = base().clone();
+    let mut s = base_session();
     s.add_file("m.yaml", &text);
     for cmd in [
         "kubectl apply -f m.yaml",
@@ -42,7 +48,7 @@ pub fn manifest(data: &[u8]) {
 /// terminal; an unfinished command is ended with Ctrl-D.
 pub fn shell(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
-    let mut s = base().clone();
+    let mut s = base_session();
     for line in text.split('\n').take(64) {
         s.advance(Duration::from_secs(1));
         let _ = s.feed(line);
@@ -61,11 +67,11 @@ pub fn kubectl_args(data: &[u8]) {
         SCRATCH.with(|c| run_argv(&mut c.borrow_mut(), &words));
         return;
     }
-    run_argv(&mut base().cluster.clone(), &words);
+    run_argv(&mut base_cluster(), &words);
 }
 
 thread_local! {
-    static SCRATCH: std::cell::RefCell<Cluster> = std::cell::RefCell::new(base().cluster.clone());
+    static SCRATCH: std::cell::RefCell<Cluster> = std::cell::RefCell::new(base_cluster());
 }
 
 fn run_argv(cluster: &mut Cluster, words: &[String]) {

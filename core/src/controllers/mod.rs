@@ -425,7 +425,7 @@ fn feed_changes(c: &mut Cluster) {
         return;
     }
     // Only the first `old` per key matters: the caches reflect the store as of the last drain.
-    let mut first_old: BTreeMap<ObjectKey, Option<Box<Object>>> = BTreeMap::new();
+    let mut first_old: BTreeMap<ObjectKey, Option<std::rc::Rc<Object>>> = BTreeMap::new();
     for ch in changes {
         first_old.entry(ch.key).or_insert(ch.old);
     }
