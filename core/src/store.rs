@@ -204,7 +204,8 @@ impl Store {
         self.put_boxed(Box::new(obj))
     }
 
-    /// [`Store::put`] of an object already boxed (a controller's action), without a re-box.
+    /// [`Store::put`] of an object already boxed (a controller's action): the box becomes the
+    /// shared pointer the store keeps.
     pub fn put_boxed(&mut self, obj: Box<Object>) -> &Object {
         let key = ObjectKey::of(&obj);
         self.put_keyed(key, obj)
