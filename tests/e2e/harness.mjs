@@ -25,7 +25,11 @@ const TYPES = {
  * resolves to { url, close, requests, setDown } (requests: every path asked for; `setDown(true)`
  * makes every later request fail at the network level, as if the host were unreachable).
  */
-export async function serve(dir = DIST, prefix = '/') {
+/**
+ * Serves `dir` under `prefix`. `headers` are added to every response (the page benchmark sends
+ * COOP/COEP so the page is cross-origin isolated and its timers are not coarsened to 0.1 ms).
+ */
+export async function serve(dir = DIST, prefix = '/', headers = {}) {
   const requests = [];
   let down = false;
   const server = createServer(async (req, res) => {
@@ -36,7 +40,7 @@ export async function serve(dir = DIST, prefix = '/') {
     const full = decodeURIComponent(new URL(req.url, 'http://x').pathname);
     requests.push(full);
     if (!full.startsWith(prefix)) {
-      res.writeHead(404).end('not found');
+      res.writeHead(404, headers).end('not found');
       return;
     }
     const path = '/' + full.slice(prefix.length);
@@ -48,10 +52,10 @@ export async function serve(dir = DIST, prefix = '/') {
     try {
       if ((await stat(file)).isDirectory()) file = join(file, 'index.html');
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.writeHead(200, { ...headers, 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
       res.end(body);
     } catch {
-      res.writeHead(404).end('not found');
+      res.writeHead(404, headers).end('not found');
     }
   });
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
