@@ -327,32 +327,32 @@ fn network_policy(np: &NetworkPolicy) -> String {
         l.push(format!("  PodSelector:     {}", label_selector(sel)));
     }
     let (ingress, egress) = np.effective_policy_types();
-    if ingress {
-        l.push("  Allowing ingress traffic:".into());
-        let rules: Vec<(&[NetworkPolicyPort], &[NetworkPolicyPeer])> = np
-            .spec
-            .ingress
-            .iter()
-            .flatten()
-            .map(|r| (r.ports.as_slice(), r.from.as_slice()))
-            .collect();
-        rule_lines(&mut l, &rules, "From", "source", "ingress");
-    } else {
-        l.push("  Not affecting ingress traffic".into());
-    }
-    if egress {
-        l.push("  Allowing egress traffic:".into());
-        let rules: Vec<(&[NetworkPolicyPort], &[NetworkPolicyPeer])> = np
-            .spec
-            .egress
-            .iter()
-            .flatten()
-            .map(|r| (r.ports.as_slice(), r.to.as_slice()))
-            .collect();
-        rule_lines(&mut l, &rules, "To", "destination", "egress");
-    } else {
-        l.push("  Not affecting egress traffic".into());
-    }
+    let ingress_rules: Vec<Rule<'_>> = np
+        .spec
+        .ingress
+        .iter()
+        .flatten()
+        .map(|r| (r.ports.as_slice(), r.from.as_slice()))
+        .collect();
+    direction_lines(
+        &mut l,
+        ingress,
+        &ingress_rules,
+        ["From", "source", "ingress"],
+    );
+    let egress_rules: Vec<Rule<'_>> = np
+        .spec
+        .egress
+        .iter()
+        .flatten()
+        .map(|r| (r.ports.as_slice(), r.to.as_slice()))
+        .collect();
+    direction_lines(
+        &mut l,
+        egress,
+        &egress_rules,
+        ["To", "destination", "egress"],
+    );
     let mut types = Vec::new();
     if ingress {
         types.push("Ingress");
@@ -365,10 +365,25 @@ fn network_policy(np: &NetworkPolicy) -> String {
     tabwrite(&l)
 }
 
+/// One rule's ports and peers (`from` for ingress, `to` for egress).
+type Rule<'a> = (&'a [NetworkPolicyPort], &'a [NetworkPolicyPeer]);
+
+/// One direction of a policy: "Allowing <dir> traffic:" and its rules when the policy affects
+/// it, else "Not affecting <dir> traffic". `words`: the peer label, its noun, the direction.
+fn direction_lines(l: &mut Vec<String>, affected: bool, rules: &[Rule<'_>], words: [&str; 3]) {
+    let [label, noun, dir] = words;
+    if !affected {
+        l.push(format!("  Not affecting {dir} traffic"));
+        return;
+    }
+    l.push(format!("  Allowing {dir} traffic:"));
+    rule_lines(l, rules, label, noun, dir);
+}
+
 /// `printNetworkPolicySpecIngressFrom` / `…EgressTo`.
 fn rule_lines(
     l: &mut Vec<String>,
-    rules: &[(&[NetworkPolicyPort], &[NetworkPolicyPeer])],
+    rules: &[Rule<'_>],
     peer_word: &str,
     peer_kind: &str,
     direction: &str,
